@@ -1,0 +1,14 @@
+namespace TwinCluster.Modeling;
+
+/// <summary>An Enum schema: named values of one primitive type (integer or string).</summary>
+public sealed class EnumSchema : Schema
+{
+    /// <summary>The values' primitive type (integer or string).</summary>
+    public PrimitiveKind ValueSchema { get; internal set; } = PrimitiveKind.String;
+
+    /// <summary>The enum values in declaration order.</summary>
+    public IReadOnlyList<EnumValueModel> Values { get; internal set; } = [];
+
+    /// <inheritdoc/>
+    public override string Describe() => $"Enum<{PrimitiveSchema.Of(ValueSchema).Term}>";
+}
