@@ -1,0 +1,300 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace TwinCluster.Analytics.Fft;
+
+/// <summary>
+/// Planned in-place complex FFT of a power-of-two length on split real/imaginary arrays.
+/// Twiddles and the bit-reversal permutation are computed once; transforms allocate nothing.
+/// Forward uses e^{-2πi kn/N} and no scaling; <see cref="Inverse"/> scales by 1/N.
+/// </summary>
+public sealed class ComplexFft
+{
+    // Twiddles of the stage with half-size h live at [h, 2h): w_j = e^{-iπ j/h}, j < h.
+    private readonly double[] _twRe;
+    private readonly double[] _twIm;
+    private readonly int[] _swapPairs;
+
+    /// <summary>Creates a plan for transforms of <paramref name="length"/> points (a power of two, at least 4).</summary>
+    public ComplexFft(int length)
+    {
+        if (length < 4 || (length & (length - 1)) != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), length, "FFT length must be a power of two, at least 4.");
+        }
+
+        Length = length;
+        _twRe = new double[length];
+        _twIm = new double[length];
+        for (var h = 1; h < length; h <<= 1)
+        {
+            for (var j = 0; j < h; j++)
+            {
+                var angle = -Math.PI * j / h;
+                _twRe[h + j] = Math.Cos(angle);
+                _twIm[h + j] = Math.Sin(angle);
+            }
+        }
+
+        var bits = System.Numerics.BitOperations.Log2((uint)length);
+        var pairs = new List<int>();
+        for (var i = 0; i < length; i++)
+        {
+            var r = (int)(ReverseBits((uint)i) >> (32 - bits));
+            if (i < r)
+            {
+                pairs.Add(i);
+                pairs.Add(r);
+            }
+        }
+
+        _swapPairs = [.. pairs];
+    }
+
+    /// <summary>Number of points per transform.</summary>
+    public int Length { get; }
+
+    /// <summary>In-place forward transform.</summary>
+    public void Forward(Span<double> re, Span<double> im)
+    {
+        if (re.Length < Length || im.Length < Length)
+        {
+            throw new ArgumentException("Buffers are shorter than the FFT length.");
+        }
+
+        Transform(ref MemoryMarshal.GetReference(re), ref MemoryMarshal.GetReference(im));
+    }
+
+    /// <summary>In-place inverse transform, scaled by 1/N.</summary>
+    public void Inverse(Span<double> re, Span<double> im)
+    {
+        if (re.Length < Length || im.Length < Length)
+        {
+            throw new ArgumentException("Buffers are shorter than the FFT length.");
+        }
+
+        // ifft(x) = swap(fft(swap(x))) / N: swapping real and imaginary parts conjugates up to a factor i.
+        Transform(ref MemoryMarshal.GetReference(im), ref MemoryMarshal.GetReference(re));
+        var scale = 1.0 / Length;
+        ScaleInPlace(re[..Length], scale);
+        ScaleInPlace(im[..Length], scale);
+    }
+
+    private static void ScaleInPlace(Span<double> data, double scale)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var d = ref MemoryMarshal.GetReference(data);
+            var s = Vector256.Create(scale);
+            for (; i <= data.Length - 4; i += 4)
+            {
+                (Vector256.LoadUnsafe(ref d, (nuint)i) * s).StoreUnsafe(ref d, (nuint)i);
+            }
+        }
+
+        for (; i < data.Length; i++)
+        {
+            data[i] *= scale;
+        }
+    }
+
+    private static uint ReverseBits(uint v)
+    {
+        v = ((v >> 1) & 0x55555555u) | ((v & 0x55555555u) << 1);
+        v = ((v >> 2) & 0x33333333u) | ((v & 0x33333333u) << 2);
+        v = ((v >> 4) & 0x0F0F0F0Fu) | ((v & 0x0F0F0F0Fu) << 4);
+        v = ((v >> 8) & 0x00FF00FFu) | ((v & 0x00FF00FFu) << 8);
+        return (v >> 16) | (v << 16);
+    }
+
+    private void Transform(ref double re, ref double im)
+    {
+        var n = Length;
+        var pairs = _swapPairs;
+        for (var p = 0; p < pairs.Length; p += 2)
+        {
+            var a = pairs[p];
+            var b = pairs[p + 1];
+            (Unsafe.Add(ref re, a), Unsafe.Add(ref re, b)) = (Unsafe.Add(ref re, b), Unsafe.Add(ref re, a));
+            (Unsafe.Add(ref im, a), Unsafe.Add(ref im, b)) = (Unsafe.Add(ref im, b), Unsafe.Add(ref im, a));
+        }
+
+        // Stages h=1 and h=2 fused as one radix-4 pass: their twiddles are 1 and -i.
+        for (var s = 0; s < n; s += 4)
+        {
+            ref var r0 = ref Unsafe.Add(ref re, s);
+            ref var i0 = ref Unsafe.Add(ref im, s);
+            double ar = r0, ai = i0;
+            double br = Unsafe.Add(ref r0, 1), bi = Unsafe.Add(ref i0, 1);
+            double cr = Unsafe.Add(ref r0, 2), ci = Unsafe.Add(ref i0, 2);
+            double dr = Unsafe.Add(ref r0, 3), di = Unsafe.Add(ref i0, 3);
+            double t0r = ar + br, t0i = ai + bi, t1r = ar - br, t1i = ai - bi;
+            double t2r = cr + dr, t2i = ci + di, t3r = cr - dr, t3i = ci - di;
+            r0 = t0r + t2r;
+            i0 = t0i + t2i;
+            Unsafe.Add(ref r0, 2) = t0r - t2r;
+            Unsafe.Add(ref i0, 2) = t0i - t2i;
+            // t3 * (-i) = (t3i, -t3r)
+            Unsafe.Add(ref r0, 1) = t1r + t3i;
+            Unsafe.Add(ref i0, 1) = t1i - t3r;
+            Unsafe.Add(ref r0, 3) = t1r - t3i;
+            Unsafe.Add(ref i0, 3) = t1i + t3r;
+        }
+
+        ref var twr = ref MemoryMarshal.GetArrayDataReference(_twRe);
+        ref var twi = ref MemoryMarshal.GetArrayDataReference(_twIm);
+        var h = 4;
+        // Pairs of radix-2 stages fused into radix-4 passes halve the passes over memory.
+        for (; h * 2 < n; h *= 4)
+        {
+            Radix4Stage(ref re, ref im, ref twr, ref twi, h, n);
+        }
+
+        if (h < n)
+        {
+            Radix2Stage(ref re, ref im, ref twr, ref twi, h, n);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Radix2Stage(ref double re, ref double im, ref double twr, ref double twi, int h, int n)
+    {
+        for (var s = 0; s < n; s += 2 * h)
+        {
+            ref var ar = ref Unsafe.Add(ref re, s);
+            ref var ai = ref Unsafe.Add(ref im, s);
+            ref var br = ref Unsafe.Add(ref re, s + h);
+            ref var bi = ref Unsafe.Add(ref im, s + h);
+            ref var wr = ref Unsafe.Add(ref twr, h);
+            ref var wi = ref Unsafe.Add(ref twi, h);
+            var j = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (; j < h; j += 4)
+                {
+                    var u = (nuint)j;
+                    var xr = Vector256.LoadUnsafe(ref br, u);
+                    var xi = Vector256.LoadUnsafe(ref bi, u);
+                    var cr = Vector256.LoadUnsafe(ref wr, u);
+                    var ci = Vector256.LoadUnsafe(ref wi, u);
+                    var tr = xr * cr - xi * ci;
+                    var ti = xr * ci + xi * cr;
+                    var yr = Vector256.LoadUnsafe(ref ar, u);
+                    var yi = Vector256.LoadUnsafe(ref ai, u);
+                    (yr + tr).StoreUnsafe(ref ar, u);
+                    (yi + ti).StoreUnsafe(ref ai, u);
+                    (yr - tr).StoreUnsafe(ref br, u);
+                    (yi - ti).StoreUnsafe(ref bi, u);
+                }
+            }
+
+            for (; j < h; j++)
+            {
+                double xr = Unsafe.Add(ref br, j), xi = Unsafe.Add(ref bi, j);
+                double cr = Unsafe.Add(ref wr, j), ci = Unsafe.Add(ref wi, j);
+                double tr = xr * cr - xi * ci, ti = xr * ci + xi * cr;
+                double yr = Unsafe.Add(ref ar, j), yi = Unsafe.Add(ref ai, j);
+                Unsafe.Add(ref ar, j) = yr + tr;
+                Unsafe.Add(ref ai, j) = yi + ti;
+                Unsafe.Add(ref br, j) = yr - tr;
+                Unsafe.Add(ref bi, j) = yi - ti;
+            }
+        }
+    }
+
+    // Two radix-2 DIT stages (half-sizes h and 2h) at once. For a block of 4h points with quarters x0..x3:
+    // stage h combines (x0,x1) and (x2,x3) with w_h^j; stage 2h combines the results with w_2h^j and w_2h^{j+h}.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Radix4Stage(ref double re, ref double im, ref double twr, ref double twi, int h, int n)
+    {
+        var h2 = 2 * h;
+        for (var s = 0; s < n; s += 4 * h)
+        {
+            ref var r0 = ref Unsafe.Add(ref re, s);
+            ref var i0 = ref Unsafe.Add(ref im, s);
+            ref var r1 = ref Unsafe.Add(ref re, s + h);
+            ref var i1 = ref Unsafe.Add(ref im, s + h);
+            ref var r2 = ref Unsafe.Add(ref re, s + h2);
+            ref var i2 = ref Unsafe.Add(ref im, s + h2);
+            ref var r3 = ref Unsafe.Add(ref re, s + h2 + h);
+            ref var i3 = ref Unsafe.Add(ref im, s + h2 + h);
+            ref var w1r = ref Unsafe.Add(ref twr, h);
+            ref var w1i = ref Unsafe.Add(ref twi, h);
+            ref var w2r = ref Unsafe.Add(ref twr, h2);
+            ref var w2i = ref Unsafe.Add(ref twi, h2);
+            var j = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (; j < h; j += 4)
+                {
+                    var u = (nuint)j;
+                    var ar = Vector256.LoadUnsafe(ref r0, u);
+                    var ai = Vector256.LoadUnsafe(ref i0, u);
+                    var br = Vector256.LoadUnsafe(ref r1, u);
+                    var bi = Vector256.LoadUnsafe(ref i1, u);
+                    var cr = Vector256.LoadUnsafe(ref r2, u);
+                    var ci = Vector256.LoadUnsafe(ref i2, u);
+                    var dr = Vector256.LoadUnsafe(ref r3, u);
+                    var di = Vector256.LoadUnsafe(ref i3, u);
+                    var wr = Vector256.LoadUnsafe(ref w1r, u);
+                    var wi = Vector256.LoadUnsafe(ref w1i, u);
+                    // first stage
+                    var tbr = br * wr - bi * wi;
+                    var tbi = br * wi + bi * wr;
+                    var tdr = dr * wr - di * wi;
+                    var tdi = dr * wi + di * wr;
+                    var a0r = ar + tbr;
+                    var a0i = ai + tbi;
+                    var a1r = ar - tbr;
+                    var a1i = ai - tbi;
+                    var c0r = cr + tdr;
+                    var c0i = ci + tdi;
+                    var c1r = cr - tdr;
+                    var c1i = ci - tdi;
+                    // second stage: w_2h^j on c0, w_2h^{j+h} = -i w_2h^j on c1
+                    var vr = Vector256.LoadUnsafe(ref w2r, u);
+                    var vi = Vector256.LoadUnsafe(ref w2i, u);
+                    var e0r = c0r * vr - c0i * vi;
+                    var e0i = c0r * vi + c0i * vr;
+                    var e1r = c1r * vr - c1i * vi;
+                    var e1i = c1r * vi + c1i * vr;
+                    // multiply e1 by -i: (e1i, -e1r)
+                    (a0r + e0r).StoreUnsafe(ref r0, u);
+                    (a0i + e0i).StoreUnsafe(ref i0, u);
+                    (a0r - e0r).StoreUnsafe(ref r2, u);
+                    (a0i - e0i).StoreUnsafe(ref i2, u);
+                    (a1r + e1i).StoreUnsafe(ref r1, u);
+                    (a1i - e1r).StoreUnsafe(ref i1, u);
+                    (a1r - e1i).StoreUnsafe(ref r3, u);
+                    (a1i + e1r).StoreUnsafe(ref i3, u);
+                }
+            }
+
+            for (; j < h; j++)
+            {
+                double ar = Unsafe.Add(ref r0, j), ai = Unsafe.Add(ref i0, j);
+                double br = Unsafe.Add(ref r1, j), bi = Unsafe.Add(ref i1, j);
+                double cr = Unsafe.Add(ref r2, j), ci = Unsafe.Add(ref i2, j);
+                double dr = Unsafe.Add(ref r3, j), di = Unsafe.Add(ref i3, j);
+                double wr = Unsafe.Add(ref w1r, j), wi = Unsafe.Add(ref w1i, j);
+                double tbr = br * wr - bi * wi, tbi = br * wi + bi * wr;
+                double tdr = dr * wr - di * wi, tdi = dr * wi + di * wr;
+                double a0r = ar + tbr, a0i = ai + tbi, a1r = ar - tbr, a1i = ai - tbi;
+                double c0r = cr + tdr, c0i = ci + tdi, c1r = cr - tdr, c1i = ci - tdi;
+                double vr = Unsafe.Add(ref w2r, j), vi = Unsafe.Add(ref w2i, j);
+                double e0r = c0r * vr - c0i * vi, e0i = c0r * vi + c0i * vr;
+                double e1r = c1r * vr - c1i * vi, e1i = c1r * vi + c1i * vr;
+                Unsafe.Add(ref r0, j) = a0r + e0r;
+                Unsafe.Add(ref i0, j) = a0i + e0i;
+                Unsafe.Add(ref r2, j) = a0r - e0r;
+                Unsafe.Add(ref i2, j) = a0i - e0i;
+                Unsafe.Add(ref r1, j) = a1r + e1i;
+                Unsafe.Add(ref i1, j) = a1i - e1r;
+                Unsafe.Add(ref r3, j) = a1r - e1i;
+                Unsafe.Add(ref i3, j) = a1i + e1r;
+            }
+        }
+    }
+}

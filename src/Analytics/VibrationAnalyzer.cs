@@ -1,0 +1,729 @@
+using System.Collections.Immutable;
+using TwinCluster.Analytics.Fft;
+using TwinCluster.Analytics.Internal;
+
+namespace TwinCluster.Analytics;
+
+/// <summary>
+/// Analyses windows of vibration samples from one channel: indicators, Welch spectra, velocity severity, envelope
+/// spectra over a grid of pre-whitened bands, bearing/shaft diagnosis with evidence, and a health index.
+/// Create once per channel and reuse: buffers and FFT plans are kept between calls. Not thread-safe.
+/// </summary>
+public sealed class VibrationAnalyzer
+{
+    private readonly VibrationAnalyzerOptions _options;
+    private readonly SeverityZones _zones;
+    private readonly FaultFrequencies? _orders;
+    private readonly double _fs;
+    private readonly int _n;
+    private readonly int _bins;
+    private readonly double _df;
+    private readonly RealFft _fft;
+    private readonly double[] _window;
+    private readonly double _sumW2;
+    private readonly double[] _seg;
+    private readonly double[] _power;
+    private readonly FrequencyBand[] _grid;
+    private readonly Dictionary<int, EnvelopePlan> _envelopePlans = [];
+    private readonly double[] _medianScratch = new double[4096];
+    private readonly double[] _floors = new double[64];
+    private double[] _specRe = [];
+    private double[] _specIm = [];
+    private double[] _ses = [];
+    private readonly double[] _bandM2;
+    private readonly double[] _bandM4;
+    private readonly int[] _bandLo;
+    private readonly int[] _bandHi;
+
+    /// <summary>Creates an analyzer; validates the options.</summary>
+    public VibrationAnalyzer(VibrationAnalyzerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.SampleRateHz <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "SampleRateHz must be positive.");
+        }
+
+        if (options.Overlap is < 0 or > 0.75)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "Overlap must be in [0, 0.75].");
+        }
+
+        _options = options;
+        _zones = options.Zones ?? SeverityZones.For(options.Component);
+        _orders = options.Bearing?.FaultOrders();
+        _fs = options.SampleRateHz;
+        _n = options.WindowSize > 0 ? options.WindowSize : DefaultWindowSize(options.SampleRateHz);
+        _fft = new RealFft(_n);
+        _bins = _n / 2 + 1;
+        _df = _fs / _n;
+        _window = new double[_n];
+        double sumW2 = 0;
+        for (var i = 0; i < _n; i++)
+        {
+            // Periodic Hann.
+            _window[i] = 0.5 - 0.5 * Math.Cos(2 * Math.PI * i / _n);
+            sumW2 += _window[i] * _window[i];
+        }
+
+        _sumW2 = sumW2;
+        _seg = new double[_n];
+        _power = new double[_bins];
+
+        var grid = new List<FrequencyBand> { new(0, _fs / 2) };
+        for (var level = 1; level <= Math.Max(0, options.EnvelopeLevels); level++)
+        {
+            var width = _fs / 2 / (1 << level);
+            for (var i = 0; i < (2 << level) - 1; i++)
+            {
+                grid.Add(new FrequencyBand(i * width / 2, i * width / 2 + width));
+            }
+        }
+
+        _grid = [.. grid];
+        _bandM2 = new double[_grid.Length];
+        _bandM4 = new double[_grid.Length];
+        _bandLo = new int[_grid.Length];
+        _bandHi = new int[_grid.Length];
+    }
+
+    /// <summary>Samples per spectral segment; inputs must be at least this long.</summary>
+    public int WindowSize => _n;
+
+    /// <summary>Frequency resolution of spectra in Hz.</summary>
+    public double ResolutionHz => _df;
+
+    /// <summary>The options this analyzer was built with.</summary>
+    public VibrationAnalyzerOptions Options => _options;
+
+    /// <summary>The power of two nearest to half a second of samples, within [1,024, 65,536].</summary>
+    public static int DefaultWindowSize(double sampleRateHz)
+    {
+        var n = Stats.NextPowerOfTwo((int)Math.Ceiling(sampleRateHz / 2));
+        if (n / 2 >= sampleRateHz / 2 * 0.75)
+        {
+            n /= 2;
+        }
+
+        return Math.Clamp(n, 1024, 65536);
+    }
+
+    /// <summary>Analyses single-precision samples (converted through a reused buffer).</summary>
+    public AnalysisResult Analyze(ReadOnlySpan<float> samples, double shaftHz)
+    {
+        var buffer = System.Buffers.ArrayPool<double>.Shared.Rent(samples.Length);
+        try
+        {
+            for (var i = 0; i < samples.Length; i++)
+            {
+                buffer[i] = samples[i];
+            }
+
+            return Analyze(buffer.AsSpan(0, samples.Length), shaftHz);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<double>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Analyses a window of at least <see cref="WindowSize"/> samples taken at a shaft speed of
+    /// <paramref name="shaftHz"/> (a live reading; errors up to <see cref="VibrationAnalyzerOptions.SpeedTolerance"/> are tolerated).
+    /// Longer inputs are Welch-averaged over overlapping segments.
+    /// </summary>
+    public AnalysisResult Analyze(ReadOnlySpan<double> samples, double shaftHz)
+    {
+        if (samples.Length < _n)
+        {
+            throw new ArgumentException($"Need at least {_n} samples, got {samples.Length}.", nameof(samples));
+        }
+
+        if (!(shaftHz > 0) || double.IsInfinity(shaftHz))
+        {
+            throw new ArgumentOutOfRangeException(nameof(shaftHz), shaftHz, "Shaft speed must be positive.");
+        }
+
+        var td = TimeDomain(samples);
+        var segments = ComputeSpectra(samples, td.Mean);
+
+        // Velocity from acceleration: divide each line by 2πf (Welch power per bin, one-sided).
+        var toMm = _options.UnitToMetresPerSecondSquared * 1000 / (2 * Math.PI);
+        double velPower = 0;
+        var kLo = Math.Max(1, (int)Math.Ceiling(_zones.LowHz / _df));
+        var kHi = Math.Min(_bins - 1, (int)Math.Floor(_zones.HighHz / _df));
+        for (var k = kLo; k <= kHi; k++)
+        {
+            var f = k * _df;
+            velPower += _power[k] * (toMm / f) * (toMm / f);
+        }
+
+        var rmsVelocity = Math.Sqrt(velPower);
+        var v1 = LineVelocity(shaftHz, toMm);
+        var v2 = LineVelocity(2 * shaftHz, toMm);
+
+        var fmax = _fs / 2;
+        double[] edges = [0, fmax / 8, fmax / 4, fmax / 2, fmax];
+        var bandRms = new double[edges.Length - 1];
+        for (var b = 0; b < bandRms.Length; b++)
+        {
+            double sum = 0;
+            var a = (int)Math.Ceiling(edges[b] / _df);
+            var z = Math.Min(_bins - 1, (int)Math.Ceiling(edges[b + 1] / _df) - 1);
+            if (b == bandRms.Length - 1)
+            {
+                z = _bins - 1;
+            }
+
+            for (var k = a; k <= z; k++)
+            {
+                sum += _power[k];
+            }
+
+            bandRms[b] = Math.Sqrt(sum);
+        }
+
+        var envelope = Envelope(segments, shaftHz);
+        var zone = _zones.Classify(rmsVelocity);
+        var indicators = new VibrationIndicators(
+            td.Rms, td.Peak, td.Rms > 0 ? td.Peak / td.Rms : 0, td.Kurtosis, rmsVelocity, v1, v2,
+            envelope.Kurtosis, envelope.KurtosisBand, [.. bandRms], [.. edges]);
+        var diagnosis = Diagnose(envelope, indicators, zone, shaftHz);
+        var health = HealthIndex(diagnosis, zone, rmsVelocity, td.Kurtosis);
+        FaultFrequencies? ff = _orders is null ? null
+            : new FaultFrequencies(_orders.Bpfo * shaftHz, _orders.Bpfi * shaftHz, _orders.Bsf * shaftHz, _orders.Ftf * shaftHz);
+        return new AnalysisResult(shaftHz, indicators, ff, diagnosis, zone, health);
+    }
+
+    private double HealthIndex(Diagnosis diagnosis, SeverityZone zone, double rmsVelocity, double kurtosis)
+    {
+        _ = zone;
+        var h = _zones.Health(rmsVelocity);
+        switch (diagnosis.Fault)
+        {
+            case FaultKind.Normal:
+                break;
+            case FaultKind.Unknown:
+                h = Math.Min(h, 0.6);
+                break;
+            default:
+                h = Math.Min(h, 0.6 - 0.3 * diagnosis.Confidence);
+                break;
+        }
+
+        // Strongly impulsive vibration is itself a sign of damage even when the level is low.
+        if (kurtosis > 4)
+        {
+            h = Math.Min(h, Math.Max(0.2, 1 - 0.1 * (kurtosis - 3)));
+        }
+
+        return Math.Clamp(h, 0, 1);
+    }
+
+    private double LineVelocity(double fHz, double toMm)
+    {
+        var tol = _options.SpeedTolerance * fHz;
+        var a = Math.Max(1, (int)Math.Floor((fHz - tol) / _df) - 2);
+        var z = Math.Min(_bins - 1, (int)Math.Ceiling((fHz + tol) / _df) + 2);
+        if (a > z)
+        {
+            return 0;
+        }
+
+        // Strongest bin within the tolerance, then the Hann main lobe around it (±2 bins) holds the line's power.
+        var best = a;
+        for (var k = a; k <= z; k++)
+        {
+            if (_power[k] > _power[best])
+            {
+                best = k;
+            }
+        }
+
+        double sum = 0;
+        for (var k = Math.Max(1, best - 2); k <= Math.Min(_bins - 1, best + 2); k++)
+        {
+            var f = k * _df;
+            sum += _power[k] * (toMm / f) * (toMm / f);
+        }
+
+        // Hann spreads a line's power over 1.5 bins' worth of equivalent noise bandwidth.
+        return Math.Sqrt(sum / 1.5);
+    }
+
+    private (double Mean, double Rms, double Peak, double Kurtosis) TimeDomain(ReadOnlySpan<double> x)
+    {
+        double sum = 0;
+        for (var i = 0; i < x.Length; i++)
+        {
+            sum += x[i];
+        }
+
+        var mean = sum / x.Length;
+        double m2 = 0, m4 = 0, peak = 0;
+        for (var i = 0; i < x.Length; i++)
+        {
+            var d = x[i] - mean;
+            var d2 = d * d;
+            m2 += d2;
+            m4 += d2 * d2;
+            peak = Math.Max(peak, Math.Abs(d));
+        }
+
+        m2 /= x.Length;
+        m4 /= x.Length;
+        return (mean, Math.Sqrt(m2), peak, m2 > 0 ? m4 / (m2 * m2) : 0);
+    }
+
+    private int ComputeSpectra(ReadOnlySpan<double> x, double mean)
+    {
+        var hop = Math.Max(1, (int)(_n * (1 - _options.Overlap)));
+        var len = x.Length;
+        var count = len == _n ? 1 : 1 + (int)Math.Ceiling((len - _n) / (double)hop);
+        if (_specRe.Length < count * _bins)
+        {
+            _specRe = new double[count * _bins];
+            _specIm = new double[count * _bins];
+        }
+
+        Array.Clear(_power);
+        for (var s = 0; s < count; s++)
+        {
+            var start = count == 1 ? 0 : (int)((long)(len - _n) * s / (count - 1));
+            var src = x.Slice(start, _n);
+            for (var j = 0; j < _n; j++)
+            {
+                _seg[j] = (src[j] - mean) * _window[j];
+            }
+
+            var re = _specRe.AsSpan(s * _bins, _bins);
+            var im = _specIm.AsSpan(s * _bins, _bins);
+            _fft.Forward(_seg, re, im);
+            for (var k = 0; k < _bins; k++)
+            {
+                _power[k] += re[k] * re[k] + im[k] * im[k];
+            }
+        }
+
+        // One-sided mean-square per bin: sum over bins equals the signal's mean square.
+        var scale = 2.0 / (_n * _sumW2 * count);
+        for (var k = 0; k < _bins; k++)
+        {
+            _power[k] *= scale;
+        }
+
+        _power[0] *= 0.5;
+        _power[_bins - 1] *= 0.5;
+        return count;
+    }
+
+    private EnvelopePlan PlanFor(int m)
+    {
+        if (!_envelopePlans.TryGetValue(m, out var plan))
+        {
+            plan = new EnvelopePlan(m);
+            _envelopePlans[m] = plan;
+        }
+
+        return plan;
+    }
+
+    private double NeededEnvelopeHz(double shaftHz)
+    {
+        var h = Math.Max(1, _options.Harmonics);
+        if (_orders is null)
+        {
+            return 10 * shaftHz;
+        }
+
+        var maxOrder = Math.Max(h * _orders.Bpfi, h * 2 * _orders.Bsf);
+        maxOrder = Math.Max(maxOrder, h * _orders.Bpfo);
+        return (maxOrder * (1 + _options.SpeedTolerance) + 2) * shaftHz;
+    }
+
+    private EnvelopeResult Envelope(int segments, double shaftHz)
+    {
+        var need = NeededEnvelopeHz(shaftHz);
+        var m = Math.Clamp(Stats.NextPowerOfTwo((int)Math.Ceiling(2 * need / _df)), 64, _n / 2);
+        var half = m / 2 + 1;
+        var plan = PlanFor(m);
+        var bands = _grid.Length;
+        if (_ses.Length < bands * half)
+        {
+            _ses = new double[bands * half];
+        }
+
+        Array.Clear(_ses, 0, bands * half);
+        Array.Clear(_bandM2);
+        Array.Clear(_bandM4);
+        var lowCut = (int)Math.Ceiling(need / _df);
+        for (var b = 0; b < bands; b++)
+        {
+            var lo = Math.Max(lowCut, (int)Math.Round(_grid[b].LowHz / _df));
+            var hi = Math.Min(_bins - 2, (int)Math.Round(_grid[b].HighHz / _df));
+            var nominal = _grid[b].Width / _df;
+            // Bands mostly below the demodulated range carry no usable envelope.
+            if (hi - lo < 0.6 * nominal || hi - lo < 16)
+            {
+                lo = hi = -1;
+            }
+
+            _bandLo[b] = lo;
+            _bandHi[b] = hi;
+        }
+
+        var stride = _n / m;
+        for (var s = 0; s < segments; s++)
+        {
+            var re = _specRe.AsSpan(s * _bins, _bins);
+            var im = _specIm.AsSpan(s * _bins, _bins);
+            for (var b = 0; b < bands; b++)
+            {
+                var lo = _bandLo[b];
+                var hi = _bandHi[b];
+                if (lo < 0)
+                {
+                    continue;
+                }
+
+                var cr = plan.Re;
+                var ci = plan.Im;
+                Array.Clear(cr);
+                Array.Clear(ci);
+                var mask = m - 1;
+                for (var k = lo; k <= hi; k++)
+                {
+                    // Pre-whitening (unit magnitude per bin) removes discrete lines and the transfer path's colour;
+                    // folding bins modulo m samples the complex envelope exactly at the decimated instants.
+                    var xr = re[k];
+                    var xi = im[k];
+                    var mag = Math.Sqrt(xr * xr + xi * xi);
+                    if (mag > 1e-300)
+                    {
+                        var j = (k - lo) & mask;
+                        cr[j] += xr / mag;
+                        ci[j] += xi / mag;
+                    }
+                }
+
+                plan.Complex.Inverse(cr, ci);
+                var env = plan.Squared;
+                double sum = 0, m2 = 0, m4 = 0;
+                for (var j = 0; j < m; j++)
+                {
+                    var e = cr[j] * cr[j] + ci[j] * ci[j];
+                    env[j] = e;
+                    sum += e;
+                    var w = _window[j * stride];
+                    var w2 = w * w;
+                    if (w2 > 0.25)
+                    {
+                        var u = e / w2;
+                        m2 += u;
+                        m4 += u * u;
+                    }
+                }
+
+                _bandM2[b] += m2;
+                _bandM4[b] += m4;
+                var mean = sum / m;
+                for (var j = 0; j < m; j++)
+                {
+                    env[j] -= mean;
+                }
+
+                plan.Real.Forward(env, plan.SesRe, plan.SesIm);
+                var acc = _ses.AsSpan(b * half, half);
+                for (var k = 0; k < half; k++)
+                {
+                    acc[k] += plan.SesRe[k] * plan.SesRe[k] + plan.SesIm[k] * plan.SesIm[k];
+                }
+            }
+        }
+
+        var bestSk = -1;
+        var bestSkValue = double.NegativeInfinity;
+        for (var b = 0; b < bands; b++)
+        {
+            if (_bandLo[b] < 0)
+            {
+                continue;
+            }
+
+            var acc = _ses.AsSpan(b * half, half);
+            for (var k = 0; k < half; k++)
+            {
+                acc[k] = Math.Sqrt(acc[k]);
+            }
+
+            // Spectral kurtosis of the band: E|c|^4 / (E|c|^2)^2 - 2 of the complex envelope, window taper divided out.
+            var count = CountAboveQuarter(m, stride) * segments;
+            var sk = _bandM2[b] > 0 ? _bandM4[b] * count / (_bandM2[b] * _bandM2[b]) - 2 : 0;
+            if (sk > bestSkValue)
+            {
+                bestSkValue = sk;
+                bestSk = b;
+            }
+        }
+
+        var kurtBand = bestSk >= 0 ? new FrequencyBand(_bandLo[bestSk] * _df, _bandHi[bestSk] * _df) : default;
+        return new EnvelopeResult(m, half, bestSk, Math.Max(0, bestSkValue), kurtBand);
+    }
+
+    private int CountAboveQuarter(int m, int stride)
+    {
+        var c = 0;
+        for (var j = 0; j < m; j++)
+        {
+            var w = _window[j * stride];
+            if (w * w > 0.25)
+            {
+                c++;
+            }
+        }
+
+        return c;
+    }
+
+    private Diagnosis Diagnose(EnvelopeResult envelope, VibrationIndicators ind, SeverityZone zone, double shaftHz)
+    {
+        var scores = ImmutableDictionary.CreateBuilder<FaultKind, double>();
+        var threshold = _options.FaultScoreThreshold;
+        var best = FaultKind.Normal;
+        var bestScore = 0.0;
+        var second = 0.0;
+        var bestBand = -1;
+        if (_orders is not null)
+        {
+            Span<FaultKind> kinds = [FaultKind.OuterRace, FaultKind.InnerRace, FaultKind.Ball, FaultKind.Cage];
+            foreach (var kind in kinds)
+            {
+                var kindBest = 0.0;
+                var kindBand = -1;
+                for (var b = 0; b < _grid.Length; b++)
+                {
+                    if (_bandLo[b] < 0)
+                    {
+                        continue;
+                    }
+
+                    var sc = ScoreFault(kind, _ses.AsSpan(b * envelope.Half, envelope.Half), shaftHz, null);
+                    if (sc > kindBest)
+                    {
+                        kindBest = sc;
+                        kindBand = b;
+                    }
+                }
+
+                // Cage lines sit in the crowded low end of the envelope spectrum: demand more.
+                var adjusted = kind == FaultKind.Cage ? kindBest - 6 : kindBest;
+                scores[kind] = Math.Round(kindBest, 2);
+                if (adjusted > bestScore)
+                {
+                    second = bestScore;
+                    bestScore = adjusted;
+                    best = kind;
+                    bestBand = kindBand;
+                }
+                else if (adjusted > second)
+                {
+                    second = adjusted;
+                }
+            }
+        }
+
+        if (best != FaultKind.Normal && bestScore >= threshold)
+        {
+            var evidence = new List<FaultEvidence>();
+            ScoreFault(best, _ses.AsSpan(bestBand * envelope.Half, envelope.Half), shaftHz, evidence);
+            evidence.Sort((a, b) => b.ProminenceDb.CompareTo(a.ProminenceDb));
+            var strength = Sigmoid((bestScore - threshold) / 6 + 1);
+            var margin = Math.Clamp((bestScore - second) / Math.Max(bestScore, 1e-9), 0, 1);
+            var confidence = strength * (0.5 + 0.5 * margin);
+            return new Diagnosis(best, Math.Round(confidence, 3), [.. evidence], scores.ToImmutable());
+        }
+
+        var level = ind.RmsVelocity;
+        var shaftEvidence = ImmutableArray.Create(
+            new FaultEvidence("1x", shaftHz, shaftHz, 20 * Math.Log10(Math.Max(ind.Velocity1X, 1e-12) / Math.Max(level, 1e-12)), "velocity"),
+            new FaultEvidence("2x", 2 * shaftHz, 2 * shaftHz, 20 * Math.Log10(Math.Max(ind.Velocity2X, 1e-12) / Math.Max(level, 1e-12)), "velocity"));
+        var elevated = zone >= SeverityZone.B;
+        var imbalance = elevated && ind.Velocity1X >= 0.7 * level && ind.Velocity2X < 0.5 * ind.Velocity1X
+            ? Math.Min(1, ind.Velocity1X / level) : 0;
+        var misalignment = elevated && ind.Velocity2X >= 0.75 * ind.Velocity1X
+            && Math.Sqrt(ind.Velocity1X * ind.Velocity1X + ind.Velocity2X * ind.Velocity2X) >= 0.5 * level
+            ? Math.Min(1, Math.Sqrt(ind.Velocity1X * ind.Velocity1X + ind.Velocity2X * ind.Velocity2X) / level) : 0;
+        scores[FaultKind.Imbalance] = Math.Round(imbalance, 3);
+        scores[FaultKind.Misalignment] = Math.Round(misalignment, 3);
+        if (imbalance > 0 || misalignment > 0)
+        {
+            var kind = imbalance >= misalignment ? FaultKind.Imbalance : FaultKind.Misalignment;
+            var c = Math.Max(imbalance, misalignment) * (zone >= SeverityZone.C ? 1 : 0.8);
+            return new Diagnosis(kind, Math.Round(c, 3), shaftEvidence, scores.ToImmutable());
+        }
+
+        var abnormal = zone >= SeverityZone.C || ind.Kurtosis > 5 || bestScore >= 0.7 * threshold;
+        if (abnormal)
+        {
+            var c = zone >= SeverityZone.C ? 0.7 : 0.5;
+            return new Diagnosis(FaultKind.Unknown, c, [], scores.ToImmutable());
+        }
+
+        var normalConfidence = 1 - Sigmoid((bestScore - threshold) / 6 + 1);
+        return new Diagnosis(FaultKind.Normal, Math.Round(Math.Clamp(normalConfidence, 0, 1), 3), [], scores.ToImmutable());
+    }
+
+    private static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
+
+    /// <summary>
+    /// Harmonic-sum prominence (dB over the local median floor) of a defect's lines in one envelope spectrum,
+    /// with a common speed correction searched within the tolerance, plus sidebands where the defect is modulated.
+    /// </summary>
+    private double ScoreFault(FaultKind kind, ReadOnlySpan<double> ses, double shaftHz, List<FaultEvidence>? evidence)
+    {
+        var o = _orders!;
+        var (f0, sideband, name, sbName) = kind switch
+        {
+            FaultKind.OuterRace => (o.Bpfo * shaftHz, 0.0, "BPFO", ""),
+            FaultKind.InnerRace => (o.Bpfi * shaftHz, shaftHz, "BPFI", "1x"),
+            FaultKind.Ball => (2 * o.Bsf * shaftHz, o.Ftf * shaftHz, "2xBSF", "FTF"),
+            _ => (o.Ftf * shaftHz, 0.0, "FTF", ""),
+        };
+        var h = Math.Min(Math.Max(1, _options.Harmonics), _floors.Length);
+        var tol = _options.SpeedTolerance;
+        var df = _df;
+        var last = ses.Length - 2;
+        var floorHalf = Math.Max(12, (int)Math.Round(Math.Max(shaftHz, 0.5 * f0) / df));
+        var usable = 0;
+        for (var i = 1; i <= h; i++)
+        {
+            var c = i * f0 / df;
+            var excl = (int)Math.Ceiling(tol * c) + 2;
+            if (c + excl + 1 > last)
+            {
+                break;
+            }
+
+            var a = Math.Max(1, (int)c - excl - floorHalf);
+            var z = Math.Min(last, (int)c + excl + floorHalf);
+            var n = 0;
+            for (var k = a; k <= z && n < _medianScratch.Length; k++)
+            {
+                if (Math.Abs(k - c) > excl)
+                {
+                    _medianScratch[n++] = ses[k];
+                }
+            }
+
+            _floors[i - 1] = Math.Max(Stats.Median(_medianScratch.AsSpan(0, n)), 1e-300);
+            usable = i;
+        }
+
+        if (usable == 0)
+        {
+            return 0;
+        }
+
+        // Common speed factor: all harmonics move together when the speed reading is off.
+        var step = 0.5 * df / (usable * f0);
+        var bestS = 1.0;
+        var bestSum = double.NegativeInfinity;
+        for (var s = 1 - tol; s <= 1 + tol + 1e-12; s += step)
+        {
+            double sum = 0;
+            for (var i = 1; i <= usable; i++)
+            {
+                var k = (int)Math.Round(i * f0 * s / df);
+                sum += ses[k] / _floors[i - 1];
+            }
+
+            if (sum > bestSum)
+            {
+                bestSum = sum;
+                bestS = s;
+            }
+        }
+
+        double score = 0;
+        for (var i = 1; i <= usable; i++)
+        {
+            var expected = i * f0;
+            // Ball and cage lines that coincide with race lines prove nothing about the ball or cage.
+            if (kind is FaultKind.Ball or FaultKind.Cage && CoincidesWithRaceLine(expected, shaftHz, h))
+            {
+                continue;
+            }
+
+            var (peak, at) = PeakNear(ses, expected * bestS / df);
+            var db = 20 * Math.Log10(peak / _floors[i - 1]);
+            score += Math.Clamp(db - 3, 0, 20);
+            evidence?.Add(new FaultEvidence($"{name} x{i}", expected, at * df, Math.Round(db, 2), "envelope"));
+            if (sideband > 0)
+            {
+                var (lp, la) = PeakNear(ses, (expected - sideband) * bestS / df);
+                var (up, ua) = PeakNear(ses, (expected + sideband) * bestS / df);
+                var ldb = 20 * Math.Log10(lp / _floors[i - 1]);
+                var udb = 20 * Math.Log10(up / _floors[i - 1]);
+                score += 0.5 * Math.Clamp(Math.Max(ldb, udb) - 3, 0, 15);
+                if (evidence is not null)
+                {
+                    evidence.Add(new FaultEvidence($"{name} x{i} - {sbName}", expected - sideband, la * df, Math.Round(ldb, 2), "envelope"));
+                    evidence.Add(new FaultEvidence($"{name} x{i} + {sbName}", expected + sideband, ua * df, Math.Round(udb, 2), "envelope"));
+                }
+            }
+        }
+
+        return score;
+    }
+
+    private bool CoincidesWithRaceLine(double frequency, double shaftHz, int harmonics)
+    {
+        var o = _orders!;
+        var window = 2 * _options.SpeedTolerance * frequency + 2 * _df;
+        for (var j = 1; j <= 2 * harmonics + 1; j++)
+        {
+            if (Math.Abs(j * o.Bpfo * shaftHz - frequency) <= window || Math.Abs(j * o.Bpfi * shaftHz - frequency) <= window)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static (double Peak, int At) PeakNear(ReadOnlySpan<double> ses, double bin)
+    {
+        var c = (int)Math.Round(bin);
+        var best = 0.0;
+        var at = c;
+        for (var k = Math.Max(1, c - 1); k <= Math.Min(ses.Length - 1, c + 1); k++)
+        {
+            if (ses[k] > best)
+            {
+                best = ses[k];
+                at = k;
+            }
+        }
+
+        return (Math.Max(best, 1e-300), at);
+    }
+
+    private readonly record struct EnvelopeResult(int M, int Half, int KurtosisBandIndex, double Kurtosis, FrequencyBand KurtosisBand);
+
+    private sealed class EnvelopePlan(int m)
+    {
+        public ComplexFft Complex { get; } = new(m);
+
+        public RealFft Real { get; } = new(m);
+
+        public double[] Re { get; } = new double[m];
+
+        public double[] Im { get; } = new double[m];
+
+        public double[] Squared { get; } = new double[m];
+
+        public double[] SesRe { get; } = new double[m / 2 + 1];
+
+        public double[] SesIm { get; } = new double[m / 2 + 1];
+    }
+}
