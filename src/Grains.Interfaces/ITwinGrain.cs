@@ -1,0 +1,77 @@
+using System.Collections.Immutable;
+
+namespace TwinCluster.Grains.Interfaces;
+
+/// <summary>
+/// One twin, keyed by its <see cref="TwinId"/>. Every write is acknowledged only after its state write succeeded and
+/// the query index reflects it. Writes take an optional If-Match ETag; a stale one is refused and changes nothing.
+/// Refusals are <see cref="TwinOperationException"/>.
+/// </summary>
+[Alias("tc.ITwinGrain")]
+public interface ITwinGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the twin; refused when it exists, the model is unknown or decommissioned, or properties are invalid.</summary>
+    [Alias("Create")]
+    Task<TwinSnapshot> Create(string modelId, string propertiesJson);
+
+    /// <summary>The twin, or null when it does not exist.</summary>
+    [Alias("Get")]
+    Task<TwinSnapshot?> Get();
+
+    /// <summary>Replaces all properties.</summary>
+    [Alias("Replace")]
+    Task<TwinSnapshot> Replace(string propertiesJson, string? ifMatch);
+
+    /// <summary>Applies a JSON Patch (RFC 6902: add, replace, remove, test) to the properties, all or nothing.</summary>
+    [Alias("Patch")]
+    Task<TwinSnapshot> Patch(string jsonPatch, string? ifMatch);
+
+    /// <summary>
+    /// Deletes the twin. Refused while it has relationships either way unless <paramref name="cascade"/>, which removes
+    /// those relationships first (the twins at their other ends stay). Returns the number of relationships removed.
+    /// </summary>
+    [Alias("Delete")]
+    Task<int> Delete(string? ifMatch, bool cascade);
+
+    /// <summary>Adds an outgoing relationship; the target must exist, and its incoming index is updated too.</summary>
+    [Alias("AddRelationship")]
+    Task<Relationship> AddRelationship(string relationshipId, string name, string targetId, string propertiesJson, string? ifMatch);
+
+    /// <summary>Removes an outgoing relationship and its entry at the target.</summary>
+    [Alias("RemoveRelationship")]
+    Task RemoveRelationship(string relationshipId, string? ifMatch);
+
+    /// <summary>Outgoing relationships, optionally only those with one name.</summary>
+    [Alias("GetRelationships")]
+    Task<ImmutableArray<Relationship>> GetRelationships(string? name);
+
+    /// <summary>Incoming relationships (held by other twins), optionally only those with one name.</summary>
+    [Alias("GetIncoming")]
+    Task<ImmutableArray<IncomingRelationship>> GetIncoming(string? name);
+
+    /// <summary>The twin that contains this one, or null.</summary>
+    [Alias("GetParent"), Orleans.Concurrency.AlwaysInterleave]
+    Task<string?> GetParent();
+
+    /// <summary>The ids of the twins this one contains.</summary>
+    [Alias("GetChildren")]
+    Task<ImmutableArray<string>> GetChildren();
+
+    /// <summary>
+    /// Records that another twin holds a relationship to this one and returns this twin's model id. Refused when this
+    /// twin does not exist, or when it is already contained by another twin and the relationship is <c>contains</c>.
+    /// </summary>
+    [Alias("AddIncoming"), Orleans.Concurrency.AlwaysInterleave]
+    Task<string> AddIncoming(IncomingRelationship incoming);
+
+    /// <summary>Forgets an incoming relationship; a no-op when unknown.</summary>
+    [Alias("RemoveIncoming"), Orleans.Concurrency.AlwaysInterleave]
+    Task RemoveIncoming(string sourceId, string relationshipId);
+
+    /// <summary>
+    /// Bulk-import path: creates the twin with both sides of its relationships already known, in one state write.
+    /// The importer guarantees the other ends; the caller updates the query index in batches.
+    /// </summary>
+    [Alias("Import")]
+    Task<IndexEntry> Import(TwinImportItem item);
+}

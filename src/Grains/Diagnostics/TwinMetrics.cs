@@ -1,0 +1,38 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace TwinCluster.Grains.Diagnostics;
+
+/// <summary>The platform's own meters (meter name <see cref="MeterName"/>), exported next to Orleans' ones.</summary>
+public sealed class TwinMetrics : IDisposable
+{
+    public const string MeterName = "TwinCluster";
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _activations;
+    private readonly Counter<long> _writes;
+    private readonly Counter<long> _refusals;
+    private readonly Histogram<double> _queryLatency;
+
+    public TwinMetrics(IMeterFactory meters)
+    {
+        _meter = meters.Create(MeterName);
+        _activations = _meter.CreateCounter<long>("twincluster.twins.activated", description: "Twin grain activations");
+        _writes = _meter.CreateCounter<long>("twincluster.twins.writes", description: "Acknowledged twin writes by operation");
+        _refusals = _meter.CreateCounter<long>("twincluster.twins.refused", description: "Refused twin operations by reason");
+        _queryLatency = _meter.CreateHistogram<double>("twincluster.query.duration", unit: "ms", description: "Query latency inside the cluster");
+    }
+
+    public void Activated() => _activations.Add(1);
+
+    public void Wrote(string operation, int count = 1) => _writes.Add(count, new KeyValuePair<string, object?>("operation", operation));
+
+    public void Refused(string reason) => _refusals.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void Queried(string kind, TimeSpan elapsed) =>
+        _queryLatency.Record(elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("kind", kind));
+
+    public static long Timestamp() => Stopwatch.GetTimestamp();
+
+    public void Dispose() => _meter.Dispose();
+}

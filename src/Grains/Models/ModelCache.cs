@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using TwinCluster.Grains.Interfaces;
+using TwinCluster.Modeling;
+
+namespace TwinCluster.Grains.Models;
+
+/// <summary>
+/// Per-silo cache of parsed models. Models are immutable once uploaded, so a parsed model is kept for the silo's life;
+/// only the decommissioned flag can change, and it is refreshed after <see cref="DecommissionRefresh"/>.
+/// </summary>
+public sealed class ModelCache(IGrainFactory grains, TimeProvider time)
+{
+    /// <summary>How long a decommission may take to be seen by a silo that has the model cached.</summary>
+    public static readonly TimeSpan DecommissionRefresh = TimeSpan.FromSeconds(5);
+
+    private readonly ConcurrentDictionary<string, Task<CachedModel>> _models = new(StringComparer.Ordinal);
+
+    /// <summary>The model, or an exception (NotFound) when the repository does not know it.</summary>
+    public async Task<CachedModel> GetAsync(string modelId)
+    {
+        var task = _models.GetOrAdd(modelId, Fetch);
+        CachedModel model;
+        try
+        {
+            model = await task;
+        }
+        catch
+        {
+            // A model missing now may be uploaded later: never cache the failure.
+            _models.TryRemove(new KeyValuePair<string, Task<CachedModel>>(modelId, task));
+            throw;
+        }
+
+        if (time.GetUtcNow() - model.FetchedAt > DecommissionRefresh)
+        {
+            _models.TryUpdate(modelId, Fetch(modelId), task);
+        }
+
+        return model;
+    }
+
+    /// <summary>Forgets a model (after a delete).</summary>
+    public void Invalidate(string modelId) => _models.TryRemove(modelId, out _);
+
+    private async Task<CachedModel> Fetch(string modelId)
+    {
+        var closure = await grains.GetModelRepository().GetClosure(modelId)
+            ?? throw new TwinOperationException(TwinErrorCode.NotFound, $"model '{modelId}' is not in the model repository");
+        var result = new ModelParser().Parse(
+            closure.Documents.Select((json, i) => new ModelSource($"{modelId}#{i}", json)));
+        if (!result.IsValid || result.Models is null)
+        {
+            throw new TwinOperationException(
+                TwinErrorCode.Invalid,
+                $"stored model '{modelId}' no longer parses",
+                [.. result.Errors.Select(e => $"{e.Code} at {e.Path}: {e.Message}")]);
+        }
+
+        var model = result.Models.Find(modelId)
+            ?? throw new TwinOperationException(TwinErrorCode.NotFound, $"model '{modelId}' is not in the model repository");
+        return new CachedModel(model, result.Models, closure.Decommissioned, time.GetUtcNow());
+    }
+
+    /// <summary>Model errors as readable lines.</summary>
+    public static ImmutableArray<string> Describe(IReadOnlyList<ModelError> errors) =>
+        [.. errors.Select(e => $"{e.Path}: {e.Message} ({e.Code})")];
+}

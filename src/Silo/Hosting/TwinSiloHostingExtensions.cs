@@ -1,0 +1,141 @@
+using System.Net;
+using Orleans.Configuration;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using TwinCluster.Grains;
+using TwinCluster.Grains.Diagnostics;
+using TwinCluster.Grains.Index;
+using TwinCluster.Grains.Interfaces;
+using TwinCluster.Storage;
+
+namespace TwinCluster.Silo.Hosting;
+
+/// <summary>Configures the TwinCluster silo from configuration: embedded default, PostgreSQL mode, Kubernetes.</summary>
+public static class TwinSiloHostingExtensions
+{
+    /// <summary>
+    /// Reads and validates settings (a wrong one stops start-up with a message naming it), then sets up Orleans for
+    /// the mode the settings imply, OpenTelemetry and the health endpoints.
+    /// </summary>
+    public static WebApplicationBuilder AddTwinSilo(this WebApplicationBuilder builder)
+    {
+        var options = SettingsValidator.Read(builder.Configuration);
+        var connectionString = builder.Configuration.GetConnectionString(TwinSiloOptions.ConnectionStringName);
+        var mode = SiloMode.Embedded;
+        if (connectionString is not null)
+        {
+            try
+            {
+                PostgresConnection.Validate(connectionString);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new InvalidConfigurationException(ex.Message);
+            }
+
+            mode = Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST") is { Length: > 0 } ? SiloMode.Kubernetes : SiloMode.Postgres;
+        }
+
+        builder.Services.AddSingleton(new SiloDescription(mode, options));
+        builder.WebHost.UseUrls($"http://{(mode == SiloMode.Embedded ? "127.0.0.1" : "0.0.0.0")}:{options.HttpPort}");
+        if (mode != SiloMode.Embedded)
+        {
+            builder.Services.AddSingleton<ITwinIndexStore>(new PostgresTwinIndexStore(connectionString!));
+            if (options.MigrateOnStart)
+            {
+                // Registered before Orleans' own hosted service, so the schema exists before clustering starts.
+                builder.Services.AddHostedService(sp => new MigrationService(connectionString!, sp.GetRequiredService<ILogger<MigrationService>>()));
+            }
+        }
+
+        builder.Services.AddTwinGrains();
+        builder.Services.AddHostedService<StartupReport>();
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(c =>
+            {
+                c.ClusterId = options.ClusterId;
+                c.ServiceId = options.ServiceId;
+            });
+            silo.AddActivityPropagation();
+            if (mode == SiloMode.Embedded)
+            {
+                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+                silo.AddTwinMemoryStorage();
+            }
+            else
+            {
+                var address = options.AdvertisedAddress is { Length: > 0 } a ? IPAddress.Parse(a) : IPAddress.Loopback;
+                silo.ConfigureEndpoints(address, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
+                silo.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = PostgresDefaults.Invariant;
+                    o.ConnectionString = connectionString;
+                });
+                foreach (var name in new[] { StorageNames.Twins, StorageNames.Models })
+                {
+                    silo.AddAdoNetGrainStorage(name, o =>
+                    {
+                        o.Invariant = PostgresDefaults.Invariant;
+                        o.ConnectionString = connectionString;
+                    });
+                }
+
+                silo.UseAdoNetReminderService(o =>
+                {
+                    o.Invariant = PostgresDefaults.Invariant;
+                    o.ConnectionString = connectionString;
+                });
+                if (mode == SiloMode.Kubernetes)
+                {
+                    silo.UseKubernetesHosting();
+                }
+            }
+        });
+        builder.AddTwinTelemetry(options);
+        return builder;
+    }
+
+    /// <summary>The in-memory storage of the embedded default and of test clusters.</summary>
+    public static ISiloBuilder AddTwinMemoryStorage(this ISiloBuilder silo) =>
+        silo.AddMemoryGrainStorage(StorageNames.Twins)
+            .AddMemoryGrainStorage(StorageNames.Models)
+            .UseInMemoryReminderService();
+
+    private static void AddTwinTelemetry(this WebApplicationBuilder builder, TwinSiloOptions options)
+    {
+        var otlp = options.OtlpEndpoint ?? builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        if (string.IsNullOrEmpty(otlp) && !options.ConsoleTelemetry)
+        {
+            return;
+        }
+
+        builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter("Microsoft.Orleans", TwinMetrics.MeterName);
+                if (!string.IsNullOrEmpty(otlp))
+                {
+                    metrics.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
+                }
+
+                if (options.ConsoleTelemetry)
+                {
+                    metrics.AddConsoleExporter();
+                }
+            })
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application");
+                if (!string.IsNullOrEmpty(otlp))
+                {
+                    tracing.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
+                }
+
+                if (options.ConsoleTelemetry)
+                {
+                    tracing.AddConsoleExporter();
+                }
+            });
+    }
+}
