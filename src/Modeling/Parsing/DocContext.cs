@@ -4,7 +4,7 @@ namespace TwinCluster.Modeling.Parsing;
 internal sealed record DocContext(int Version, bool Quantitative, bool IotCentral, IReadOnlySet<string> Extensions)
 {
     /// <summary>True when an extension other than QuantitativeTypes is in scope: its terms are accepted without checking.</summary>
-    public bool HasOpaqueExtension => Extensions.Count > (Quantitative ? 1 : 0) + (IotCentral ? 1 : 0);
+    public bool HasOpaqueExtension => Extensions.Count > (Quantitative ? 1 : 0);
 
     public int NameMaxLength => Version == 2 ? 64 : 512;
 

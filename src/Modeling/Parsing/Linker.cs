@@ -72,22 +72,29 @@ internal sealed class Linker(ParseSession session)
 
             if (target is null)
             {
-                _s.ErrorAt("reference.unresolved", r.Path, r.Source, r.Kind == ParseSession.RefKind.Interface
-                    ? $"Interface '{r.Dtmi}' is referenced but not defined in this model set or the known models."
-                    : $"Schema '{r.Dtmi}' is referenced but not defined in this model set or the known models.");
+                _s.ErrorAt("reference.unresolved", r.Path, r.Source, r.Kind switch
+                {
+                    ParseSession.RefKind.Interface => $"Interface '{r.Dtmi}' is referenced but not defined in this model set or the known models.",
+                    ParseSession.RefKind.Element => $"Element '{r.Dtmi}' is referenced but not defined in this model set.",
+                    _ => $"Schema '{r.Dtmi}' is referenced but not defined in this model set or the known models.",
+                });
                 continue;
             }
 
             var ok = r.Kind switch
             {
                 ParseSession.RefKind.Interface => target is InterfaceModel,
+                ParseSession.RefKind.Element => r.Expected!.IsInstanceOfType(target),
                 _ => target is ArraySchema or EnumSchema or MapSchema or ObjectSchema,
             };
             if (!ok)
             {
-                _s.ErrorAt("reference.type", r.Path, r.Source, r.Kind == ParseSession.RefKind.Interface
-                    ? $"'{r.Dtmi}' is not an Interface."
-                    : $"'{r.Dtmi}' is not a complex schema (Array, Enum, Map or Object).");
+                _s.ErrorAt("reference.type", r.Path, r.Source, r.Kind switch
+                {
+                    ParseSession.RefKind.Interface => $"'{r.Dtmi}' is not an Interface.",
+                    ParseSession.RefKind.Element => $"'{r.Dtmi}' is not an element of the expected kind ({r.Expected!.Name.Replace("Model", string.Empty, StringComparison.Ordinal)}).",
+                    _ => $"'{r.Dtmi}' is not a complex schema (Array, Enum, Map or Object).",
+                });
                 continue;
             }
 
@@ -177,7 +184,7 @@ internal sealed class Linker(ParseSession session)
             contents[content.Name] = content;
         }
 
-        if (depth > MaxExtendsDepth && depth < MaxExtendsDepth + 50)
+        if (depth - 1 > MaxExtendsDepth && depth < MaxExtendsDepth + 50)
         {
             _s.ErrorAt("extends.depth", model.Path, model.SourceName, $"Interface '{model.Id}' has an extends hierarchy {depth - 1} levels deep; the limit is {MaxExtendsDepth}.");
         }

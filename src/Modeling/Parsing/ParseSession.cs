@@ -9,9 +9,10 @@ internal sealed class ParseSession(ModelParserOptions options, ModelSet? known)
     {
         Schema,
         Interface,
+        Element,
     }
 
-    internal sealed record PendingRef(string Dtmi, string Path, string? Source, RefKind Kind, int Version, Action<object> Assign);
+    internal sealed record PendingRef(string Dtmi, string Path, string? Source, RefKind Kind, int Version, Action<object> Assign, Type? Expected = null);
 
     public ModelParserOptions Options { get; } = options;
 

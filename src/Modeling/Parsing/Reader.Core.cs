@@ -12,6 +12,9 @@ internal sealed partial class Reader(ParseSession session)
 
     private readonly ParseSession _s = session;
 
+    // DTDL v2 tolerates extra keywords in value objects (the reference parser only recommends against them).
+    private bool _lenient;
+
     /// <summary>The header of an element: its classes, identifier, and the DTDL properties present.</summary>
     private sealed class Header
     {
@@ -19,6 +22,7 @@ internal sealed partial class Reader(ParseSession session)
         public List<string> CoTypes = [];
         public string? SemanticType;
         public bool Undefined;
+        public bool OpaqueCoType;
         public string? ExplicitId;
         public Dictionary<string, (JsonElement Value, string Path)> Props = new(StringComparer.Ordinal);
         public DocContext Ctx = null!;
@@ -50,17 +54,20 @@ internal sealed partial class Reader(ParseSession session)
 
         if (items.Count == 0)
         {
-            _s.Error("context.invalid", path, "@context must name the DTDL context.");
-            return null;
+            if (outer is null)
+            {
+                _s.Error("context.invalid", path, "@context must name the DTDL context.");
+            }
+
+            return outer;
         }
 
-        int version = 0;
+        var version = 0;
         var extensions = new HashSet<string>(StringComparer.Ordinal);
         var quant = false;
         var iot = false;
-        for (var i = 0; i < items.Count; i++)
+        foreach (var (item, itemPath) in items)
         {
-            var (item, itemPath) = items[i];
             if (item.ValueKind != JsonValueKind.String)
             {
                 _s.Error("context.invalid", itemPath, $"A context specifier must be a string, not {ParseSession.Describe(item.ValueKind)}.");
@@ -70,12 +77,6 @@ internal sealed partial class Reader(ParseSession session)
             var text = item.GetString()!;
             if (text.StartsWith("dtmi:dtdl:context;", StringComparison.Ordinal))
             {
-                if (i != 0)
-                {
-                    _s.Error("context.placement", itemPath, "The DTDL context must be the first context specifier.");
-                    return null;
-                }
-
                 version = text switch
                 {
                     "dtmi:dtdl:context;2" => 2,
@@ -88,31 +89,34 @@ internal sealed partial class Reader(ParseSession session)
                     _s.Error("context.invalid", itemPath, $"'{text}' is not a supported DTDL context (2, 3 or 4).");
                     return null;
                 }
+            }
+        }
 
-                continue;
+        if (version == 0)
+        {
+            if (outer is null)
+            {
+                _s.Error("context.invalid", items[0].Item2, "The @context of a top-level document must include the DTDL context (e.g. dtmi:dtdl:context;3).");
+                return null;
             }
 
-            if (i == 0)
+            version = outer.Version;
+            extensions.UnionWith(outer.Extensions);
+            quant = outer.Quantitative;
+            iot = outer.IotCentral;
+        }
+
+        foreach (var (item, itemPath) in items)
+        {
+            var text = item.GetString()!;
+            if (text.StartsWith("dtmi:dtdl:context;", StringComparison.Ordinal))
             {
-                if (outer is null)
-                {
-                    _s.Error("context.invalid", itemPath, $"The first context specifier must be the DTDL context (e.g. dtmi:dtdl:context;3), not '{text}'.");
-                    return null;
-                }
-
-                version = outer.Version;
-                foreach (var e in outer.Extensions)
-                {
-                    extensions.Add(e);
-                }
-
-                quant = outer.Quantitative;
-                iot = outer.IotCentral;
+                continue;
             }
 
             if (!TryExtension(text, version, out var name))
             {
-                _s.Error("context.undefined", itemPath, $"'{text}' is not a known DTDL extension context for DTDL v{version}.");
+                _s.Error("context.undefined", itemPath, $"'{Clip(text)}' is not a known DTDL extension context for DTDL v{version}.");
                 return null;
             }
 
@@ -148,17 +152,8 @@ internal sealed partial class Reader(ParseSession session)
 
         name = rest[..semi];
         var ver = rest[(semi + 1)..];
-        var ok = (name, ver, version) switch
-        {
-            ("quantitativeTypes", "1", 3) => true,
-            ("quantitativeTypes", "2", 4) or ("quantitativeTypes", "1", 4) => true,
-            ("historization", "1", 3) or ("historization", "2", 4) => true,
-            ("annotation", "1", 3) or ("annotation", "2", 4) => true,
-            ("overriding", "1", 3) or ("overriding", "2", 4) => true,
-            ("mqtt", "1", 3) or ("mqtt", "2", 4) or ("mqtt", "3", 4) => true,
-            ("requirement", "1", 4) => true,
-            _ => false,
-        };
+        var ok = name is "quantitativeTypes" or "historization" or "annotation" or "overriding" or "mqtt" or "requirement"
+            && ver.Length is > 0 and < 4 && ver.All(char.IsAsciiDigit);
         return ok;
     }
 
@@ -174,6 +169,7 @@ internal sealed partial class Reader(ParseSession session)
         }
 
         var h = new Header { Ctx = ctx, Path = path };
+        _lenient = ctx.Version == 2;
         JsonElement? typeValue = null;
         var ok = true;
         foreach (var p in obj.EnumerateObject())
@@ -192,14 +188,36 @@ internal sealed partial class Reader(ParseSession session)
                     case "@context":
                         if (!allowed.Contains("Interface"))
                         {
-                            _s.Error("context.placement", Prop(path, name), $"@context is allowed only on an Interface, not on {what}.");
-                            ok = false;
+                            var nested = ReadContext(p.Value, Prop(path, name), ctx);
+                            if (nested is null)
+                            {
+                                ok = false;
+                            }
+                            else if (nested.Version != ctx.Version)
+                            {
+                                _s.Error("context.version", Prop(path, name), $"{what} may not switch to DTDL v{nested.Version} inside a DTDL v{ctx.Version} document.");
+                                ok = false;
+                            }
+                            else
+                            {
+                                ctx = nested;
+                                h.Ctx = nested;
+                            }
                         }
 
                         break;
-                    default:
-                        _s.Error("keyword.invalid", Prop(path, name), $"The JSON-LD keyword '{name}' is not allowed in DTDL ({what}).");
+                    case "@graph":
+                        _s.Error("keyword.invalid", Prop(path, name), $"The JSON-LD keyword '@graph' is not allowed in DTDL ({what}).");
                         ok = false;
+                        break;
+                    default:
+                        // DTDL v2 tolerates other keywords on elements (the reference parser only recommends against them).
+                        if (ctx.Version != 2)
+                        {
+                            _s.Error("keyword.invalid", Prop(path, name), $"The JSON-LD keyword '{name}' is not allowed in DTDL v{ctx.Version} ({what}).");
+                            ok = false;
+                        }
+
                         break;
                 }
             }
@@ -247,6 +265,11 @@ internal sealed partial class Reader(ParseSession session)
             var allowedHere = Array.IndexOf(spec.Properties, term) >= 0 || (term == "unit" && hasUnit);
             if (allowedHere)
             {
+                if (p.Value.ValueKind == JsonValueKind.Array && p.Value.GetArrayLength() == 0)
+                {
+                    continue;
+                }
+
                 if (h.Props.ContainsKey(term))
                 {
                     _s.Error("property.duplicate", ppath, $"'{term}' is given twice on {what} (as a term and as a DTMI).");
@@ -258,12 +281,17 @@ internal sealed partial class Reader(ParseSession session)
                 continue;
             }
 
-            if (ctx.HasOpaqueExtension && !viaDtmi && !Vocabulary.IsReservedTerm(term, ctx.Version, ctx.Quantitative))
+            if (ctx.HasOpaqueExtension && !viaDtmi && (h.OpaqueCoType || !Vocabulary.IsReservedTerm(term, ctx.Version, ctx.Quantitative)))
             {
                 continue;
             }
 
-            if (viaDtmi || Vocabulary.IsReservedTerm(term, ctx.Version, ctx.Quantitative) || (ctx.IotCentral && IotCentralTerm(term)))
+            if (h.Undefined && ctx.Version == 2)
+            {
+                continue;
+            }
+
+            if (viaDtmi || Vocabulary.IsReservedTerm(term, ctx.Version, ctx.Quantitative))
             {
                 _s.Error("property.irrelevant", ppath, $"'{term}' is not a property of {h.Material}.");
                 ok = false;
@@ -272,13 +300,12 @@ internal sealed partial class Reader(ParseSession session)
 
             if (h.Undefined)
             {
-                var dtmiKey = key.StartsWith("dtmi:", StringComparison.Ordinal);
-                if (dtmiKey && Dtmi.IsValid(key))
+                if (ctx.Version == 2)
                 {
                     continue;
                 }
 
-                if (!dtmiKey && IsTerm(key) && ctx.Version == 2)
+                if (key.StartsWith("dtmi:", StringComparison.Ordinal) && Dtmi.IsValid(key))
                 {
                     continue;
                 }
@@ -290,10 +317,6 @@ internal sealed partial class Reader(ParseSession session)
 
         return ok ? h : null;
     }
-
-    private static bool IotCentralTerm(string term) => term is "geopoint" or "vector" or "EventValue" or "State" or "Event" or "StateValue" or "severity";
-
-    private static bool IsTerm(string s) => s.Length > 0 && s.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.');
 
     private bool ReadTypes(JsonElement? value, string path, DocContext ctx, string[] allowed, string? implied, string what, Header h)
     {
@@ -348,10 +371,9 @@ internal sealed partial class Reader(ParseSession session)
                 }
             }
 
+            term = StripStandard(term, "dtmi:standard:class:", ctx.Version);
             if (!seen.Add(term))
             {
-                _s.Error("type.duplicate", ipath, $"@type lists '{term}' twice.");
-                ok = false;
                 continue;
             }
 
@@ -391,12 +413,7 @@ internal sealed partial class Reader(ParseSession session)
             if (ctx.HasOpaqueExtension && !t.Contains(':', StringComparison.Ordinal) && !Vocabulary.IsReservedTerm(term, ctx.Version, ctx.Quantitative))
             {
                 h.CoTypes.Add(term);
-                continue;
-            }
-
-            if (ctx.IotCentral && IotCentralTerm(term))
-            {
-                h.CoTypes.Add(term);
+                h.OpaqueCoType = true;
                 continue;
             }
 
@@ -407,17 +424,10 @@ internal sealed partial class Reader(ParseSession session)
                 continue;
             }
 
-            if (t.StartsWith("dtmi:", StringComparison.Ordinal))
+            if (t.StartsWith("dtmi:", StringComparison.Ordinal) && !Dtmi.IsValid(t))
             {
-                if (!Dtmi.IsValid(t))
-                {
-                    _s.Error("type.invalid", ipath, $"'{t}' is not a valid DTMI.");
-                    ok = false;
-                    continue;
-                }
-
-                h.CoTypes.Add(t);
-                h.Undefined = true;
+                _s.Error("type.invalid", ipath, $"'{t}' is not a valid DTMI.");
+                ok = false;
                 continue;
             }
 
@@ -428,7 +438,7 @@ internal sealed partial class Reader(ParseSession session)
                 continue;
             }
 
-            _s.Error("type.undefined", ipath, $"'{t}' is not a defined type in DTDL v{ctx.Version} (undefined co-types must be DTMIs).");
+            _s.Error("type.undefined", ipath, $"'{t}' is not a defined type in DTDL v{ctx.Version}; undefined co-types are allowed only in DTDL v2.");
             ok = false;
         }
 
@@ -507,7 +517,7 @@ internal sealed partial class Reader(ParseSession session)
     // ---- literal values --------------------------------------------------------------------------------------
 
     /// <summary>Unwraps a single-element array and a JSON-LD value object {"@value": x}.</summary>
-    private bool Unwrap(JsonElement value, string path, string what, out JsonElement result, out string resultPath, string? language = null)
+    private bool Unwrap(JsonElement value, string path, string what, out JsonElement result, out string resultPath, string? language = null, bool lenient = false)
     {
         result = value;
         resultPath = path;
@@ -534,9 +544,11 @@ internal sealed partial class Reader(ParseSession session)
                     case "@value":
                         inner = p.Value;
                         break;
-                    case "@type":
+                    case "@type" when p.Value.ValueKind == JsonValueKind.String:
                         break;
                     case "@language" when language is not null:
+                        break;
+                    case not ("@value" or "@type" or "@id" or "@context" or "@graph") when lenient && p.Name.StartsWith('@'):
                         break;
                     default:
                         _s.Error("value.type", Prop(resultPath, p.Name), $"{what} given as an object may hold only @value and @type, not '{p.Name}'.");
@@ -560,7 +572,7 @@ internal sealed partial class Reader(ParseSession session)
     private bool ReadString(JsonElement value, string path, string what, int maxLength, out string text)
     {
         text = string.Empty;
-        if (!Unwrap(value, path, what, out var v, out var vpath))
+        if (!Unwrap(value, path, what, out var v, out var vpath, lenient: _lenient))
         {
             return false;
         }
@@ -584,7 +596,7 @@ internal sealed partial class Reader(ParseSession session)
     private bool ReadBool(JsonElement value, string path, string what, out bool result)
     {
         result = false;
-        if (!Unwrap(value, path, what, out var v, out var vpath))
+        if (!Unwrap(value, path, what, out var v, out var vpath, lenient: _lenient))
         {
             return false;
         }
@@ -602,7 +614,7 @@ internal sealed partial class Reader(ParseSession session)
     private bool ReadInt(JsonElement value, string path, string what, out int result)
     {
         result = 0;
-        if (!Unwrap(value, path, what, out var v, out var vpath))
+        if (!Unwrap(value, path, what, out var v, out var vpath, lenient: _lenient))
         {
             return false;
         }
@@ -720,6 +732,8 @@ internal sealed partial class Reader(ParseSession session)
                     case "@language" when prop.Value.ValueKind == JsonValueKind.String:
                         lang = prop.Value.GetString();
                         break;
+                    case not ("@value" or "@language" or "@id" or "@context" or "@graph") when _lenient && prop.Name.StartsWith('@'):
+                        break;
                     default:
                         _s.Error("value.type", Prop(p, prop.Name), $"{what}: a language-tagged value holds only a string @value and a string @language.");
                         return false;
@@ -741,12 +755,6 @@ internal sealed partial class Reader(ParseSession session)
                 ok = Add(null, value.GetString()!, path);
                 break;
             case JsonValueKind.Object:
-                if (value.TryGetProperty("@value", out _))
-                {
-                    ok = ValueObject(value, path);
-                    break;
-                }
-
                 foreach (var prop in value.EnumerateObject())
                 {
                     var p = Prop(path, prop.Name);

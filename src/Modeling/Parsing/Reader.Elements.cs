@@ -95,6 +95,12 @@ internal sealed partial class Reader
             {
                 return null;
             }
+
+            if (outer is not null && ctx.Version > outer.Version)
+            {
+                _s.Error("context.version", Prop(path, "@context"), $"An Interface inside a DTDL v{outer.Version} document may not use the later DTDL v{ctx.Version}.");
+                return null;
+            }
         }
 
         if (ctx is null)
@@ -210,6 +216,12 @@ internal sealed partial class Reader
             foreach (var (item, ipath) in Items(contents.Value, contents.Path))
             {
                 count++;
+                if (TryElementReference<ContentModel>(item, ipath, ctx, c => model.OwnContents.Add(c), out var refOk))
+                {
+                    ok &= refOk;
+                    continue;
+                }
+
                 var content = ReadContent(item, ipath, ctx, model.Id);
                 if (content is null)
                 {
@@ -259,6 +271,27 @@ internal sealed partial class Reader
         var context = ctx.Quantitative ? $"[\"dtmi:dtdl:context;{ctx.Version}\",\"dtmi:dtdl:extension:quantitativeTypes;1\"]" : $"\"dtmi:dtdl:context;{ctx.Version}\"";
         var rest = raw[(brace + 1)..].TrimStart();
         return rest.StartsWith('}') ? $"{{\"@context\":{context}}}" : $"{{\"@context\":{context},{rest}";
+    }
+
+    /// <summary>An object-valued property may instead give the DTMI of an element defined elsewhere in the model set.</summary>
+    private bool TryElementReference<T>(JsonElement item, string path, DocContext ctx, Action<T> assign, out bool ok)
+        where T : class
+    {
+        ok = true;
+        if (item.ValueKind != JsonValueKind.String)
+        {
+            return false;
+        }
+
+        var target = item.GetString()!;
+        if (!CheckDtmi(target, path, ctx, "reference"))
+        {
+            ok = false;
+            return true;
+        }
+
+        _s.Refs.Add(new ParseSession.PendingRef(target, path, _s.Source, ParseSession.RefKind.Element, ctx.Version, o => assign((T)o), typeof(T)));
+        return true;
     }
 
     private static string AutoId(string parentId, string prop, string? name) =>
@@ -330,6 +363,7 @@ internal sealed partial class Reader
         return schema switch
         {
             ArraySchema => true,
+            PrimitiveSchema p => p.Kind >= PrimitiveKind.Point,
             ObjectSchema o => o.Fields.Any(f => ContainsArray(f.Schema, seen)),
             MapSchema m => ContainsArray(m.MapValue.Schema, seen),
             _ => false,
@@ -370,6 +404,8 @@ internal sealed partial class Reader
         {
             return false;
         }
+
+        unitText = StripStandard(unitText, "dtmi:standard:unit:", h.Ctx.Version);
 
         if (!Vocabulary.UnitMatches(h.Ctx.Version, h.Ctx.Quantitative, semanticType, unitText))
         {
@@ -441,6 +477,19 @@ internal sealed partial class Reader
                 return true;
             }
 
+            if (ctx.Version >= 4 && ctx.Quantitative && Vocabulary.UnitTypes(3, true).Contains(text))
+            {
+                // DTDL v4 lets a unit type serve as a schema (its values are unit names).
+                assign(PrimitiveSchema.String);
+                return true;
+            }
+
+            if (ctx.IotCentral && IotCentralSchema(text, ownerId) is { } iot)
+            {
+                assign(iot);
+                return true;
+            }
+
             if (text.StartsWith("dtmi:", StringComparison.Ordinal))
             {
                 if (!CheckDtmi(text, path, ctx, prop))
@@ -471,6 +520,30 @@ internal sealed partial class Reader
 
         assign(schema);
         return true;
+    }
+
+    /// <summary>The IoT Central extension schemas: geopoint (a GeoJSON point) and vector (x, y, z doubles).</summary>
+    private static Schema? IotCentralSchema(string text, string ownerId) => text switch
+    {
+        "geopoint" or "dtmi:iotcentral:schema:geopoint;2" => PrimitiveSchema.Of(PrimitiveKind.Point),
+        "vector" or "dtmi:iotcentral:schema:vector;2" => new ObjectSchema
+        {
+            Id = AutoId(ownerId, "schema", null),
+            Fields = [.. new[] { "x", "y", "z" }.Select(n => new FieldModel { Name = n, Schema = PrimitiveSchema.Of(PrimitiveKind.Double) })],
+        },
+        _ => null,
+    };
+
+    /// <summary>Maps the DTMI form of a standard term (dtmi:standard:unit:metre;2) to the term.</summary>
+    internal static string StripStandard(string text, string prefix, int version)
+    {
+        if (!text.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return text;
+        }
+
+        var semi = text.IndexOf(';', StringComparison.Ordinal);
+        return semi > prefix.Length && text.AsSpan(semi + 1).SequenceEqual(version.ToString(System.Globalization.CultureInfo.InvariantCulture)) ? text[prefix.Length..semi] : text;
     }
 
     private static bool TryPrimitive(string text, DocContext ctx, out PrimitiveSchema schema)
@@ -582,6 +655,12 @@ internal sealed partial class Reader
         {
             foreach (var (item, ipath) in Items(ev.Value, ev.Path))
             {
+                if (TryElementReference<EnumValueModel>(item, ipath, h.Ctx, values.Add, out var refOk))
+                {
+                    ok &= refOk;
+                    continue;
+                }
+
                 var vh = ReadHeader(item, ipath, h.Ctx, s_enumValue, "EnumValue", "an EnumValue");
                 if (vh is null)
                 {
@@ -706,7 +785,11 @@ internal sealed partial class Reader
             _s.Error("property.missing", h.Path, "A Map requires a 'mapKey'.");
             ok = false;
         }
-        else if (Single(mk.Value, mk.Path, "mapKey", out var keyObj, out var keyPath))
+        else if (Single(mk.Value, mk.Path, "mapKey", out var keyObj, out var keyPath) && TryElementReference<FieldModel>(keyObj, keyPath, h.Ctx, f => m.MapKey = f, out var keyRefOk))
+        {
+            ok &= keyRefOk;
+        }
+        else if (Single(mk.Value, mk.Path, "mapKey", out keyObj, out keyPath))
         {
             var key = ReadField(keyObj, keyPath, h.Ctx, s_mapKey, "the mapKey", m.Id, "mapKey", false, depth, stringOnly: true);
             ok &= key is not null;
@@ -725,7 +808,11 @@ internal sealed partial class Reader
             _s.Error("property.missing", h.Path, "A Map requires a 'mapValue'.");
             ok = false;
         }
-        else if (Single(mv.Value, mv.Path, "mapValue", out var valueObj, out var valuePath))
+        else if (Single(mv.Value, mv.Path, "mapValue", out var valueObj, out var valuePath) && TryElementReference<FieldModel>(valueObj, valuePath, h.Ctx, f => m.MapValue = f, out var valueRefOk))
+        {
+            ok &= valueRefOk;
+        }
+        else if (Single(mv.Value, mv.Path, "mapValue", out valueObj, out valuePath))
         {
             var value = ReadField(valueObj, valuePath, h.Ctx, s_mapValue, "the mapValue", m.Id, "mapValue", false, depth);
             ok &= value is not null;
@@ -740,6 +827,18 @@ internal sealed partial class Reader
         }
 
         return ok;
+    }
+
+    private bool PlainString(JsonElement value, string path, string what, out string text)
+    {
+        text = value.ValueKind == JsonValueKind.String ? value.GetString()! : string.Empty;
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            _s.Error("value.type", path, $"{what} must be a DTMI string, not {ParseSession.Describe(value.ValueKind)}.");
+            return false;
+        }
+
+        return true;
     }
 
     private bool Single(JsonElement value, string path, string what, out JsonElement item, out string itemPath)
@@ -769,6 +868,12 @@ internal sealed partial class Reader
         {
             foreach (var (item, ipath) in Items(fe.Value, fe.Path))
             {
+                if (TryElementReference<FieldModel>(item, ipath, h.Ctx, fields.Add, out var refOk))
+                {
+                    ok &= refOk;
+                    continue;
+                }
+
                 var f = ReadField(item, ipath, h.Ctx, s_field, "a Field", o.Id, "fields", true, depth);
                 if (f is null)
                 {
@@ -814,7 +919,7 @@ internal sealed partial class Reader
         ok &= Identify(h, c, parentId, "contents", name);
         if (h.Props.TryGetValue("commandType", out var ct))
         {
-            if (!ReadString(ct.Value, ct.Path, "commandType", int.MaxValue, out var text) || text is not ("synchronous" or "asynchronous"))
+            if (!ReadString(ct.Value, ct.Path, "commandType", int.MaxValue, out var text) || (text is not ("synchronous" or "asynchronous") && text != $"dtmi:dtdl:instance:CommandType:synchronous;{h.Ctx.Version}" && text != $"dtmi:dtdl:instance:CommandType:asynchronous;{h.Ctx.Version}"))
             {
                 _s.Error("value.invalid", ct.Path, "commandType must be 'synchronous' or 'asynchronous'.");
                 ok = false;
@@ -836,6 +941,11 @@ internal sealed partial class Reader
         if (!Single(entry.Value, entry.Path, prop, out var obj, out var path))
         {
             return false;
+        }
+
+        if (TryElementReference(obj, path, h.Ctx, assign, out var refOk))
+        {
+            return refOk;
         }
 
         var ph = ReadHeader(obj, path, h.Ctx, allowed, allowed[0], $"the Command {prop}");
@@ -879,7 +989,7 @@ internal sealed partial class Reader
 
         if (h.Props.TryGetValue("target", out var t))
         {
-            if (ReadString(t.Value, t.Path, "target", int.MaxValue, out var target) && CheckDtmi(target, t.Path, h.Ctx, "target"))
+            if (Single(t.Value, t.Path, "target", out var tv, out var tpath) && PlainString(tv, tpath, "target", out var target) && CheckDtmi(target, tpath, h.Ctx, "target"))
             {
                 r.Target = target;
             }
@@ -932,6 +1042,12 @@ internal sealed partial class Reader
             foreach (var (item, ipath) in Items(props.Value, props.Path))
             {
                 count++;
+                if (TryElementReference<PropertyModel>(item, ipath, h.Ctx, p => dict.TryAdd(p.Name, p), out var refOk))
+                {
+                    ok &= refOk;
+                    continue;
+                }
+
                 var ph = ReadHeader(item, ipath, h.Ctx, s_property, null, "a Relationship property");
                 var p = ph is null ? null : ReadProperty(ph, r.Id, "properties");
                 if (p is null)

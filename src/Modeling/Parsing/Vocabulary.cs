@@ -33,7 +33,7 @@ internal static class Vocabulary
         new ClassSpec("Interface", P("contents", "extends", "schemas"), false, false),
         new ClassSpec("Telemetry", P("name", "schema"), false, true),
         new ClassSpec("Property", P("name", "schema", "writable"), false, true),
-        new ClassSpec("Command", P("name", "request", "response"), false, false),
+        new ClassSpec("Command", P("name", "commandType", "request", "response"), false, false),
         new ClassSpec("CommandRequest", P("name", "schema"), true, true),
         new ClassSpec("CommandResponse", P("name", "schema"), true, true),
         new ClassSpec("Relationship", P("name", "maxMultiplicity", "minMultiplicity", "properties", "target", "writable"), false, false),
