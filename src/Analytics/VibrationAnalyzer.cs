@@ -516,7 +516,7 @@ public sealed class VibrationAnalyzer
                 }
 
                 // Cage lines sit in the crowded low end of the envelope spectrum: demand more.
-                var adjusted = kind == FaultKind.Cage ? kindBest - 6 : kindBest;
+                var adjusted = kind == FaultKind.Cage ? kindBest - 3 : kindBest;
                 scores[kind] = Math.Round(kindBest, 2);
                 if (adjusted > bestScore)
                 {
@@ -607,9 +607,12 @@ public sealed class VibrationAnalyzer
             var a = Math.Max(1, (int)c - excl - floorHalf);
             var z = Math.Min(last, (int)c + excl + floorHalf);
             var n = 0;
+            var period = f0 / df;
             for (var k = a; k <= z && n < _medianScratch.Length; k++)
             {
-                if (Math.Abs(k - c) > excl)
+                // The floor lies between the defect's own harmonics, which a periodic impact train fills densely.
+                var nearest = Math.Max(1, Math.Round(k / period));
+                if (Math.Abs(k - nearest * period) > Math.Ceiling(tol * nearest * period) + 2)
                 {
                     _medianScratch[n++] = ses[k];
                 }
