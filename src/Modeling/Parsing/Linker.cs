@@ -98,6 +98,12 @@ internal sealed class Linker(ParseSession session)
                 continue;
             }
 
+            if (r.Kind == ParseSession.RefKind.Element && (!_s.Owners.TryGetValue(target, out var document) || !ReferenceEquals(document, r.Document)))
+            {
+                _s.ErrorAt("reference.scope", r.Path, r.Source, $"'{r.Dtmi}' is defined in another document; only Interfaces and schemas may be referenced across documents.");
+                continue;
+            }
+
             r.Assign(target);
         }
     }

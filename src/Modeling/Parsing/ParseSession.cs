@@ -12,7 +12,7 @@ internal sealed class ParseSession(ModelParserOptions options, ModelSet? known)
         Element,
     }
 
-    internal sealed record PendingRef(string Dtmi, string Path, string? Source, RefKind Kind, int Version, Action<object> Assign, Type? Expected = null);
+    internal sealed record PendingRef(string Dtmi, string Path, string? Source, RefKind Kind, int Version, Action<object> Assign, Type? Expected = null, object? Document = null);
 
     public ModelParserOptions Options { get; } = options;
 
@@ -23,6 +23,9 @@ internal sealed class ParseSession(ModelParserOptions options, ModelSet? known)
     public Dictionary<string, (object Element, string Path, string? Source)> Ids { get; } = new(StringComparer.Ordinal);
 
     public List<InterfaceModel> Interfaces { get; } = [];
+
+    /// <summary>The top-level document each identified element was defined in.</summary>
+    public Dictionary<object, object> Owners { get; } = new(ReferenceEqualityComparer.Instance);
 
     public List<PendingRef> Refs { get; } = [];
 

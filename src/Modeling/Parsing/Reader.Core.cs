@@ -15,6 +15,9 @@ internal sealed partial class Reader(ParseSession session)
     // DTDL v2 tolerates extra keywords in value objects (the reference parser only recommends against them).
     private bool _lenient;
 
+    // The top-level document being read: non-Interface elements may be referenced only from within their own document.
+    private object _documentRoot = new();
+
     /// <summary>The header of an element: its classes, identifier, and the DTDL properties present.</summary>
     private sealed class Header
     {
@@ -193,7 +196,7 @@ internal sealed partial class Reader(ParseSession session)
                             {
                                 ok = false;
                             }
-                            else if (nested.Version != ctx.Version)
+                            else if (nested.Version > ctx.Version || (nested.Version < ctx.Version && !AcceptsOlder(allowed)))
                             {
                                 _s.Error("context.version", Prop(path, name), $"{what} may not switch to DTDL v{nested.Version} inside a DTDL v{ctx.Version} document.");
                                 ok = false;
@@ -424,9 +427,11 @@ internal sealed partial class Reader(ParseSession session)
                 continue;
             }
 
-            if (t.StartsWith("dtmi:", StringComparison.Ordinal) && !Dtmi.IsValid(t))
+            if (t.StartsWith("dtmi:", StringComparison.Ordinal))
             {
-                _s.Error("type.invalid", ipath, $"'{t}' is not a valid DTMI.");
+                _s.Error(Dtmi.IsValid(t) ? "type.undefined" : "type.invalid", ipath, Dtmi.IsValid(t)
+                    ? $"'{t}' is not a type defined by DTDL or a context in scope, so it cannot be a co-type of {what}."
+                    : $"'{t}' is not a valid DTMI.");
                 ok = false;
                 continue;
             }
@@ -454,6 +459,10 @@ internal sealed partial class Reader(ParseSession session)
 
         return ok;
     }
+
+    // A later-version document may embed earlier-version contents, schemas and properties, but not the parts of them
+    // (map keys, fields, enum values, payloads), whose class must match the containing element's version.
+    private static bool AcceptsOlder(string[] allowed) => allowed.Length > 1 || allowed[0] is "Property";
 
     private static string Or(string[] items) => items.Length == 1 ? $"'{items[0]}'" : string.Join(", ", items[..^1].Select(i => $"'{i}'")) + $" or '{items[^1]}'";
 
@@ -517,7 +526,7 @@ internal sealed partial class Reader(ParseSession session)
     // ---- literal values --------------------------------------------------------------------------------------
 
     /// <summary>Unwraps a single-element array and a JSON-LD value object {"@value": x}.</summary>
-    private bool Unwrap(JsonElement value, string path, string what, out JsonElement result, out string resultPath, string? language = null, bool lenient = false)
+    private bool Unwrap(JsonElement value, string path, string what, out JsonElement result, out string resultPath, string? language = null, bool lenient = false, string? xsd = null)
     {
         result = value;
         resultPath = path;
@@ -544,14 +553,14 @@ internal sealed partial class Reader(ParseSession session)
                     case "@value":
                         inner = p.Value;
                         break;
-                    case "@type" when p.Value.ValueKind == JsonValueKind.String:
+                    case "@type" when IsXsdType(p.Value, xsd):
                         break;
                     case "@language" when language is not null:
                         break;
                     case not ("@value" or "@type" or "@id" or "@context" or "@graph") when lenient && p.Name.StartsWith('@'):
                         break;
                     default:
-                        _s.Error("value.type", Prop(resultPath, p.Name), $"{what} given as an object may hold only @value and @type, not '{p.Name}'.");
+                        _s.Error("value.type", Prop(resultPath, p.Name), p.Name == "@type" ? $"{what}: @type of a value object must be the matching XML Schema datatype (xsd:{xsd ?? "string"})." : $"{what} given as an object may hold only @value and @type, not '{p.Name}'.");
                         return false;
                 }
             }
@@ -569,10 +578,28 @@ internal sealed partial class Reader(ParseSession session)
         return true;
     }
 
+    private static bool IsXsdType(JsonElement type, string? xsd)
+    {
+        if (type.ValueKind == JsonValueKind.Array && type.GetArrayLength() == 1)
+        {
+            type = type[0];
+        }
+
+        if (type.ValueKind != JsonValueKind.String)
+        {
+            return false;
+        }
+
+        var text = type.GetString()!;
+        const string xsdIri = "http://www.w3.org/2001/XMLSchema#";
+        var name = text.StartsWith("xsd:", StringComparison.Ordinal) ? text[4..] : text.StartsWith(xsdIri, StringComparison.Ordinal) ? text[xsdIri.Length..] : null;
+        return name is not null && (xsd is null ? name is "string" or "integer" : name == xsd);
+    }
+
     private bool ReadString(JsonElement value, string path, string what, int maxLength, out string text)
     {
         text = string.Empty;
-        if (!Unwrap(value, path, what, out var v, out var vpath, lenient: _lenient))
+        if (!Unwrap(value, path, what, out var v, out var vpath, lenient: _lenient, xsd: "string"))
         {
             return false;
         }
@@ -596,7 +623,7 @@ internal sealed partial class Reader(ParseSession session)
     private bool ReadBool(JsonElement value, string path, string what, out bool result)
     {
         result = false;
-        if (!Unwrap(value, path, what, out var v, out var vpath, lenient: _lenient))
+        if (!Unwrap(value, path, what, out var v, out var vpath, lenient: _lenient, xsd: "boolean"))
         {
             return false;
         }
@@ -614,7 +641,7 @@ internal sealed partial class Reader(ParseSession session)
     private bool ReadInt(JsonElement value, string path, string what, out int result)
     {
         result = 0;
-        if (!Unwrap(value, path, what, out var v, out var vpath, lenient: _lenient))
+        if (!Unwrap(value, path, what, out var v, out var vpath, lenient: _lenient, xsd: "integer"))
         {
             return false;
         }
@@ -866,6 +893,7 @@ internal sealed partial class Reader(ParseSession session)
         }
 
         _s.Ids[id] = (element, path, _s.Source);
+        _s.Owners[element] = _documentRoot;
         return true;
     }
 }

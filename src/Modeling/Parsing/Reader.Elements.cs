@@ -81,6 +81,7 @@ internal sealed partial class Reader
             return;
         }
 
+        _documentRoot = new object();
         ReadInterface(element, path, null, null, null);
     }
 
@@ -290,7 +291,7 @@ internal sealed partial class Reader
             return true;
         }
 
-        _s.Refs.Add(new ParseSession.PendingRef(target, path, _s.Source, ParseSession.RefKind.Element, ctx.Version, o => assign((T)o), typeof(T)));
+        _s.Refs.Add(new ParseSession.PendingRef(target, path, _s.Source, ParseSession.RefKind.Element, ctx.Version, o => assign((T)o), typeof(T), _documentRoot));
         return true;
     }
 
@@ -525,13 +526,15 @@ internal sealed partial class Reader
     /// <summary>The IoT Central extension schemas: geopoint (a GeoJSON point) and vector (x, y, z doubles).</summary>
     private static Schema? IotCentralSchema(string text, string ownerId) => text switch
     {
-        "geopoint" or "dtmi:iotcentral:schema:geopoint;2" => PrimitiveSchema.Of(PrimitiveKind.Point),
-        "vector" or "dtmi:iotcentral:schema:vector;2" => new ObjectSchema
-        {
-            Id = AutoId(ownerId, "schema", null),
-            Fields = [.. new[] { "x", "y", "z" }.Select(n => new FieldModel { Name = n, Schema = PrimitiveSchema.Of(PrimitiveKind.Double) })],
-        },
+        "geopoint" or "dtmi:iotcentral:schema:geopoint;2" => DoubleObject(ownerId, "lat", "lon", "alt"),
+        "vector" or "dtmi:iotcentral:schema:vector;2" => DoubleObject(ownerId, "x", "y", "z"),
         _ => null,
+    };
+
+    private static ObjectSchema DoubleObject(string ownerId, params string[] fields) => new()
+    {
+        Id = AutoId(ownerId, "schema", null),
+        Fields = [.. fields.Select(n => new FieldModel { Name = n, Schema = PrimitiveSchema.Of(PrimitiveKind.Double) })],
     };
 
     /// <summary>Maps the DTMI form of a standard term (dtmi:standard:unit:metre;2) to the term.</summary>
