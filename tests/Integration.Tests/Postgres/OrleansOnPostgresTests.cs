@@ -41,6 +41,21 @@ public sealed class OrleansOnPostgresTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_client_finds_the_silo_through_the_membership_table()
+    {
+        var db = await postgres.CreateMigratedDatabaseAsync(Ct);
+        var clusterId = NewClusterId();
+        var key = $"note-{Guid.NewGuid():N}";
+        await using var silo = await TestSilo.StartAsync(db, clusterId, Ct);
+        await silo.Grains.GetGrain<INoteGrain>(key).Write("from the silo");
+
+        await using var client = await TestClient.ConnectAsync(db, clusterId, Ct);
+        var note = await client.Client.GetGrain<INoteGrain>(key).Read();
+
+        Assert.Equal("from the silo", note.Text);
+    }
+
+    [Fact]
     public async Task Stale_etag_is_rejected_by_grain_storage()
     {
         var db = await postgres.CreateMigratedDatabaseAsync(Ct);
