@@ -47,8 +47,7 @@ public static class JsonPatch
                     Remove(document, path, i);
                     break;
                 case "replace":
-                    Remove(document, path, i);
-                    Add(document, path, RequiredValue(operation, i), i);
+                    Replace(document, path, RequiredValue(operation, i), i);
                     break;
                 case "test":
                     var actual = Resolve(document, path, i);
@@ -104,6 +103,23 @@ public static class JsonPatch
                 break;
             default:
                 throw Invalid($"patch[{index}] path '{path}': parent is not an object or array");
+        }
+    }
+
+    // In place, so a replaced property keeps its position in the object.
+    private static void Replace(JsonObject document, string path, JsonNode? value, int index)
+    {
+        var (parent, key) = Parent(document, path, index);
+        switch (parent)
+        {
+            case JsonObject obj when obj.ContainsKey(key):
+                obj[key] = value;
+                break;
+            case JsonArray array:
+                array[ArrayIndex(key, array.Count, path, index)] = value;
+                break;
+            default:
+                throw Invalid($"patch[{index}] path '{path}' does not exist");
         }
     }
 

@@ -1,0 +1,134 @@
+using TwinCluster.Grains.Interfaces;
+
+namespace TwinCluster.Grains.Tests;
+
+[Collection(ClusterCollection.Name)]
+public sealed class RelationshipTests(ClusterFixture fixture)
+{
+    private IGrainFactory Grains => fixture.Client;
+
+    private async Task<ITwinGrain> NewTwin(string prefix, string model)
+    {
+        var twin = Grains.GetTwin(new TwinId(Ids.New(prefix)));
+        await twin.Create(model, "{}");
+        return twin;
+    }
+
+    [Fact]
+    public async Task Relationship_is_visible_from_both_ends_and_removal_clears_both()
+    {
+        var farm = await NewTwin("farm", TestModels.Farm);
+        var turbine = await NewTwin("wt", TestModels.Turbine);
+
+        await farm.AddRelationship("r1", RelationshipNames.Contains, turbine.GetPrimaryKeyString(), "{}", null);
+
+        Assert.Equal(turbine.GetPrimaryKeyString(), Assert.Single(await farm.GetRelationships(null)).TargetId);
+        Assert.Equal(farm.GetPrimaryKeyString(), Assert.Single(await turbine.GetIncoming(null)).SourceId);
+        Assert.Equal(farm.GetPrimaryKeyString(), await turbine.GetParent());
+
+        await farm.RemoveRelationship("r1", null);
+
+        Assert.Empty(await farm.GetRelationships(null));
+        Assert.Empty(await turbine.GetIncoming(null));
+        Assert.Null(await turbine.GetParent());
+    }
+
+    [Fact]
+    public async Task Relationship_to_a_missing_target_is_refused_and_leaves_no_trace()
+    {
+        var farm = await NewTwin("farm", TestModels.Farm);
+        var before = (await farm.Get())!.ETag;
+
+        var error = await Assert.ThrowsAsync<TwinOperationException>(
+            () => farm.AddRelationship("r1", RelationshipNames.Contains, Ids.New("ghost"), "{}", null));
+
+        Assert.Equal(TwinErrorCode.NotFound, error.Code);
+        Assert.Empty(await farm.GetRelationships(null));
+        Assert.Equal(before, (await farm.Get())!.ETag);
+    }
+
+    [Fact]
+    public async Task Relationship_to_a_target_of_the_wrong_model_is_refused_and_the_target_keeps_no_incoming_entry()
+    {
+        var farm = await NewTwin("farm", TestModels.Farm);
+        var bearing = await NewTwin("mb", TestModels.Bearing);
+
+        var error = await Assert.ThrowsAsync<TwinOperationException>(
+            () => farm.AddRelationship("r1", RelationshipNames.Contains, bearing.GetPrimaryKeyString(), "{}", null));
+
+        Assert.Equal(TwinErrorCode.Invalid, error.Code);
+        Assert.Contains(TestModels.Turbine, error.Message, StringComparison.Ordinal);
+        Assert.Empty(await bearing.GetIncoming(null));
+    }
+
+    [Fact]
+    public async Task Relationship_name_not_in_the_model_is_refused()
+    {
+        var farm = await NewTwin("farm", TestModels.Farm);
+        var turbine = await NewTwin("wt", TestModels.Turbine);
+
+        var error = await Assert.ThrowsAsync<TwinOperationException>(
+            () => farm.AddRelationship("r1", "owns", turbine.GetPrimaryKeyString(), "{}", null));
+
+        Assert.Equal(TwinErrorCode.Invalid, error.Code);
+        Assert.Empty(await turbine.GetIncoming(null));
+    }
+
+    [Fact]
+    public async Task A_twin_has_one_container_and_containment_cycles_are_refused()
+    {
+        var a = await NewTwin("wt", TestModels.Turbine);
+        var b = await NewTwin("wt", TestModels.Turbine);
+        var c = await NewTwin("wt", TestModels.Turbine);
+        var d = await NewTwin("wt", TestModels.Turbine);
+        await a.AddRelationship("r", RelationshipNames.Contains, b.GetPrimaryKeyString(), "{}", null);
+        await b.AddRelationship("r", RelationshipNames.Contains, c.GetPrimaryKeyString(), "{}", null);
+
+        var second = await Assert.ThrowsAsync<TwinOperationException>(
+            () => d.AddRelationship("r2", RelationshipNames.Contains, b.GetPrimaryKeyString(), "{}", null));
+        var cycle = await Assert.ThrowsAsync<TwinOperationException>(
+            () => c.AddRelationship("r3", RelationshipNames.Contains, a.GetPrimaryKeyString(), "{}", null));
+
+        Assert.Equal(TwinErrorCode.Conflict, second.Code);
+        Assert.Contains("cycle", cycle.Message, StringComparison.Ordinal);
+        Assert.Empty(await c.GetRelationships(null));
+        Assert.Empty(await d.GetRelationships(null));
+        Assert.Equal(a.GetPrimaryKeyString(), await b.GetParent());
+        Assert.Null(await a.GetParent());
+    }
+
+    [Fact]
+    public async Task Mutual_relationships_added_at_once_both_succeed()
+    {
+        var a = await NewTwin("wt", TestModels.Turbine);
+        var b = await NewTwin("wt", TestModels.Turbine);
+
+        await Task.WhenAll(
+            a.AddRelationship("ab", "feeds", b.GetPrimaryKeyString(), "{}", null),
+            b.AddRelationship("ba", "feeds", a.GetPrimaryKeyString(), "{}", null));
+
+        Assert.Single(await a.GetIncoming("feeds"));
+        Assert.Single(await b.GetIncoming("feeds"));
+    }
+
+    [Fact]
+    public async Task Delete_is_refused_while_relationships_exist_and_cascade_removes_them_at_both_ends()
+    {
+        var farm = await NewTwin("farm", TestModels.Farm);
+        var turbine = await NewTwin("wt", TestModels.Turbine);
+        var bearing = await NewTwin("mb", TestModels.Bearing);
+        await farm.AddRelationship("f", RelationshipNames.Contains, turbine.GetPrimaryKeyString(), "{}", null);
+        await turbine.AddRelationship("t", RelationshipNames.Contains, bearing.GetPrimaryKeyString(), "{}", null);
+
+        var refused = await Assert.ThrowsAsync<TwinOperationException>(() => turbine.Delete(null, cascade: false));
+        Assert.Equal(TwinErrorCode.Conflict, refused.Code);
+        Assert.NotNull(await turbine.Get());
+
+        Assert.Equal(2, await turbine.Delete(null, cascade: true));
+
+        Assert.Null(await turbine.Get());
+        Assert.Empty(await farm.GetRelationships(null));
+        Assert.Empty(await bearing.GetIncoming(null));
+        Assert.NotNull(await bearing.Get());
+    }
+}
