@@ -31,6 +31,12 @@ internal sealed class Linker(ParseSession session)
         }
 
         CheckSchemas();
+        if (_s.Errors.Count > 0)
+        {
+            // The remaining checks assume resolved, acyclic, bounded schemas.
+            return;
+        }
+
         foreach (var check in _s.DeferredChecks)
         {
             check();
@@ -123,6 +129,12 @@ internal sealed class Linker(ParseSession session)
         {
             // A known (already linked) model or a duplicate definition that has been reported.
             return 1 + model.AllBases.Count;
+        }
+
+        if (level > MaxExtendsDepth + 2)
+        {
+            // Deep enough to be rejected by the caller; stop here so long chains cannot exhaust the stack.
+            return MaxExtendsDepth + 2;
         }
 
         if (!_linking.Add(model))
@@ -290,6 +302,12 @@ internal sealed class Linker(ParseSession session)
         if (depths.TryGetValue(schema, out var d))
         {
             return d;
+        }
+
+        if (stack.Count > MaxSchemaDepth + 2)
+        {
+            // Already too deep: the outer schema reports it; bounded recursion keeps long reference chains safe.
+            return MaxSchemaDepth + 2;
         }
 
         if (!stack.Add(schema))

@@ -31,7 +31,7 @@ internal sealed partial class Reader
         }
         catch (JsonException ex)
         {
-            var depth = ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase);
+            var depth = ex.Message.Contains("maximum configured depth", StringComparison.OrdinalIgnoreCase);
             _s.Error(depth ? "json.depth" : "json.malformed", ex.Path ?? "$",
                 depth ? $"The JSON is nested deeper than {_s.Options.MaxJsonDepth} levels (line {ex.LineNumber + 1})."
                       : $"Malformed JSON at line {ex.LineNumber + 1}, position {ex.BytePositionInLine + 1}: {FirstSentence(ex.Message)}");
