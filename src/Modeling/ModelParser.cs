@@ -32,7 +32,7 @@ public sealed class ModelParser
 
         if (session.Errors.Count > 0)
         {
-            return new ModelParseResult(session.Errors, null);
+            return new ModelParseResult(session.Errors, null, session.Unresolved);
         }
 
         var all = new Dictionary<string, InterfaceModel>(StringComparer.Ordinal);

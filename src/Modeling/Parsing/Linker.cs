@@ -9,6 +9,7 @@ internal sealed class Linker(ParseSession session)
     private readonly ParseSession _s = session;
     private readonly Dictionary<InterfaceModel, int> _depth = [];
     private readonly HashSet<InterfaceModel> _linking = [];
+    private readonly HashSet<string> _unresolvedSeen = new(StringComparer.Ordinal);
     private Dictionary<string, Schema>? _knownSchemas;
 
     public void Link()
@@ -78,6 +79,11 @@ internal sealed class Linker(ParseSession session)
 
             if (target is null)
             {
+                if (r.Kind != ParseSession.RefKind.Element && _unresolvedSeen.Add(r.Dtmi))
+                {
+                    _s.Unresolved.Add(r.Dtmi);
+                }
+
                 _s.ErrorAt("reference.unresolved", r.Path, r.Source, r.Kind switch
                 {
                     ParseSession.RefKind.Interface => $"Interface '{r.Dtmi}' is referenced but not defined in this model set or the known models.",

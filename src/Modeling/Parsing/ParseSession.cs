@@ -29,6 +29,9 @@ internal sealed class ParseSession(ModelParserOptions options, ModelSet? known)
 
     public List<PendingRef> Refs { get; } = [];
 
+    /// <summary>Referenced DTMIs that no source defined, in first-seen order.</summary>
+    public List<string> Unresolved { get; } = [];
+
     /// <summary>Elements whose structure is checked after linking (v2 properties, semantic types, enums).</summary>
     public List<Action> DeferredChecks { get; } = [];
 
