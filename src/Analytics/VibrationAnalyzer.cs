@@ -301,7 +301,14 @@ public sealed class VibrationAnalyzer
             _fft.Forward(_seg, re, im);
             for (var k = 0; k < _bins; k++)
             {
-                _power[k] += re[k] * re[k] + im[k] * im[k];
+                var p = re[k] * re[k] + im[k] * im[k];
+                _power[k] += p;
+
+                // Pre-whitening (unit magnitude per bin, the frequency-domain form of cepstral pre-whitening)
+                // removes discrete lines and the transfer path's colour before demodulation.
+                var inv = p > 1e-300 ? 1 / Math.Sqrt(p) : 0;
+                re[k] *= inv;
+                im[k] *= inv;
             }
         }
 
@@ -347,6 +354,15 @@ public sealed class VibrationAnalyzer
         var m = Math.Clamp(Stats.NextPowerOfTwo((int)Math.Ceiling(2 * need / _df)), 64, _n / 2);
         var half = m / 2 + 1;
         var plan = PlanFor(m);
+        if (plan.InverseWindowSquared[m / 2] == 0)
+        {
+            for (var j = 0; j < m; j++)
+            {
+                var w = _window[j * (_n / m)];
+                plan.InverseWindowSquared[j] = w > 1e-9 ? 1 / (w * w) : 0;
+            }
+        }
+
         var bands = _grid.Length;
         if (_ses.Length < bands * half)
         {
@@ -372,7 +388,6 @@ public sealed class VibrationAnalyzer
             _bandHi[b] = hi;
         }
 
-        var stride = _n / m;
         for (var s = 0; s < segments; s++)
         {
             var re = _specRe.AsSpan(s * _bins, _bins);
@@ -388,22 +403,17 @@ public sealed class VibrationAnalyzer
 
                 var cr = plan.Re;
                 var ci = plan.Im;
-                Array.Clear(cr);
-                Array.Clear(ci);
-                var mask = m - 1;
-                for (var k = lo; k <= hi; k++)
+                // Folding bins modulo m samples the complex envelope exactly at the decimated instants.
+                var first = Math.Min(m, hi - lo + 1);
+                re.Slice(lo, first).CopyTo(cr);
+                im.Slice(lo, first).CopyTo(ci);
+                cr.AsSpan(first).Clear();
+                ci.AsSpan(first).Clear();
+                for (var c = lo + m; c <= hi; c += m)
                 {
-                    // Pre-whitening (unit magnitude per bin) removes discrete lines and the transfer path's colour;
-                    // folding bins modulo m samples the complex envelope exactly at the decimated instants.
-                    var xr = re[k];
-                    var xi = im[k];
-                    var mag = Math.Sqrt(xr * xr + xi * xi);
-                    if (mag > 1e-300)
-                    {
-                        var j = (k - lo) & mask;
-                        cr[j] += xr / mag;
-                        ci[j] += xi / mag;
-                    }
+                    var len = Math.Min(m, hi - c + 1);
+                    AddInto(cr.AsSpan(0, len), re.Slice(c, len));
+                    AddInto(ci.AsSpan(0, len), im.Slice(c, len));
                 }
 
                 plan.Complex.Inverse(cr, ci);
@@ -414,14 +424,15 @@ public sealed class VibrationAnalyzer
                     var e = cr[j] * cr[j] + ci[j] * ci[j];
                     env[j] = e;
                     sum += e;
-                    var w = _window[j * stride];
-                    var w2 = w * w;
-                    if (w2 > 0.25)
-                    {
-                        var u = e / w2;
-                        m2 += u;
-                        m4 += u * u;
-                    }
+                }
+
+                // Hann's square exceeds 1/4 on the middle half only; divide the taper out there.
+                var invW2 = plan.InverseWindowSquared;
+                for (var j = m / 4 + 1; j < 3 * m / 4; j++)
+                {
+                    var u = env[j] * invW2[j];
+                    m2 += u;
+                    m4 += u * u;
                 }
 
                 _bandM2[b] += m2;
@@ -457,7 +468,7 @@ public sealed class VibrationAnalyzer
             }
 
             // Spectral kurtosis of the band: E|c|^4 / (E|c|^2)^2 - 2 of the complex envelope, window taper divided out.
-            var count = CountAboveQuarter(m, stride) * segments;
+            var count = (3 * m / 4 - (m / 4 + 1)) * segments;
             var sk = _bandM2[b] > 0 ? _bandM4[b] * count / (_bandM2[b] * _bandM2[b]) - 2 : 0;
             if (sk > bestSkValue)
             {
@@ -470,19 +481,22 @@ public sealed class VibrationAnalyzer
         return new EnvelopeResult(m, half, bestSk, Math.Max(0, bestSkValue), kurtBand);
     }
 
-    private int CountAboveQuarter(int m, int stride)
+    private static void AddInto(Span<double> destination, ReadOnlySpan<double> source)
     {
-        var c = 0;
-        for (var j = 0; j < m; j++)
+        var i = 0;
+        if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
-            var w = _window[j * stride];
-            if (w * w > 0.25)
+            for (; i <= source.Length - 4; i += 4)
             {
-                c++;
+                var sum = System.Runtime.Intrinsics.Vector256.Create<double>(destination.Slice(i, 4)) + System.Runtime.Intrinsics.Vector256.Create<double>(source.Slice(i, 4));
+                System.Runtime.Intrinsics.Vector256.CopyTo(sum, destination.Slice(i, 4));
             }
         }
 
-        return c;
+        for (; i < source.Length; i++)
+        {
+            destination[i] += source[i];
+        }
     }
 
     private Diagnosis Diagnose(EnvelopeResult envelope, VibrationIndicators ind, SeverityZone zone, double shaftHz)
@@ -593,7 +607,7 @@ public sealed class VibrationAnalyzer
         var tol = _options.SpeedTolerance;
         var df = _df;
         var last = ses.Length - 2;
-        var floorHalf = Math.Max(12, (int)Math.Round(Math.Max(shaftHz, 0.5 * f0) / df));
+        var floorHalf = Math.Max(10, (int)Math.Round(0.6 * Math.Max(shaftHz, 0.5 * f0) / df));
         var usable = 0;
         for (var i = 1; i <= h; i++)
         {
@@ -663,6 +677,11 @@ public sealed class VibrationAnalyzer
             evidence?.Add(new FaultEvidence($"{name} x{i}", expected, at * df, Math.Round(db, 2), "envelope"));
             if (sideband > 0)
             {
+                if ((expected + sideband) * bestS / df + 1 > last)
+                {
+                    continue;
+                }
+
                 var (lp, la) = PeakNear(ses, (expected - sideband) * bestS / df);
                 var (up, ua) = PeakNear(ses, (expected + sideband) * bestS / df);
                 var ldb = 20 * Math.Log10(lp / _floors[i - 1]);
@@ -728,5 +747,7 @@ public sealed class VibrationAnalyzer
         public double[] SesRe { get; } = new double[m / 2 + 1];
 
         public double[] SesIm { get; } = new double[m / 2 + 1];
+
+        public double[] InverseWindowSquared { get; } = new double[m];
     }
 }

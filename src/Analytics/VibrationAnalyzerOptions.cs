@@ -10,7 +10,7 @@ public sealed record VibrationAnalyzerOptions
     public int WindowSize { get; init; }
 
     /// <summary>Overlap of consecutive segments in [0, 0.75]; more overlap averages more segments of a long capture.</summary>
-    public double Overlap { get; init; } = 0.5;
+    public double Overlap { get; init; }
 
     /// <summary>Bearing monitored by this channel; null skips bearing diagnosis.</summary>
     public BearingGeometry? Bearing { get; init; }
