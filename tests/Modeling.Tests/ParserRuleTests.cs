@@ -127,6 +127,22 @@ public sealed class ParserRuleTests
     }
 
     [Fact]
+    public void V3_interface_larger_than_one_mebibyte_is_rejected()
+    {
+        var comments = string.Join(",", Enumerable.Range(0, 2200).Select(i => $$"""{ "@type": "Property", "name": "p{{i}}", "schema": "string", "comment": "{{new string('x', 500)}}" }"""));
+        Dtdl.Invalid("interface.size", Dtdl.Contents(comments));
+    }
+
+    [Fact]
+    public void Extending_a_known_model_counts_its_depth()
+    {
+        var known = new ModelParser().Parse([new ModelSource("chain.json", Chain(10))]);
+        Assert.True(known.IsValid);
+        var result = new ModelParser().Parse([new ModelSource("deeper.json", Dtdl.Interface("\"extends\": \"dtmi:test:I0;1\"", "dtmi:test:Top;1"))], known.Models);
+        Assert.Contains(result.Errors, e => e.Code == "extends.depth");
+    }
+
+    [Fact]
     public void Relationship_target_may_stay_undefined_but_extends_may_not()
     {
         Dtdl.Valid(Dtdl.Contents("""{ "@type": "Relationship", "name": "r", "target": "dtmi:test:NotDefinedAnywhere;1" }"""));

@@ -47,11 +47,12 @@ public sealed class RobustnessTests
     [Fact]
     public void Long_schema_reference_chain_is_rejected_without_exhausting_the_stack()
     {
+        // Each interface holds one Array whose elements are the next interface's Array.
         const int n = 50_000;
-        var schemas = Enumerable.Range(0, n).Select(i => i < n - 1
-            ? $$"""{ "@id": "dtmi:test:s{{i}};1", "@type": "Array", "elementSchema": "dtmi:test:s{{i + 1}};1" }"""
-            : $$"""{ "@id": "dtmi:test:s{{i}};1", "@type": "Array", "elementSchema": "double" }""");
-        var result = Dtdl.Parse(Dtdl.Interface($"\"schemas\": [{string.Join(",", schemas)}]"));
+        var docs = Enumerable.Range(0, n).Select(i => Dtdl.Interface(i < n - 1
+            ? $$"""  "schemas": [ { "@id": "dtmi:test:s{{i}};1", "@type": "Array", "elementSchema": "dtmi:test:s{{i + 1}};1" } ]"""
+            : $$"""  "schemas": [ { "@id": "dtmi:test:s{{i}};1", "@type": "Array", "elementSchema": "double" } ]""", $"dtmi:test:I{i};1"));
+        var result = Dtdl.Parse("[" + string.Join(",", docs) + "]");
         Assert.Contains(result.Errors, e => e.Code == "schema.depth");
     }
 

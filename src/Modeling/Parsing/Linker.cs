@@ -131,10 +131,10 @@ internal sealed class Linker(ParseSession session)
             return known;
         }
 
-        if (!byId.ContainsKey(model.Id) || !ReferenceEquals(byId[model.Id], model))
+        if (!byId.TryGetValue(model.Id, out var own) || !ReferenceEquals(own, model))
         {
-            // A known (already linked) model or a duplicate definition that has been reported.
-            return 1 + model.AllBases.Count;
+            // A known model, linked when it was accepted.
+            return KnownDepth(model, 0);
         }
 
         if (level > MaxExtendsDepth + 2)
@@ -232,6 +232,29 @@ internal sealed class Linker(ParseSession session)
         model.Components = contents.Values.OfType<ComponentModel>().ToDictionary(c => c.Name, StringComparer.Ordinal);
         model.Commands = contents.Values.OfType<CommandModel>().ToDictionary(c => c.Name, StringComparer.Ordinal);
         _linking.Remove(model);
+        _depth[model] = depth;
+        return depth;
+    }
+
+    private int KnownDepth(InterfaceModel model, int level)
+    {
+        if (_depth.TryGetValue(model, out var known))
+        {
+            return known;
+        }
+
+        var depth = 1;
+        if (level <= MaxExtendsDepth + 2)
+        {
+            foreach (var baseId in model.Extends)
+            {
+                if (_s.Known?.Find(baseId) is { } b)
+                {
+                    depth = Math.Max(depth, KnownDepth(b, level + 1) + 1);
+                }
+            }
+        }
+
         _depth[model] = depth;
         return depth;
     }

@@ -15,6 +15,9 @@ internal sealed partial class Reader(ParseSession session)
     // DTDL v2 tolerates extra keywords in value objects (the reference parser only recommends against them).
     private bool _lenient;
 
+    // Elements read so far; the difference across an Interface's contents is its v3 element count.
+    private int _elementCount;
+
     // The top-level document being read: non-Interface elements may be referenced only from within their own document.
     private object _documentRoot = new();
 
@@ -172,6 +175,7 @@ internal sealed partial class Reader(ParseSession session)
         }
 
         var h = new Header { Ctx = ctx, Path = path };
+        _elementCount++;
         _lenient = ctx.Version == 2;
         JsonElement? typeValue = null;
         var ok = true;

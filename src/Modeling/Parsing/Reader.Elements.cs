@@ -4,6 +4,9 @@ namespace TwinCluster.Modeling.Parsing;
 
 internal sealed partial class Reader
 {
+    private const int MaxInterfaceBytes = 1024 * 1024;
+    private const int MaxContentElements = 100_000;
+
     private static readonly string[] s_interface = ["Interface"];
     private static readonly string[] s_payloadV2 = ["CommandPayload"];
     private static readonly string[] s_request = ["CommandRequest"];
@@ -133,6 +136,11 @@ internal sealed partial class Reader
         model.Id = h.ExplicitId;
         ok &= RegisterId(model.Id, model, path);
         model.SourceJson = SourceText(obj, ctx, outer is null);
+        if (ctx.Version >= 3 && model.SourceJson.Length > MaxInterfaceBytes / 4 && System.Text.Encoding.UTF8.GetByteCount(obj.GetRawText()) > MaxInterfaceBytes)
+        {
+            _s.Error("interface.size", path, $"Interface '{model.Id}' is larger than 1 MiB of JSON, the DTDL v{ctx.Version} limit.");
+            ok = false;
+        }
 
         if (h.Props.TryGetValue("extends", out var ext))
         {
@@ -211,6 +219,7 @@ internal sealed partial class Reader
             }
         }
 
+        var elementsBefore = _elementCount;
         if (h.Props.TryGetValue("contents", out var contents))
         {
             var count = 0;
@@ -239,6 +248,12 @@ internal sealed partial class Reader
                 _s.Error("contents.count", contents.Path, $"Interface '{model.Id}' has {count} contents; DTDL v2 allows at most 300.");
                 ok = false;
             }
+        }
+
+        if (ctx.Version >= 3 && _elementCount - elementsBefore > MaxContentElements)
+        {
+            _s.Error("contents.count", path, $"Interface '{model.Id}' has {_elementCount - elementsBefore} elements under its contents; DTDL v{ctx.Version} allows at most {MaxContentElements}.");
+            ok = false;
         }
 
         var names = new Dictionary<string, ContentModel>(StringComparer.Ordinal);
