@@ -70,8 +70,9 @@ public interface ITwinGrain : IGrainWithStringKey
 
     /// <summary>
     /// Bulk-import path: creates the twin with both sides of its relationships already known, in one state write.
-    /// The importer guarantees the other ends; the caller updates the query index in batches.
+    /// Outgoing relationships that fail the model checks are left out and reported; the importer removes their
+    /// incoming side. The caller updates the query index in batches.
     /// </summary>
     [Alias("Import")]
-    Task<IndexEntry> Import(TwinImportItem item);
+    Task<ImportedTwin> Import(TwinImportItem item);
 }

@@ -26,13 +26,13 @@ public sealed class ImportGrain(IndexRouter index, TwinMetrics metrics) : Grain,
     {
         try
         {
-            var entry = await GrainFactory.GetGrain<ITwinGrain>(item.Id).Import(item);
-            return (new ImportItemResult(item.Line, item.Id, null), entry);
+            var imported = await GrainFactory.GetGrain<ITwinGrain>(item.Id).Import(item);
+            return (new ImportItemResult(item.Line, item.Id, null, imported.Rejected), imported.Entry);
         }
         catch (TwinOperationException ex)
         {
             var detail = ex.Details.IsDefaultOrEmpty ? "" : " [" + string.Join("; ", ex.Details) + "]";
-            return (new ImportItemResult(item.Line, item.Id, $"{ex.Code}: {ex.Message}{detail}"), null);
+            return (new ImportItemResult(item.Line, item.Id, $"{ex.Code}: {ex.Message}{detail}", []), null);
         }
     }
 }

@@ -32,25 +32,26 @@ public sealed class ModelRepositoryGrain(
             return Failed(new ModelIssue("upload.empty", "no model documents were given", "$", null));
         }
 
-        var sources = documents.Select((json, i) => new ModelSource($"document[{i}]", json)).ToList();
+        // Source names are tagged per upload so this upload's interfaces are told apart from stored ones.
+        var tag = "@" + Guid.NewGuid().ToString("N")[..8];
+        var sources = documents.Select((json, i) => new ModelSource($"document[{i}]{tag}", json)).ToList();
         var result = new ModelParser().Parse(sources, _known);
         if (!result.IsValid || result.Models is null)
         {
-            return new ModelUploadResult([], [.. result.Errors.Select(e => new ModelIssue(e.Code, e.Message, e.Path, e.Source))]);
+            return new ModelUploadResult([], [.. result.Errors.Select(e => new ModelIssue(e.Code, e.Message, e.Path, e.Source?.Replace(tag, "", StringComparison.Ordinal)))]);
         }
 
-        var added = result.Models.Interfaces.Values
-            .Where(m => !_known.Interfaces.ContainsKey(m.Id) && m.SourceName is not null && m.SourceName.StartsWith("document[", StringComparison.Ordinal))
-            .ToList();
-        var duplicates = result.Models.Interfaces.Values
-            .Where(m => _known.Interfaces.ContainsKey(m.Id) && m.SourceName is not null && m.SourceName.StartsWith("document[", StringComparison.Ordinal))
-            .Select(m => new ModelIssue("model.exists", $"model '{m.Id}' is already uploaded; models are immutable, upload a new version instead", m.Path, m.SourceName))
+        var uploaded = result.Models.Interfaces.Values.Where(m => m.SourceName?.EndsWith(tag, StringComparison.Ordinal) == true).ToList();
+        var duplicates = uploaded
+            .Where(m => state.State.Models.ContainsKey(m.Id))
+            .Select(m => new ModelIssue("model.exists", $"model '{m.Id}' is already uploaded; models are immutable, upload a new version instead", m.Path, m.SourceName!.Replace(tag, "", StringComparison.Ordinal)))
             .ToImmutableArray();
         if (!duplicates.IsEmpty)
         {
             return new ModelUploadResult([], duplicates);
         }
 
+        var added = uploaded;
         var now = time.GetUtcNow();
         foreach (var model in added)
         {

@@ -212,7 +212,7 @@ public sealed class TwinGrain(
         }
     }
 
-    public async Task<IndexEntry> Import(TwinImportItem item)
+    public async Task<ImportedTwin> Import(TwinImportItem item)
     {
         rules.CheckTwinId(Id);
         if (S.Exists)
@@ -220,7 +220,22 @@ public sealed class TwinGrain(
             throw new TwinOperationException(TwinErrorCode.AlreadyExists, $"twin '{Id}' already exists");
         }
 
-        var properties = await rules.CheckNewTwin(item.ModelId, item.PropertiesJson);
+        var (model, properties) = await rules.CheckNewTwinModel(item.ModelId, item.PropertiesJson);
+        var accepted = new List<Relationship>();
+        var rejected = ImmutableArray.CreateBuilder<RejectedRelationship>();
+        foreach (var rel in item.Outgoing)
+        {
+            var problem = await rules.ImportProblem(model, rel, accepted.Count(r => r.Name == rel.Name), item.TargetModels.GetValueOrDefault(rel.TargetId));
+            if (problem is null)
+            {
+                accepted.Add(rel);
+            }
+            else
+            {
+                rejected.Add(new RejectedRelationship(rel.Id, problem));
+            }
+        }
+
         await Mutate("import", s =>
         {
             var now = time.GetUtcNow();
@@ -228,7 +243,7 @@ public sealed class TwinGrain(
             s.ModelId = item.ModelId;
             s.PropertiesJson = properties;
             s.CreatedAt = now;
-            foreach (var rel in item.Outgoing)
+            foreach (var rel in accepted)
             {
                 s.Outgoing[rel.Id] = rel;
             }
@@ -240,7 +255,7 @@ public sealed class TwinGrain(
 
             Touch(s, now);
         }, updateIndex: false);
-        return S.ToIndexEntry(Id);
+        return new ImportedTwin(S.ToIndexEntry(Id), rejected.ToImmutable());
     }
 
     private async Task Mutate(string operation, Action<TwinState> change, bool updateIndex = true)

@@ -25,7 +25,11 @@ public sealed class TwinRules(ModelCache models, IGrainFactory grains)
     }
 
     /// <summary>Model known and not decommissioned, properties valid: returns the canonical properties text.</summary>
-    public async Task<string> CheckNewTwin(string modelId, string propertiesJson)
+    public async Task<string> CheckNewTwin(string modelId, string propertiesJson) =>
+        (await CheckNewTwinModel(modelId, propertiesJson)).Properties;
+
+    /// <summary>As <see cref="CheckNewTwin"/>, also returning the model.</summary>
+    public async Task<(CachedModel Model, string Properties)> CheckNewTwinModel(string modelId, string propertiesJson)
     {
         if (string.IsNullOrWhiteSpace(modelId))
         {
@@ -38,7 +42,7 @@ public sealed class TwinRules(ModelCache models, IGrainFactory grains)
             throw new TwinOperationException(TwinErrorCode.Conflict, $"model '{modelId}' is decommissioned; no new twins of it may be created");
         }
 
-        return Validate(model, JsonText.ParseObject(propertiesJson, "properties"));
+        return (model, Validate(model, JsonText.ParseObject(propertiesJson, "properties")));
     }
 
     public async Task<string> CheckProperties(string modelId, JsonObject properties) =>
@@ -58,11 +62,9 @@ public sealed class TwinRules(ModelCache models, IGrainFactory grains)
         }
 
         var model = await models.GetAsync(source.ModelId);
-        var existing = source.Outgoing.Values.Count(r => r.Name == name);
-        var errors = TwinValidator.ValidateRelationship(model.Interface, model.Set, name, null, existing);
-        if (errors.Count > 0)
+        if (NameProblem(model, name, source.Outgoing.Values.Count(r => r.Name == name)) is { } problem)
         {
-            throw new TwinOperationException(TwinErrorCode.Invalid, $"relationship '{name}' is not allowed on model '{source.ModelId}'", ModelCache.Describe(errors));
+            throw new TwinOperationException(TwinErrorCode.Invalid, problem);
         }
 
         var properties = JsonText.ParseObject(propertiesJson, "relationship properties");
@@ -77,19 +79,38 @@ public sealed class TwinRules(ModelCache models, IGrainFactory grains)
     /// <summary>The target's model must be the relationship's declared target or extend it.</summary>
     public async Task CheckTarget(string sourceModelId, string name, string targetModelId)
     {
-        var source = await models.GetAsync(sourceModelId);
+        if (await TargetProblem(await models.GetAsync(sourceModelId), name, targetModelId) is { } problem)
+        {
+            throw new TwinOperationException(TwinErrorCode.Invalid, problem);
+        }
+    }
+
+    /// <summary>Why an imported relationship cannot be stored, or null when it can.</summary>
+    public async Task<string?> ImportProblem(CachedModel source, Relationship relationship, int existingWithName, string? targetModelId) =>
+        NameProblem(source, relationship.Name, existingWithName)
+        ?? (targetModelId is null
+            ? $"target twin '{relationship.TargetId}' is not known"
+            : await TargetProblem(source, relationship.Name, targetModelId));
+
+    private static string? NameProblem(CachedModel source, string name, int existingWithName)
+    {
+        var errors = TwinValidator.ValidateRelationship(source.Interface, source.Set, name, null, existingWithName);
+        return errors.Count == 0
+            ? null
+            : $"relationship '{name}' is not allowed on model '{source.Interface.Id}': {errors[0].Message} ({errors[0].Code})";
+    }
+
+    private async Task<string?> TargetProblem(CachedModel source, string name, string targetModelId)
+    {
         if (!source.Interface.Relationships.TryGetValue(name, out var relationship) || relationship.Target is not { } required)
         {
-            return;
+            return null;
         }
 
         var target = await models.GetAsync(targetModelId);
-        if (target.Interface.Id != required && !target.Interface.AllBases.Contains(required))
-        {
-            throw new TwinOperationException(
-                TwinErrorCode.Invalid,
-                $"relationship '{name}' of '{sourceModelId}' must target a '{required}', but the target is a '{targetModelId}'");
-        }
+        return target.Interface.Id == required || target.Interface.AllBases.Contains(required)
+            ? null
+            : $"relationship '{name}' of '{source.Interface.Id}' must target a '{required}', but the target is a '{targetModelId}'";
     }
 
     private async Task CheckNoContainmentCycle(string sourceId, string targetId)

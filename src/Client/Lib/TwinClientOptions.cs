@@ -1,0 +1,23 @@
+namespace TwinCluster.Client;
+
+/// <summary>How to reach a cluster: static gateways (default localhost:30000), or the PostgreSQL membership table.</summary>
+public sealed class TwinClientOptions
+{
+    /// <summary>Gateway endpoints as host:port; used when <see cref="ConnectionString"/> is not set.</summary>
+    public IList<string> Gateways { get; } = ["127.0.0.1:30000"];
+
+    /// <summary>PostgreSQL connection string: gateways are read from the cluster's membership table.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Cluster id; must match the silos' <c>TwinCluster:ClusterId</c>.</summary>
+    public string ClusterId { get; set; } = "twincluster";
+
+    /// <summary>Service id; must match the silos' <c>TwinCluster:ServiceId</c>.</summary>
+    public string ServiceId { get; set; } = "twincluster";
+
+    /// <summary>How long to keep trying to connect before giving up.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Export the client's metrics and traces to this OTLP endpoint, when set.</summary>
+    public string? OtlpEndpoint { get; set; }
+}
