@@ -127,6 +127,33 @@ public sealed class ParserRuleTests
     }
 
     [Fact]
+    public void Extension_adjunct_types_are_known_per_context()
+    {
+        const string annotated = """
+            { "@context": ["dtmi:dtdl:context;3", "dtmi:dtdl:extension:annotation;1", "dtmi:dtdl:extension:historization;1"],
+              "@id": "dtmi:test:Sensor;1", "@type": "Interface",
+              "contents": [ { "@type": ["Telemetry", "Historized"], "name": "temp", "schema": "double" },
+                            { "@type": ["Property", "ValueAnnotation"], "name": "accuracy", "annotates": "temp", "schema": "double" } ] }
+            """;
+        Dtdl.Valid(annotated);
+        Dtdl.Invalid("type.undefined", annotated.Replace("\"Historized\"", "\"Archived\"", StringComparison.Ordinal));
+        Dtdl.Invalid("type.undefined", annotated.Replace(", \"dtmi:dtdl:extension:annotation;1\"", string.Empty, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Mqtt_transparent_payload_must_be_an_object()
+    {
+        static string Display(string schema) => $$"""
+            { "@context": ["dtmi:dtdl:context;3", "dtmi:dtdl:extension:mqtt;2"], "@id": "dtmi:test:Display;1", "@type": ["Interface", "Mqtt"],
+              "payloadFormat": "Json/ecma/404", "commandTopic": "display/{commandName}",
+              "contents": [ { "@type": "Command", "name": "show", "request": { "@type": ["CommandRequest", "Transparent"], "name": "text", "schema": {{schema}} } } ] }
+            """;
+        Dtdl.Valid(Display("""{ "@type": "Object", "fields": [ { "name": "line", "schema": "string" } ] }"""));
+        var error = Dtdl.Invalid("mqtt.transparent", Display("\"string\""));
+        Assert.Equal("$.contents[0].request.schema", error.Path);
+    }
+
+    [Fact]
     public void V3_interface_larger_than_one_mebibyte_is_rejected()
     {
         var comments = string.Join(",", Enumerable.Range(0, 2200).Select(i => $$"""{ "@type": "Property", "name": "p{{i}}", "schema": "string", "comment": "{{new string('x', 500)}}" }"""));

@@ -29,6 +29,7 @@ internal sealed partial class Reader(ParseSession session)
         public string? SemanticType;
         public bool Undefined;
         public bool OpaqueCoType;
+        public bool ExtensionCoType;
         public string? ExplicitId;
         public Dictionary<string, (JsonElement Value, string Path)> Props = new(StringComparer.Ordinal);
         public DocContext Ctx = null!;
@@ -120,13 +121,14 @@ internal sealed partial class Reader(ParseSession session)
                 continue;
             }
 
-            if (!TryExtension(text, version, out var name))
+            if (!TryExtension(text, version, out var name, out var extensionVersion))
             {
                 _s.Error("context.undefined", itemPath, $"'{Clip(text)}' is not a known DTDL extension context for DTDL v{version}.");
                 return null;
             }
 
             extensions.Add(name);
+            extensions.Add($"{name};{extensionVersion}");
             quant |= name == "quantitativeTypes";
             iot |= name == "iotcentral";
         }
@@ -134,12 +136,14 @@ internal sealed partial class Reader(ParseSession session)
         return new DocContext(version, quant, iot, extensions);
     }
 
-    private static bool TryExtension(string text, int version, out string name)
+    private static bool TryExtension(string text, int version, out string name, out string extensionVersion)
     {
         name = string.Empty;
+        extensionVersion = string.Empty;
         if (text is "dtmi:iotcentral:context;2" && version == 2)
         {
             name = "iotcentral";
+            extensionVersion = "2";
             return true;
         }
 
@@ -158,6 +162,7 @@ internal sealed partial class Reader(ParseSession session)
 
         name = rest[..semi];
         var ver = rest[(semi + 1)..];
+        extensionVersion = ver;
         var ok = name is "quantitativeTypes" or "historization" or "annotation" or "overriding" or "mqtt" or "requirement"
             && ver.Length is > 0 and < 4 && ver.All(char.IsAsciiDigit);
         return ok;
@@ -288,6 +293,12 @@ internal sealed partial class Reader(ParseSession session)
                 continue;
             }
 
+            if (h.ExtensionCoType && !viaDtmi && !Vocabulary.IsReservedTerm(term, ctx.Version, ctx.Quantitative))
+            {
+                // A property of an extension adjunct type (e.g. mqtt payloadFormat, annotation annotates).
+                continue;
+            }
+
             if (ctx.HasOpaqueExtension && !viaDtmi && (h.OpaqueCoType || !Vocabulary.IsReservedTerm(term, ctx.Version, ctx.Quantitative)))
             {
                 continue;
@@ -414,6 +425,13 @@ internal sealed partial class Reader(ParseSession session)
                 }
 
                 h.SemanticType = term;
+                continue;
+            }
+
+            if (Vocabulary.IsExtensionType(ctx.Extensions, term))
+            {
+                h.CoTypes.Add(term);
+                h.ExtensionCoType = true;
                 continue;
             }
 

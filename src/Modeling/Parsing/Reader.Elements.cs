@@ -984,6 +984,18 @@ internal sealed partial class Reader
 
         ok &= ReadSemantic(ph, () => p.Schema, out _, out _);
         ok &= RequireSchema(ph, p.Id, s => p.Schema = s);
+        if (ok && ph.CoTypes.Contains("Transparent") && ph.Ctx.Extensions.Contains("mqtt"))
+        {
+            var schemaPath = ph.Props["schema"].Path;
+            var source = _s.Source;
+            _s.DeferredChecks.Add(() =>
+            {
+                if (p.Schema is not ObjectSchema)
+                {
+                    _s.ErrorAt("mqtt.transparent", schemaPath, source, $"The Command {prop} '{p.Name}' is co-typed Transparent, so its schema must be an Object whose fields form the payload, not {p.Schema.Describe()}.");
+                }
+            });
+        }
 
         if (ok)
         {

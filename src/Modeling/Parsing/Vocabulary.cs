@@ -103,6 +103,33 @@ internal static class Vocabulary
         "byte", "bytes", "decimal", "short", "unsignedByte", "unsignedShort", "unsignedInteger", "unsignedLong", "uuid",
     };
 
+    // Adjunct types of the feature extensions (annotation, historization, overriding, mqtt by version, requirement). Their own
+    // properties are not modelled: an element carrying one of them may have further properties.
+    private static readonly Dictionary<string, string[]> s_extensionTypes = new(StringComparer.Ordinal)
+    {
+        ["annotation"] = ["ValueAnnotation"],
+        ["historization"] = ["Historized"],
+        ["overriding"] = ["Override"],
+        ["mqtt;1"] = ["Mqtt", "Idempotent", "Cacheable", "Indexed"],
+        ["mqtt;2"] = ["Mqtt", "Idempotent", "Cacheable", "Indexed", "Transparent"],
+        ["mqtt;3"] = ["Mqtt", "Idempotent", "Cacheable", "Indexed", "Transparent", "Result", "NormalResult", "ErrorResult", "Error", "ErrorMessage"],
+        ["requirement"] = ["Required"],
+    };
+
+    /// <summary>True when <paramref name="term"/> is an adjunct type of one of the extensions in scope.</summary>
+    public static bool IsExtensionType(IReadOnlySet<string> extensions, string term)
+    {
+        foreach (var extension in extensions)
+        {
+            if (s_extensionTypes.TryGetValue(extension, out var types) && Array.IndexOf(types, term) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public static IReadOnlyDictionary<string, ClassSpec> Classes(int version) => version switch
     {
         2 => s_v2,
