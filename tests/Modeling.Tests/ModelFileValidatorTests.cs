@@ -96,6 +96,15 @@ public sealed class ModelFileValidatorTests : IDisposable
     }
 
     [Fact]
+    public void Empty_folder_is_reported_not_silently_passed()
+    {
+        var empty = Directory.CreateDirectory(Path.Combine(_root, "empty")).FullName;
+        var results = new ModelFileValidator().Validate([empty], each: false, resolveDir: null);
+        Assert.Equal("file.none", Assert.Single(Assert.Single(results).Errors).Code);
+        Assert.Equal(1, ModelFileValidator.ExitCode(results));
+    }
+
+    [Fact]
     public void Json_output_has_the_documented_shape()
     {
         var bad = Write("bad.json", """{ "@context": "dtmi:dtdl:context;3", "@id": "dtmi:x:y;1", "@type": "Interface", "contents": [ { "@type": "Property", "name": "1a", "schema": "string" } ] }""");

@@ -39,9 +39,16 @@ public sealed class ModelFileValidator
             }
             else if (Directory.Exists(path))
             {
-                files.AddRange(Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
+                var found = Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
                     .Where(IsModelFile)
-                    .Order(StringComparer.Ordinal));
+                    .Order(StringComparer.Ordinal)
+                    .ToList();
+                if (found.Count == 0)
+                {
+                    results.Add(new ModelFileResult(path, false, [new ModelFileError("file.none", $"The folder '{path}' holds no *.json or *.jsonld file.", "$")]));
+                }
+
+                files.AddRange(found);
             }
             else
             {
