@@ -11,6 +11,9 @@ public sealed class InterfaceModel : ModelElement
 
     internal HashSet<string> AllBasesSet { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Identity of the top-level document the interface was read from.</summary>
+    internal object? Document { get; set; }
+
     /// <summary>DTDL language version of the defining document (2, 3 or 4).</summary>
     public int DtdlVersion { get; internal set; }
 
@@ -41,8 +44,19 @@ public sealed class InterfaceModel : ModelElement
     /// <summary>Reusable complex schemas declared in this interface's <c>schemas</c>.</summary>
     public IReadOnlyList<Schema> Schemas => OwnSchemas;
 
-    /// <summary>The JSON text of this interface's own document (the top-level document it was read from).</summary>
+    /// <summary>
+    /// The JSON text of the top-level document this interface was read from (one element of an array file, with its
+    /// @context). Interfaces defined inline (in extends or as a component schema) share their parent's text, so parsing
+    /// the distinct texts of a set of interfaces reproduces them.
+    /// </summary>
     public string SourceJson { get; internal set; } = string.Empty;
+
+    /// <summary>
+    /// DTMIs of the interfaces outside <see cref="SourceJson"/> that the document needs: bases, component interfaces, and
+    /// interfaces whose <c>schemas</c> define a complex schema it refers to (for a document with several interfaces,
+    /// the union over all of them). Shipping these documents with this one makes it parse on its own.
+    /// </summary>
+    public IReadOnlyList<string> Dependencies { get; internal set; } = [];
 
     /// <inheritdoc/>
     public override string ToString() => Id;

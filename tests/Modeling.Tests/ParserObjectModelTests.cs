@@ -139,14 +139,57 @@ public sealed class ParserObjectModelTests
     }
 
     [Fact]
-    public void Inline_component_interface_source_json_is_self_contained()
+    public void Inline_interfaces_share_their_documents_source_json()
     {
         var models = Dtdl.Valid(Dtdl.Contents("""
             { "@type": "Component", "name": "c", "schema": { "@id": "dtmi:test:Inner;1", "@type": "Interface",
               "contents": [ { "@type": "Property", "name": "p", "schema": "string" } ] } }
             """));
         var inner = models.Find("dtmi:test:Inner;1")!;
-        Assert.True(Dtdl.Parse(inner.SourceJson).IsValid);
+        var outer = models.Find("dtmi:test:Thing;1")!;
+        Assert.Equal(outer.SourceJson, inner.SourceJson);
+
+        // Storing every interface's SourceJson and parsing the distinct texts reproduces the set.
+        var again = Dtdl.Valid([.. models.Interfaces.Values.Select(m => m.SourceJson).Distinct()]);
+        Assert.Equal(models.Interfaces.Keys.Order(), again.Interfaces.Keys.Order());
+    }
+
+    [Fact]
+    public void Dependencies_name_the_other_documents_a_document_needs()
+    {
+        var models = Dtdl.Valid(
+            Dtdl.Interface("""
+                "schemas": [ { "@id": "dtmi:test:Lib:level;1", "@type": "Enum", "valueSchema": "integer",
+                  "enumValues": [ { "name": "low", "enumValue": 1 } ] } ]
+                """, "dtmi:test:Lib;1"),
+            Dtdl.Interface(string.Empty, "dtmi:test:Base;1"),
+            Dtdl.Interface(string.Empty, "dtmi:test:Part;1"),
+            Dtdl.Interface("""
+                "extends": ["dtmi:test:Base;1", { "@id": "dtmi:test:InlineBase;1", "@type": "Interface", "extends": "dtmi:test:Base;1" }],
+                "contents": [
+                  { "@type": "Component", "name": "part", "schema": "dtmi:test:Part;1" },
+                  { "@type": "Property", "name": "level", "schema": "dtmi:test:Lib:level;1" },
+                  { "@type": "Relationship", "name": "next", "target": "dtmi:test:Elsewhere;1" } ]
+                """, "dtmi:test:Machine;1"));
+        var expected = new[] { "dtmi:test:Base;1", "dtmi:test:Lib;1", "dtmi:test:Part;1" };
+        Assert.Equal(expected, models.Find("dtmi:test:Machine;1")!.Dependencies);
+        Assert.Equal(expected, models.Find("dtmi:test:InlineBase;1")!.Dependencies);
+        Assert.Empty(models.Find("dtmi:test:Lib;1")!.Dependencies);
+
+        // The documents of a model plus its dependencies parse on their own.
+        var machine = models.Find("dtmi:test:Machine;1")!;
+        Dtdl.Valid([machine.SourceJson, .. machine.Dependencies.Select(d => models.Find(d)!.SourceJson)]);
+    }
+
+    [Fact]
+    public void Dependencies_on_known_models_are_reported()
+    {
+        var known = Dtdl.Valid(Dtdl.Interface("""
+            "schemas": [ { "@id": "dtmi:test:Lib:pair;1", "@type": "Array", "elementSchema": "double" } ]
+            """, "dtmi:test:Lib;1"));
+        var result = new ModelParser().Parse([new ModelSource("new.json", Dtdl.Contents("""{ "@type": "Property", "name": "p", "schema": "dtmi:test:Lib:pair;1" }"""))], known);
+        Assert.True(result.IsValid, string.Join(" | ", result.Errors));
+        Assert.Equal(["dtmi:test:Lib;1"], result.Models!.Find("dtmi:test:Thing;1")!.Dependencies);
     }
 
     [Fact]

@@ -10,7 +10,8 @@ internal sealed class Linker(ParseSession session)
     private readonly Dictionary<InterfaceModel, int> _depth = [];
     private readonly HashSet<InterfaceModel> _linking = [];
     private readonly HashSet<string> _unresolvedSeen = new(StringComparer.Ordinal);
-    private Dictionary<string, Schema>? _knownSchemas;
+    private Dictionary<string, (Schema Schema, string Owner)>? _knownSchemas;
+    private readonly Dictionary<object, HashSet<string>> _dependencies = new(ReferenceEqualityComparer.Instance);
 
     public void Link()
     {
@@ -44,7 +45,7 @@ internal sealed class Linker(ParseSession session)
         }
     }
 
-    private Schema? FindKnownSchema(string id)
+    private (Schema Schema, string Owner)? FindKnownSchema(string id)
     {
         if (_s.Known is null)
         {
@@ -53,17 +54,62 @@ internal sealed class Linker(ParseSession session)
 
         if (_knownSchemas is null)
         {
-            _knownSchemas = new Dictionary<string, Schema>(StringComparer.Ordinal);
+            _knownSchemas = new Dictionary<string, (Schema, string)>(StringComparer.Ordinal);
             foreach (var model in _s.Known.Interfaces.Values)
             {
                 foreach (var schema in model.OwnSchemas)
                 {
-                    _knownSchemas.TryAdd(schema.Id, schema);
+                    _knownSchemas.TryAdd(schema.Id, (schema, model.Id));
                 }
             }
         }
 
-        return _knownSchemas.GetValueOrDefault(id);
+        return _knownSchemas.TryGetValue(id, out var found) ? found : null;
+    }
+
+    /// <summary>Records that the referring document needs the document (or known interface) defining the target.</summary>
+    private void AddDependency(object? document, object target, string? knownOwner)
+    {
+        if (document is null)
+        {
+            return;
+        }
+
+        string? needed = null;
+        if (_s.Owners.TryGetValue(target, out var targetDocument))
+        {
+            if (!ReferenceEquals(targetDocument, document))
+            {
+                needed = _s.DocumentRootIds.GetValueOrDefault(targetDocument);
+            }
+        }
+        else
+        {
+            needed = knownOwner ?? (target as InterfaceModel)?.Id;
+        }
+
+        if (needed is null)
+        {
+            return;
+        }
+
+        if (!_dependencies.TryGetValue(document, out var set))
+        {
+            _dependencies[document] = set = new HashSet<string>(StringComparer.Ordinal);
+        }
+
+        set.Add(needed);
+    }
+
+    private void AssignDependencies()
+    {
+        foreach (var model in _s.Interfaces)
+        {
+            if (model.Document is not null && _dependencies.TryGetValue(model.Document, out var set))
+            {
+                model.Dependencies = [.. set.Order(StringComparer.Ordinal)];
+            }
+        }
     }
 
     private void ResolveReferences()
@@ -72,9 +118,11 @@ internal sealed class Linker(ParseSession session)
         {
             object? target = _s.Ids.TryGetValue(r.Dtmi, out var found) ? found.Element : null;
             target ??= _s.Known?.Find(r.Dtmi);
-            if (r.Kind == ParseSession.RefKind.Schema)
+            string? knownOwner = null;
+            if (target is null && r.Kind == ParseSession.RefKind.Schema && FindKnownSchema(r.Dtmi) is { } knownSchema)
             {
-                target ??= FindKnownSchema(r.Dtmi);
+                target = knownSchema.Schema;
+                knownOwner = knownSchema.Owner;
             }
 
             if (target is null)
@@ -117,7 +165,13 @@ internal sealed class Linker(ParseSession session)
             }
 
             r.Assign(target);
+            if (r.Kind != ParseSession.RefKind.Element)
+            {
+                AddDependency(r.Document, target, knownOwner);
+            }
         }
+
+        AssignDependencies();
     }
 
     private InterfaceModel? Lookup(string id, Dictionary<string, InterfaceModel> byId) =>

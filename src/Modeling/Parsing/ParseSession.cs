@@ -24,6 +24,9 @@ internal sealed class ParseSession(ModelParserOptions options, ModelSet? known)
 
     public List<InterfaceModel> Interfaces { get; } = [];
 
+    /// <summary>The DTMI of the top-level Interface of each document.</summary>
+    public Dictionary<object, string> DocumentRootIds { get; } = new(ReferenceEqualityComparer.Instance);
+
     /// <summary>The top-level document each identified element was defined in.</summary>
     public Dictionary<object, object> Owners { get; } = new(ReferenceEqualityComparer.Instance);
 

@@ -20,6 +20,7 @@ internal sealed partial class Reader(ParseSession session)
 
     // The top-level document being read: non-Interface elements may be referenced only from within their own document.
     private object _documentRoot = new();
+    private string _documentText = string.Empty;
 
     /// <summary>The header of an element: its classes, identifier, and the DTDL properties present.</summary>
     private sealed class Header

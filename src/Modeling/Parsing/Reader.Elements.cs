@@ -85,6 +85,7 @@ internal sealed partial class Reader
         }
 
         _documentRoot = new object();
+        _documentText = element.GetRawText();
         ReadInterface(element, path, null, null, null);
     }
 
@@ -135,8 +136,16 @@ internal sealed partial class Reader
 
         model.Id = h.ExplicitId;
         ok &= RegisterId(model.Id, model, path);
-        model.SourceJson = SourceText(obj, ctx, outer is null);
-        if (ctx.Version >= 3 && model.SourceJson.Length > MaxInterfaceBytes / 4 && System.Text.Encoding.UTF8.GetByteCount(obj.GetRawText()) > MaxInterfaceBytes)
+        // The whole top-level document: inline (extends, component) interfaces share their parent's text, so storing
+        // every interface's SourceJson and parsing the distinct texts again reproduces the model set.
+        model.SourceJson = _documentText;
+        model.Document = _documentRoot;
+        if (outer is null)
+        {
+            _s.DocumentRootIds[_documentRoot] = model.Id;
+        }
+
+        if (ctx.Version >= 3 && obj.GetRawText() is { Length: > MaxInterfaceBytes / 4 } own && System.Text.Encoding.UTF8.GetByteCount(own) > MaxInterfaceBytes)
         {
             _s.Error("interface.size", path, $"Interface '{model.Id}' is larger than 1 MiB of JSON, the DTDL v{ctx.Version} limit.");
             ok = false;
@@ -155,7 +164,7 @@ internal sealed partial class Reader
                     if (CheckDtmi(target, ipath, ctx, "extends"))
                     {
                         bases.Add(target);
-                        _s.Refs.Add(new ParseSession.PendingRef(target, ipath, _s.Source, ParseSession.RefKind.Interface, ctx.Version, _ => { }));
+                        _s.Refs.Add(new ParseSession.PendingRef(target, ipath, _s.Source, ParseSession.RefKind.Interface, ctx.Version, _ => { }, null, _documentRoot));
                     }
                     else
                     {
@@ -272,21 +281,6 @@ internal sealed partial class Reader
         }
 
         return ok ? model : null;
-    }
-
-    private static string SourceText(JsonElement obj, DocContext ctx, bool topLevel)
-    {
-        var raw = obj.GetRawText();
-        if (topLevel || obj.TryGetProperty("@context", out _))
-        {
-            return raw;
-        }
-
-        // An inline Interface inherits its context: make its text self-contained.
-        var brace = raw.IndexOf('{', StringComparison.Ordinal);
-        var context = ctx.Quantitative ? $"[\"dtmi:dtdl:context;{ctx.Version}\",\"dtmi:dtdl:extension:quantitativeTypes;1\"]" : $"\"dtmi:dtdl:context;{ctx.Version}\"";
-        var rest = raw[(brace + 1)..].TrimStart();
-        return rest.StartsWith('}') ? $"{{\"@context\":{context}}}" : $"{{\"@context\":{context},{rest}";
     }
 
     /// <summary>An object-valued property may instead give the DTMI of an element defined elsewhere in the model set.</summary>
@@ -514,7 +508,7 @@ internal sealed partial class Reader
                 }
 
                 assign(new SchemaReference(text));
-                _s.Refs.Add(new ParseSession.PendingRef(text, path, _s.Source, ParseSession.RefKind.Schema, ctx.Version, o => assign((Schema)o)));
+                _s.Refs.Add(new ParseSession.PendingRef(text, path, _s.Source, ParseSession.RefKind.Schema, ctx.Version, o => assign((Schema)o), null, _documentRoot));
                 return true;
             }
 
@@ -1138,7 +1132,7 @@ internal sealed partial class Reader
             }
 
             c.SchemaId = target;
-            _s.Refs.Add(new ParseSession.PendingRef(target, path, _s.Source, ParseSession.RefKind.Interface, h.Ctx.Version, _ => { }));
+            _s.Refs.Add(new ParseSession.PendingRef(target, path, _s.Source, ParseSession.RefKind.Interface, h.Ctx.Version, _ => { }, null, _documentRoot));
         }
         else if (value.ValueKind == JsonValueKind.Object)
         {
