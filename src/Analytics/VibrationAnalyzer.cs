@@ -30,6 +30,9 @@ public sealed class VibrationAnalyzer
     private double[] _specRe = [];
     private double[] _specIm = [];
     private double[] _ses = [];
+    private double[] _envelopes = [];
+    private readonly bool[] _candidate;
+    private readonly double[] _bandSk;
     private readonly double[] _bandM2;
     private readonly double[] _bandM4;
     private readonly int[] _bandLo;
@@ -84,6 +87,8 @@ public sealed class VibrationAnalyzer
         _bandM2 = new double[_grid.Length];
         _bandM4 = new double[_grid.Length];
         _bandLo = new int[_grid.Length];
+        _candidate = new bool[_grid.Length];
+        _bandSk = new double[_grid.Length];
         _bandHi = new int[_grid.Length];
     }
 
@@ -370,6 +375,11 @@ public sealed class VibrationAnalyzer
         }
 
         Array.Clear(_ses, 0, bands * half);
+        if (_envelopes.Length < segments * bands * m)
+        {
+            _envelopes = new double[segments * bands * m];
+        }
+
         Array.Clear(_bandM2);
         Array.Clear(_bandM4);
         var lowCut = (int)Math.Ceiling(need / _df);
@@ -417,13 +427,11 @@ public sealed class VibrationAnalyzer
                 }
 
                 plan.Complex.Inverse(cr, ci);
-                var env = plan.Squared;
-                double sum = 0, m2 = 0, m4 = 0;
+                var env = _envelopes.AsSpan((s * bands + b) * m, m);
+                double m2 = 0, m4 = 0;
                 for (var j = 0; j < m; j++)
                 {
-                    var e = cr[j] * cr[j] + ci[j] * ci[j];
-                    env[j] = e;
-                    sum += e;
+                    env[j] = cr[j] * cr[j] + ci[j] * ci[j];
                 }
 
                 // Hann's square exceeds 1/4 on the middle half only; divide the taper out there.
@@ -437,13 +445,76 @@ public sealed class VibrationAnalyzer
 
                 _bandM2[b] += m2;
                 _bandM4[b] += m4;
-                var mean = sum / m;
-                for (var j = 0; j < m; j++)
+            }
+        }
+
+        // Spectral kurtosis of each band: E|c|^4 / (E|c|^2)^2 - 2 of the complex envelope, window taper divided out.
+        var bestSk = -1;
+        var bestSkValue = double.NegativeInfinity;
+        var count = (3 * m / 4 - (m / 4 + 1)) * segments;
+        for (var b = 0; b < bands; b++)
+        {
+            _candidate[b] = false;
+            _bandSk[b] = double.NegativeInfinity;
+            if (_bandLo[b] < 0)
+            {
+                continue;
+            }
+
+            _bandSk[b] = _bandM2[b] > 0 ? _bandM4[b] * count / (_bandM2[b] * _bandM2[b]) - 2 : 0;
+            if (_bandSk[b] > bestSkValue)
+            {
+                bestSkValue = _bandSk[b];
+                bestSk = b;
+            }
+        }
+
+        // Envelope spectra for the whole band and the most impulsive bands only; diagnosis picks among these.
+        var wanted = _options.EnvelopeCandidates <= 0 ? bands : _options.EnvelopeCandidates;
+        _candidate[0] = _bandLo[0] >= 0;
+        for (var c = _candidate[0] ? 1 : 0; c < wanted; c++)
+        {
+            var pick = -1;
+            for (var b = 1; b < bands; b++)
+            {
+                if (!_candidate[b] && _bandLo[b] >= 0 && (pick < 0 || _bandSk[b] > _bandSk[pick]))
                 {
-                    env[j] -= mean;
+                    pick = b;
+                }
+            }
+
+            if (pick < 0)
+            {
+                break;
+            }
+
+            _candidate[pick] = true;
+        }
+
+        for (var s = 0; s < segments; s++)
+        {
+            for (var b = 0; b < bands; b++)
+            {
+                if (!_candidate[b])
+                {
+                    continue;
                 }
 
-                plan.Real.Forward(env, plan.SesRe, plan.SesIm);
+                var env = _envelopes.AsSpan((s * bands + b) * m, m);
+                double sum = 0;
+                for (var j = 0; j < m; j++)
+                {
+                    sum += env[j];
+                }
+
+                var mean = sum / m;
+                var work = plan.Squared;
+                for (var j = 0; j < m; j++)
+                {
+                    work[j] = env[j] - mean;
+                }
+
+                plan.Real.Forward(work, plan.SesRe, plan.SesIm);
                 var acc = _ses.AsSpan(b * half, half);
                 for (var k = 0; k < half; k++)
                 {
@@ -452,11 +523,9 @@ public sealed class VibrationAnalyzer
             }
         }
 
-        var bestSk = -1;
-        var bestSkValue = double.NegativeInfinity;
         for (var b = 0; b < bands; b++)
         {
-            if (_bandLo[b] < 0)
+            if (!_candidate[b])
             {
                 continue;
             }
@@ -465,15 +534,6 @@ public sealed class VibrationAnalyzer
             for (var k = 0; k < half; k++)
             {
                 acc[k] = Math.Sqrt(acc[k]);
-            }
-
-            // Spectral kurtosis of the band: E|c|^4 / (E|c|^2)^2 - 2 of the complex envelope, window taper divided out.
-            var count = (3 * m / 4 - (m / 4 + 1)) * segments;
-            var sk = _bandM2[b] > 0 ? _bandM4[b] * count / (_bandM2[b] * _bandM2[b]) - 2 : 0;
-            if (sk > bestSkValue)
-            {
-                bestSkValue = sk;
-                bestSk = b;
             }
         }
 
@@ -516,7 +576,7 @@ public sealed class VibrationAnalyzer
                 var kindBand = -1;
                 for (var b = 0; b < _grid.Length; b++)
                 {
-                    if (_bandLo[b] < 0)
+                    if (!_candidate[b])
                     {
                         continue;
                     }

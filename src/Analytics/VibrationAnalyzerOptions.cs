@@ -30,6 +30,12 @@ public sealed record VibrationAnalyzerOptions
     /// <summary>Finest dyadic level of the envelope band grid (level l has bands of width fs / 2^(l+1), half-overlapping).</summary>
     public int EnvelopeLevels { get; init; } = 3;
 
+    /// <summary>
+    /// Bands whose envelope spectra are examined: the whole band plus the most impulsive (highest spectral kurtosis)
+    /// of the grid, up to this many in all; 0 examines every band of the grid.
+    /// </summary>
+    public int EnvelopeCandidates { get; init; } = 8;
+
     /// <summary>Metres per second squared per input unit (9.80665 for samples in g).</summary>
     public double UnitToMetresPerSecondSquared { get; init; } = 9.80665;
 
