@@ -33,6 +33,7 @@ internal sealed partial class Reader(ParseSession session)
         public bool ExtensionCoType;
         public string? ExplicitId;
         public Dictionary<string, (JsonElement Value, string Path)> Props = new(StringComparer.Ordinal);
+        public string Label = string.Empty;
         public DocContext Ctx = null!;
         public string Path = "$";
     }
@@ -241,10 +242,11 @@ internal sealed partial class Reader(ParseSession session)
             return null;
         }
 
+        h.Label = Label(obj, h);
         var spec = Vocabulary.Classes(ctx.Version)[h.Material];
         if (h.SemanticType is not null && !spec.SemanticTypes)
         {
-            _s.Error("type.irrelevant", Prop(path, "@type"), $"{h.Material} cannot have the semantic type '{h.SemanticType}'.");
+            _s.Error("type.irrelevant", Prop(path, "@type"), $"{h.Label} cannot have the semantic type '{h.SemanticType}'.");
             return null;
         }
 
@@ -312,7 +314,7 @@ internal sealed partial class Reader(ParseSession session)
 
             if (viaDtmi || Vocabulary.IsReservedTerm(term, ctx.Version, ctx.Quantitative))
             {
-                _s.Error("property.irrelevant", ppath, $"'{term}' is not a property of {h.Material}.");
+                _s.Error("property.irrelevant", ppath, $"'{term}' is a DTDL term but not a property of {h.Label}.");
                 ok = false;
                 continue;
             }
@@ -330,7 +332,7 @@ internal sealed partial class Reader(ParseSession session)
                 }
             }
 
-            _s.Error("property.undefined", ppath, $"'{key}' is not a property of {h.Material}" + (h.Undefined ? "." : " (undefined properties need an undefined co-type)."));
+            _s.Error("property.undefined", ppath, $"'{key}' is not a property of {h.Label}" + (h.Undefined ? "." : " (undefined properties need an undefined co-type)."));
             ok = false;
         }
 
@@ -601,6 +603,17 @@ internal sealed partial class Reader(ParseSession session)
         return true;
     }
 
+    /// <summary>"Property 'temperature'" (or the @id, or just the class) for messages.</summary>
+    private static string Label(JsonElement obj, Header h)
+    {
+        if (obj.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String)
+        {
+            return $"{h.Material} '{Clip(name.GetString()!)}'";
+        }
+
+        return h.ExplicitId is null ? h.Material : $"{h.Material} '{Clip(h.ExplicitId)}'";
+    }
+
     private static bool IsXsdType(JsonElement type, string? xsd)
     {
         if (type.ValueKind == JsonValueKind.Array && type.GetArrayLength() == 1)
@@ -685,7 +698,7 @@ internal sealed partial class Reader(ParseSession session)
         {
             if (required)
             {
-                _s.Error("property.missing", h.Path, $"{h.Material} requires a 'name'.");
+                _s.Error("property.missing", h.Path, $"{h.Label} requires a 'name'.");
             }
 
             return !required;
@@ -862,19 +875,19 @@ internal sealed partial class Reader(ParseSession session)
         var ok = true;
         if (h.Props.TryGetValue("displayName", out var dn))
         {
-            e.DisplayName = ReadLangString(dn.Value, dn.Path, $"displayName of {h.Material}", h.Ctx.DisplayNameMaxLength, out var good);
+            e.DisplayName = ReadLangString(dn.Value, dn.Path, $"displayName of {h.Label}", h.Ctx.DisplayNameMaxLength, out var good);
             ok &= good;
         }
 
         if (h.Props.TryGetValue("description", out var ds))
         {
-            e.Description = ReadLangString(ds.Value, ds.Path, $"description of {h.Material}", 512, out var good);
+            e.Description = ReadLangString(ds.Value, ds.Path, $"description of {h.Label}", 512, out var good);
             ok &= good;
         }
 
         if (h.Props.TryGetValue("comment", out var cm))
         {
-            ok &= ReadString(cm.Value, cm.Path, $"comment of {h.Material}", 512, out var text);
+            ok &= ReadString(cm.Value, cm.Path, $"comment of {h.Label}", 512, out var text);
             e.Comment = text;
         }
 

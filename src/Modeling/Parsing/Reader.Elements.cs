@@ -355,7 +355,7 @@ internal sealed partial class Reader
             {
                 if (ContainsArray(p.Schema, []))
                 {
-                    _s.ErrorAt("schema.arrayInProperty", path, source, $"Property '{p.Name}': DTDL v2 does not allow an Array in a Property's schema.");
+                    _s.ErrorAt("schema.arrayInProperty", path, source, $"Property '{p.Name}': DTDL v2 does not allow an Array (nor a geospatial schema, which is one) in a Property's schema.");
                 }
             });
         }
@@ -406,7 +406,7 @@ internal sealed partial class Reader
 
         if (!hasUnit)
         {
-            _s.Error("unit.missing", h.Path, $"{h.Material} with semantic type '{semanticType}' requires a 'unit'.");
+            _s.Error("unit.missing", h.Path, $"{h.Label} with semantic type '{semanticType}' requires a 'unit'.");
             return false;
         }
 
@@ -429,7 +429,7 @@ internal sealed partial class Reader
             var path = schemaEntry.Path;
             var source = _s.Source;
             var st = semanticType;
-            var material = h.Material;
+            var material = h.Label;
             _s.DeferredChecks.Add(() =>
             {
                 var s = getSchema();
@@ -447,7 +447,7 @@ internal sealed partial class Reader
     {
         if (!h.Props.TryGetValue("schema", out var entry))
         {
-            _s.Error("property.missing", h.Path, $"{h.Material} requires a 'schema'.");
+            _s.Error("property.missing", h.Path, $"{h.Label} requires a 'schema'.");
             return false;
         }
 
@@ -591,7 +591,12 @@ internal sealed partial class Reader
 
     private Schema? ReadComplexSchema(JsonElement obj, string path, DocContext ctx, string ownerId, string prop, int depth)
     {
-        var h = ReadHeader(obj, path, ctx, Vocabulary.ComplexSchemaClasses, null, $"the {prop} schema");
+        var h = ReadHeader(obj, path, ctx, Vocabulary.ComplexSchemaClasses, null, prop switch
+        {
+            "schema" => "a schema",
+            "schemas" => "an element of schemas",
+            _ => $"the {prop}",
+        });
         if (h is null)
         {
             return null;
@@ -775,7 +780,7 @@ internal sealed partial class Reader
         }
         else if (!fh.Props.TryGetValue("schema", out var entry))
         {
-            _s.Error("property.missing", ipath, $"{fh.Material} requires a 'schema'.");
+            _s.Error("property.missing", ipath, $"{fh.Label} requires a 'schema'.");
             ok = false;
         }
         else
