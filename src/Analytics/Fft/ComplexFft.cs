@@ -6,7 +6,8 @@ namespace TwinCluster.Analytics.Fft;
 
 /// <summary>
 /// Planned in-place complex FFT of a power-of-two length on split real/imaginary arrays.
-/// Twiddles and the bit-reversal permutation are computed once; transforms allocate nothing.
+/// Twiddles and the bit-reversal permutation are computed once; transforms allocate nothing. One instance is not
+/// thread-safe (it owns scratch).
 /// Forward uses e^{-2πi kn/N} and no scaling; <see cref="Inverse"/> scales by 1/N.
 /// </summary>
 public sealed class ComplexFft
@@ -14,7 +15,9 @@ public sealed class ComplexFft
     // Twiddles of the stage with half-size h live at [h, 2h): w_j = e^{-iπ j/h}, j < h.
     private readonly double[] _twRe;
     private readonly double[] _twIm;
-    private readonly int[] _swapPairs;
+    private readonly int[] _reverse;
+    private readonly double[] _scratchRe;
+    private readonly double[] _scratchIm;
 
     /// <summary>Creates a plan for transforms of <paramref name="length"/> points (a power of two, at least 4).</summary>
     public ComplexFft(int length)
@@ -38,18 +41,14 @@ public sealed class ComplexFft
         }
 
         var bits = System.Numerics.BitOperations.Log2((uint)length);
-        var pairs = new List<int>();
+        _reverse = new int[length];
         for (var i = 0; i < length; i++)
         {
-            var r = (int)(ReverseBits((uint)i) >> (32 - bits));
-            if (i < r)
-            {
-                pairs.Add(i);
-                pairs.Add(r);
-            }
+            _reverse[i] = (int)(ReverseBits((uint)i) >> (32 - bits));
         }
 
-        _swapPairs = [.. pairs];
+        _scratchRe = new double[length];
+        _scratchIm = new double[length];
     }
 
     /// <summary>Number of points per transform.</summary>
@@ -109,29 +108,29 @@ public sealed class ComplexFft
         return (v >> 16) | (v << 16);
     }
 
-    private void Transform(ref double re, ref double im)
+    private void Transform(ref double inRe, ref double inIm)
     {
         var n = Length;
-        var pairs = _swapPairs;
-        for (var p = 0; p < pairs.Length; p += 2)
-        {
-            var a = pairs[p];
-            var b = pairs[p + 1];
-            (Unsafe.Add(ref re, a), Unsafe.Add(ref re, b)) = (Unsafe.Add(ref re, b), Unsafe.Add(ref re, a));
-            (Unsafe.Add(ref im, a), Unsafe.Add(ref im, b)) = (Unsafe.Add(ref im, b), Unsafe.Add(ref im, a));
-        }
+        var rev = _reverse;
+        ref var re = ref MemoryMarshal.GetArrayDataReference(_scratchRe);
+        ref var im = ref MemoryMarshal.GetArrayDataReference(_scratchIm);
 
-        // Stages h=1 and h=2 fused as one radix-4 pass: their twiddles are 1 and -i.
+        // The bit-reversal permutation is folded into the first pass (stages h=1 and h=2 as one radix-4 butterfly
+        // with twiddles 1 and -i), gathering into scratch; the remaining passes run there and the result is copied back.
         for (var s = 0; s < n; s += 4)
         {
-            ref var r0 = ref Unsafe.Add(ref re, s);
-            ref var i0 = ref Unsafe.Add(ref im, s);
-            double ar = r0, ai = i0;
-            double br = Unsafe.Add(ref r0, 1), bi = Unsafe.Add(ref i0, 1);
-            double cr = Unsafe.Add(ref r0, 2), ci = Unsafe.Add(ref i0, 2);
-            double dr = Unsafe.Add(ref r0, 3), di = Unsafe.Add(ref i0, 3);
+            var ia = rev[s];
+            var ib = rev[s + 1];
+            var ic = rev[s + 2];
+            var id = rev[s + 3];
+            double ar = Unsafe.Add(ref inRe, ia), ai = Unsafe.Add(ref inIm, ia);
+            double br = Unsafe.Add(ref inRe, ib), bi = Unsafe.Add(ref inIm, ib);
+            double cr = Unsafe.Add(ref inRe, ic), ci = Unsafe.Add(ref inIm, ic);
+            double dr = Unsafe.Add(ref inRe, id), di = Unsafe.Add(ref inIm, id);
             double t0r = ar + br, t0i = ai + bi, t1r = ar - br, t1i = ai - bi;
             double t2r = cr + dr, t2i = ci + di, t3r = cr - dr, t3i = ci - di;
+            ref var r0 = ref Unsafe.Add(ref re, s);
+            ref var i0 = ref Unsafe.Add(ref im, s);
             r0 = t0r + t2r;
             i0 = t0i + t2i;
             Unsafe.Add(ref r0, 2) = t0r - t2r;
@@ -156,6 +155,9 @@ public sealed class ComplexFft
         {
             Radix2Stage(ref re, ref im, ref twr, ref twi, h, n);
         }
+
+        _scratchRe.AsSpan(0, n).CopyTo(MemoryMarshal.CreateSpan(ref inRe, n));
+        _scratchIm.AsSpan(0, n).CopyTo(MemoryMarshal.CreateSpan(ref inIm, n));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
