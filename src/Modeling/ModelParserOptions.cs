@@ -4,7 +4,7 @@ namespace TwinCluster.Modeling;
 public sealed class ModelParserOptions
 {
     /// <summary>Maximum JSON nesting depth of one source; deeper input is rejected with an error, not a stack overflow.</summary>
-    public int MaxJsonDepth { get; init; } = 64;
+    public int MaxJsonDepth { get; init; } = 128;
 
     /// <summary>Maximum size in characters of one source.</summary>
     public int MaxSourceLength { get; init; } = 16 * 1024 * 1024;

@@ -57,6 +57,23 @@ public sealed class RobustnessTests
     }
 
     [Fact]
+    public void Source_without_text_is_an_error()
+    {
+        var result = new ModelParser().Parse([new ModelSource("empty", null!)]);
+        Assert.Equal("document.type", Assert.Single(result.Errors).Code);
+    }
+
+    [Fact]
+    public void One_parser_serves_parallel_callers()
+    {
+        var parser = new ModelParser();
+        var results = Enumerable.Range(0, 64).AsParallel().Select(i => parser.Parse([new ModelSource(
+            $"doc{i}", Dtdl.Contents($$"""{ "@type": "Property", "name": "p{{i}}", "schema": "integer" }""", id: $"dtmi:test:T{i};1"))])).ToList();
+        Assert.All(results, r => Assert.True(r.IsValid));
+        Assert.Equal(64, results.Select(r => r.Models!.Interfaces.Keys.Single()).Distinct().Count());
+    }
+
+    [Fact]
     public void Error_count_is_capped()
     {
         var parser = new ModelParser(new ModelParserOptions { MaxErrors = 10 });

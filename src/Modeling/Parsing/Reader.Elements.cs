@@ -21,6 +21,12 @@ internal sealed partial class Reader
     public void ReadSource(ModelSource source)
     {
         _s.Source = source.Name;
+        if (source.Json is null)
+        {
+            _s.Error("document.type", "$", "The source has no JSON text.");
+            return;
+        }
+
         if (source.Json.Length > _s.Options.MaxSourceLength)
         {
             _s.Error("json.size", "$", $"The source is {source.Json.Length} characters long; the limit is {_s.Options.MaxSourceLength}.");
