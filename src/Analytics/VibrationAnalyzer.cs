@@ -256,27 +256,9 @@ public sealed class VibrationAnalyzer
         return Math.Sqrt(sum / 1.5);
     }
 
-    private (double Mean, double Rms, double Peak, double Kurtosis) TimeDomain(ReadOnlySpan<double> x)
+    private static (double Mean, double Rms, double Peak, double Kurtosis) TimeDomain(ReadOnlySpan<double> x)
     {
-        double sum = 0;
-        for (var i = 0; i < x.Length; i++)
-        {
-            sum += x[i];
-        }
-
-        var mean = sum / x.Length;
-        double m2 = 0, m4 = 0, peak = 0;
-        for (var i = 0; i < x.Length; i++)
-        {
-            var d = x[i] - mean;
-            var d2 = d * d;
-            m2 += d2;
-            m4 += d2 * d2;
-            peak = Math.Max(peak, Math.Abs(d));
-        }
-
-        m2 /= x.Length;
-        m4 /= x.Length;
+        var (mean, m2, m4, peak) = Simd.Moments(x);
         return (mean, Math.Sqrt(m2), peak, m2 > 0 ? m4 / (m2 * m2) : 0);
     }
 
@@ -296,25 +278,14 @@ public sealed class VibrationAnalyzer
         {
             var start = count == 1 ? 0 : (int)((long)(len - _n) * s / (count - 1));
             var src = x.Slice(start, _n);
-            for (var j = 0; j < _n; j++)
-            {
-                _seg[j] = (src[j] - mean) * _window[j];
-            }
-
+            Simd.SubtractMultiply(src, mean, _window, _seg);
             var re = _specRe.AsSpan(s * _bins, _bins);
             var im = _specIm.AsSpan(s * _bins, _bins);
             _fft.Forward(_seg, re, im);
-            for (var k = 0; k < _bins; k++)
-            {
-                var p = re[k] * re[k] + im[k] * im[k];
-                _power[k] += p;
 
-                // Pre-whitening (unit magnitude per bin, the frequency-domain form of cepstral pre-whitening)
-                // removes discrete lines and the transfer path's colour before demodulation.
-                var inv = p > 1e-300 ? 1 / Math.Sqrt(p) : 0;
-                re[k] *= inv;
-                im[k] *= inv;
-            }
+            // Pre-whitening (unit magnitude per bin, the frequency-domain form of cepstral pre-whitening)
+            // removes discrete lines and the transfer path's colour before demodulation.
+            Simd.AccumulatePowerAndWhiten(re, im, _power);
         }
 
         // One-sided mean-square per bin: sum over bins equals the signal's mean square.
@@ -428,20 +399,11 @@ public sealed class VibrationAnalyzer
 
                 plan.Complex.Inverse(cr, ci);
                 var env = _envelopes.AsSpan((s * bands + b) * m, m);
-                double m2 = 0, m4 = 0;
-                for (var j = 0; j < m; j++)
-                {
-                    env[j] = cr[j] * cr[j] + ci[j] * ci[j];
-                }
+                Simd.SquaredMagnitude(cr, ci, env);
 
                 // Hann's square exceeds 1/4 on the middle half only; divide the taper out there.
-                var invW2 = plan.InverseWindowSquared;
-                for (var j = m / 4 + 1; j < 3 * m / 4; j++)
-                {
-                    var u = env[j] * invW2[j];
-                    m2 += u;
-                    m4 += u * u;
-                }
+                var middle = m / 4 + 1;
+                var (m2, m4) = Simd.WeightedMoments(env[middle..(3 * m / 4)], plan.InverseWindowSquared.AsSpan(middle, 3 * m / 4 - middle));
 
                 _bandM2[b] += m2;
                 _bandM4[b] += m4;

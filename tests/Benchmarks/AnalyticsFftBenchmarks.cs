@@ -10,6 +10,7 @@ namespace TwinCluster.Benchmarks;
 /// (Control.UseSingleThread) because it parallelises large transforms internally, which a grain host cannot afford.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
 public class AnalyticsFftBenchmarks
 {
     private const int N = 4096;

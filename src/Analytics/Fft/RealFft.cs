@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace TwinCluster.Analytics.Fft;
 
 /// <summary>
@@ -55,10 +59,11 @@ public sealed class RealFft
 
         var zr = _zr;
         var zi = _zi;
+        ref var x = ref MemoryMarshal.GetReference(input);
         for (var k = 0; k < m; k++)
         {
-            zr[k] = input[2 * k];
-            zi[k] = input[2 * k + 1];
+            zr[k] = Unsafe.Add(ref x, 2 * k);
+            zi[k] = Unsafe.Add(ref x, 2 * k + 1);
         }
 
         _half.Forward(zr, zi);
@@ -68,21 +73,48 @@ public sealed class RealFft
         im[0] = 0;
         re[m] = zr[0] - zi[0];
         im[m] = 0;
-        var wr = _wr;
-        var wi = _wi;
-        for (var k = 1; k < m; k++)
+        ref var pr = ref MemoryMarshal.GetArrayDataReference(zr);
+        ref var pi = ref MemoryMarshal.GetArrayDataReference(zi);
+        ref var wr = ref MemoryMarshal.GetArrayDataReference(_wr);
+        ref var wi = ref MemoryMarshal.GetArrayDataReference(_wi);
+        ref var outR = ref MemoryMarshal.GetReference(re);
+        ref var outI = ref MemoryMarshal.GetReference(im);
+        var k0 = 1;
+        if (Vector256.IsHardwareAccelerated)
         {
-            double ar = zr[k], ai = zi[k];
-            double br = zr[m - k], bi = -zi[m - k];
+            var half = Vector256.Create(0.5);
+            // Blocks k..k+3 pair with m-k-3..m-k, read as one vector and reversed.
+            for (; k0 + 4 <= m; k0 += 4)
+            {
+                var u = (nuint)k0;
+                var v = (nuint)(m - k0 - 3);
+                var ar = Vector256.LoadUnsafe(ref pr, u);
+                var ai = Vector256.LoadUnsafe(ref pi, u);
+                var br = Vector256.Shuffle(Vector256.LoadUnsafe(ref pr, v), Vector256.Create(3L, 2, 1, 0));
+                var bi = -Vector256.Shuffle(Vector256.LoadUnsafe(ref pi, v), Vector256.Create(3L, 2, 1, 0));
+                var er = half * (ar + br);
+                var ei = half * (ai + bi);
+                var or = half * (ai - bi);
+                var oi = half * (br - ar);
+                var cr = Vector256.LoadUnsafe(ref wr, u);
+                var ci = Vector256.LoadUnsafe(ref wi, u);
+                (er + (cr * or - ci * oi)).StoreUnsafe(ref outR, u);
+                (ei + (cr * oi + ci * or)).StoreUnsafe(ref outI, u);
+            }
+        }
+
+        for (var k = k0; k < m; k++)
+        {
+            double ar = Unsafe.Add(ref pr, k), ai = Unsafe.Add(ref pi, k);
+            double br = Unsafe.Add(ref pr, m - k), bi = -Unsafe.Add(ref pi, m - k);
             var er = 0.5 * (ar + br);
             var ei = 0.5 * (ai + bi);
             // (a - b) / 2 times -i: (x + iy)(-i) = y - ix
-            var dr = 0.5 * (ar - br);
-            var di = 0.5 * (ai - bi);
-            var or = di;
-            var oi = -dr;
-            re[k] = er + (wr[k] * or - wi[k] * oi);
-            im[k] = ei + (wr[k] * oi + wi[k] * or);
+            var or = 0.5 * (ai - bi);
+            var oi = -0.5 * (ar - br);
+            double cr = Unsafe.Add(ref wr, k), ci = Unsafe.Add(ref wi, k);
+            Unsafe.Add(ref outR, k) = er + (cr * or - ci * oi);
+            Unsafe.Add(ref outI, k) = ei + (cr * oi + ci * or);
         }
     }
 }
