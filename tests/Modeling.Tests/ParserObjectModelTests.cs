@@ -204,6 +204,28 @@ public sealed class ParserObjectModelTests
     }
 
     [Fact]
+    public void V3_quantitative_types_apply_to_fields_map_values_and_payloads()
+    {
+        var models = Dtdl.Valid("""
+            { "@context": ["dtmi:dtdl:context;3", "dtmi:dtdl:extension:quantitativeTypes;1"], "@id": "dtmi:test:Pump;1", "@type": "Interface",
+              "contents": [
+                { "@type": "Property", "name": "limits", "schema": { "@type": "Object", "fields": [
+                    { "@type": ["Field", "Pressure"], "name": "max", "schema": "double", "unit": "bar" } ] } },
+                { "@type": "Property", "name": "speeds", "schema": { "@type": "Map", "mapKey": { "name": "stage", "schema": "string" },
+                    "mapValue": { "@type": ["MapValue", "AngularVelocity"], "name": "rpm", "schema": "double", "unit": "revolutionPerMinute" } } },
+                { "@type": "Command", "name": "ramp",
+                  "request": { "@type": ["CommandRequest", "TimeSpan"], "name": "over", "schema": "integer", "unit": "second" } } ] }
+            """);
+        var pump = models.Find("dtmi:test:Pump;1")!;
+        var max = ((ObjectSchema)pump.Properties["limits"].Schema).Fields[0];
+        Assert.Equal(("Pressure", "bar"), (max.SemanticType, max.Unit));
+        var rpm = ((MapSchema)pump.Properties["speeds"].Schema).MapValue;
+        Assert.Equal(("AngularVelocity", "revolutionPerMinute"), (rpm.SemanticType, rpm.Unit));
+        var over = pump.Commands["ramp"].Request!;
+        Assert.Equal(("TimeSpan", "second"), (over.SemanticType, over.Unit));
+    }
+
+    [Fact]
     public void V3_semantic_types_need_the_quantitative_types_context()
     {
         Dtdl.Invalid("type.undefined", Dtdl.Contents(

@@ -987,7 +987,9 @@ internal sealed partial class Reader
             p.Nullable = nullable;
         }
 
-        ok &= ReadSemantic(ph, () => p.Schema, out _, out _);
+        ok &= ReadSemantic(ph, () => p.Schema, out var semanticType, out var unit);
+        p.SemanticType = semanticType;
+        p.Unit = unit;
         ok &= RequireSchema(ph, p.Id, s => p.Schema = s);
         if (ok && ph.CoTypes.Contains("Transparent") && ph.Ctx.Extensions.Contains("mqtt"))
         {
