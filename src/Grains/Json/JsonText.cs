@@ -35,6 +35,38 @@ public static class JsonText
             ?? throw new TwinOperationException(TwinErrorCode.Invalid, $"{what} must be a JSON object, not {Describe(node)}");
     }
 
+    /// <summary>
+    /// Parses a JSON object once for validation and returns it with its compact text (whitespace removed, members as
+    /// given). Throws an Invalid <see cref="TwinOperationException"/> naming <paramref name="what"/>.
+    /// </summary>
+    public static (JsonDocument Document, string Compact) ParseObjectDocument(string? json, string what)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(string.IsNullOrWhiteSpace(json) ? "{}" : json, DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            throw new TwinOperationException(TwinErrorCode.Invalid, $"{what} is not valid JSON: {ex.Message}");
+        }
+
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            var kind = document.RootElement.ValueKind;
+            document.Dispose();
+            throw new TwinOperationException(TwinErrorCode.Invalid, $"{what} must be a JSON object, not {kind.ToString().ToLowerInvariant()}");
+        }
+
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(json?.Length ?? 2);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            document.RootElement.WriteTo(writer);
+        }
+
+        return (document, System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
+
     /// <summary>Compact canonical text of a node.</summary>
     public static string Write(JsonNode node) => node.ToJsonString();
 

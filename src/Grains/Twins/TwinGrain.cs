@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using TwinCluster.Grains.Diagnostics;
 using TwinCluster.Grains.Index;
@@ -59,8 +58,7 @@ public sealed class TwinGrain(
     public async Task<TwinSnapshot> Replace(string propertiesJson, string? ifMatch)
     {
         Require(ifMatch);
-        var properties = JsonText.ParseObject(propertiesJson, "properties");
-        var text = await rules.CheckProperties(S.ModelId, properties);
+        var text = await rules.CheckProperties(S.ModelId, propertiesJson);
         await Mutate("replace", s => { CheckETag(s, ifMatch); s.PropertiesJson = text; Touch(s); });
         return S.ToSnapshot(Id);
     }
@@ -70,7 +68,7 @@ public sealed class TwinGrain(
         Require(ifMatch);
         var before = S.ETag;
         var patched = JsonPatch.Apply(JsonText.ParseObject(S.PropertiesJson, "stored properties"), jsonPatch);
-        var text = await rules.CheckProperties(S.ModelId, patched);
+        var text = await rules.CheckProperties(S.ModelId, JsonText.Write(patched));
         // The patch was computed from the state as of `before`; a write that slipped in since makes it stale.
         await Mutate("patch", s => { CheckETag(s, before); s.PropertiesJson = text; Touch(s); });
         return S.ToSnapshot(Id);

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using TwinCluster.Grains.Interfaces;
 using TwinCluster.Grains.Json;
 using TwinCluster.Grains.Models;
@@ -42,11 +41,12 @@ public sealed class TwinRules(ModelCache models, IGrainFactory grains)
             throw new TwinOperationException(TwinErrorCode.Conflict, $"model '{modelId}' is decommissioned; no new twins of it may be created");
         }
 
-        return (model, Validate(model, JsonText.ParseObject(propertiesJson, "properties")));
+        return (model, Validate(model, propertiesJson));
     }
 
-    public async Task<string> CheckProperties(string modelId, JsonObject properties) =>
-        Validate(await models.GetAsync(modelId), properties);
+    /// <summary>Properties (a JSON object) valid against the twin's model: returns their compact text.</summary>
+    public async Task<string> CheckProperties(string modelId, string propertiesJson) =>
+        Validate(await models.GetAsync(modelId), propertiesJson);
 
     public async Task<Relationship> CheckNewRelationship(TwinState source, string sourceId, string relationshipId, string name, string targetId, string propertiesJson)
     {
@@ -140,10 +140,10 @@ public sealed class TwinRules(ModelCache models, IGrainFactory grains)
         throw new TwinOperationException(TwinErrorCode.Invalid, $"the hierarchy above '{sourceId}' is deeper than {MaxHierarchyDepth}");
     }
 
-    private static string Validate(CachedModel model, JsonObject properties)
+    private static string Validate(CachedModel model, string propertiesJson)
     {
-        var text = JsonText.Write(properties);
-        using var document = JsonDocument.Parse(text);
+        var (document, text) = JsonText.ParseObjectDocument(propertiesJson, "properties");
+        using var _ = document;
         var errors = TwinValidator.ValidateProperties(model.Interface, model.Set, document.RootElement);
         if (errors.Count > 0)
         {

@@ -1,5 +1,8 @@
 using System.Net;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using TwinCluster.Grains;
@@ -74,11 +77,12 @@ public static class TwinSiloHostingExtensions
                 });
                 foreach (var name in new[] { StorageNames.Twins, StorageNames.Models })
                 {
-                    silo.AddAdoNetGrainStorage(name, o =>
+                    silo.AddAdoNetGrainStorage(name, (OptionsBuilder<AdoNetGrainStorageOptions> b) => b.Configure<Serializer>((o, serializer) =>
                     {
                         o.Invariant = PostgresDefaults.Invariant;
                         o.ConnectionString = connectionString;
-                    });
+                        o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+                    }));
                 }
 
                 silo.UseAdoNetReminderService(o =>
@@ -96,11 +100,20 @@ public static class TwinSiloHostingExtensions
         return builder;
     }
 
-    /// <summary>The in-memory storage of the embedded default and of test clusters.</summary>
-    public static ISiloBuilder AddTwinMemoryStorage(this ISiloBuilder silo) =>
-        silo.AddMemoryGrainStorage(StorageNames.Twins)
-            .AddMemoryGrainStorage(StorageNames.Models)
-            .UseInMemoryReminderService();
+    /// <summary>
+    /// The in-memory storage of the embedded default and of test clusters. State is stored with Orleans' binary
+    /// serializer (versioned by the [Id]s of the state classes) rather than the default JSON one, several times cheaper.
+    /// </summary>
+    public static ISiloBuilder AddTwinMemoryStorage(this ISiloBuilder silo)
+    {
+        foreach (var name in new[] { StorageNames.Twins, StorageNames.Models })
+        {
+            silo.AddMemoryGrainStorage(name, (OptionsBuilder<MemoryGrainStorageOptions> b) =>
+                b.Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
+        }
+
+        return silo.UseInMemoryReminderService();
+    }
 
     private static void AddTwinTelemetry(this WebApplicationBuilder builder, TwinSiloOptions options)
     {

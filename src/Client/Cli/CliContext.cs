@@ -1,0 +1,102 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using TwinCluster.Client;
+using TwinCluster.Grains.Interfaces;
+
+namespace TwinCluster.Cli;
+
+/// <summary>What a command needs: its parsed options, output in the chosen form, and a cluster connection on demand.</summary>
+public sealed class CliContext(ParseResult parse)
+{
+    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    public ParseResult Parse { get; } = parse;
+
+    public bool Json => Parse.GetValue(GlobalOptions.Json);
+
+    public T Value<T>(Option<T> option) => Parse.GetValue(option)!;
+
+    public T Value<T>(Argument<T> argument) => Parse.GetValue(argument)!;
+
+    /// <summary>Runs a command body, turning failures into a message and an exit code.</summary>
+    public static Func<ParseResult, CancellationToken, Task<int>> Handler(Func<CliContext, CancellationToken, Task<int>> body) =>
+        async (parse, ct) =>
+        {
+            try
+            {
+                return await body(new CliContext(parse), ct);
+            }
+            catch (TwinOperationException ex)
+            {
+                await Console.Error.WriteLineAsync($"error: {ex.Code}: {ex.Message}");
+                foreach (var detail in ex.Details)
+                {
+                    await Console.Error.WriteLineAsync($"  - {detail}");
+                }
+
+                return ExitCodes.Failed;
+            }
+            catch (TwinConnectionException ex)
+            {
+                await Console.Error.WriteLineAsync($"error: {ex.Message}");
+                return ExitCodes.Failed;
+            }
+            catch (Exception ex) when (ex is UsageException or ArgumentException)
+            {
+                await Console.Error.WriteLineAsync($"error: {ex.Message}");
+                return ExitCodes.Usage;
+            }
+            catch (Exception ex) when (ex is IOException or System.Data.Common.DbException or InvalidOperationException or TimeoutException or OrleansException)
+            {
+                await Console.Error.WriteLineAsync($"error: {ex.Message}");
+                return ExitCodes.Failed;
+            }
+        };
+
+    public async Task<TwinClusterConnection> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var options = new TwinClientOptions
+        {
+            ConnectionString = Parse.GetValue(GlobalOptions.Connection) ?? Environment.GetEnvironmentVariable("ConnectionStrings__TwinCluster"),
+            ClusterId = Parse.GetValue(GlobalOptions.ClusterId)!,
+            ConnectTimeout = TimeSpan.FromSeconds(Parse.GetValue(GlobalOptions.Timeout)),
+            OtlpEndpoint = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"),
+        };
+        var gateways = Parse.GetValue(GlobalOptions.Gateway) is { Length: > 0 } given
+            ? given
+            : Environment.GetEnvironmentVariable("TWIN_GATEWAYS")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (gateways is { Length: > 0 })
+        {
+            options.Gateways.Clear();
+            foreach (var gateway in gateways)
+            {
+                options.Gateways.Add(gateway);
+            }
+        }
+
+        return await TwinClusterConnection.ConnectAsync(options, cancellationToken);
+    }
+
+    public static void WriteJson<T>(T value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
+
+    /// <summary>JSON given inline, or read from a file when it starts with '@'.</summary>
+    public static string JsonArgument(string value, string what)
+    {
+        var text = value.StartsWith('@') ? File.ReadAllText(value[1..]) : value;
+        try
+        {
+            using var _ = JsonDocument.Parse(text);
+        }
+        catch (JsonException ex)
+        {
+            throw new UsageException($"{what} is not valid JSON: {ex.Message}");
+        }
+
+        return text;
+    }
+}

@@ -1,0 +1,167 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using TwinCluster.Client.Import;
+using TwinCluster.Grains.Interfaces;
+
+namespace TwinCluster.Cli.Commands;
+
+/// <summary>
+/// <c>twin bench twins</c>: end-to-end figures against a running cluster. Imports a generated fleet, measures point
+/// reads and subtree queries, and, as a reference in the same run, one-at-a-time creates through the plain API.
+/// </summary>
+public static class BenchCommands
+{
+    private const string FarmModel = "dtmi:twincluster:bench:Farm;1";
+    private const string TurbineModel = "dtmi:twincluster:bench:Turbine;1";
+    private const string ComponentModel = "dtmi:twincluster:bench:Component;1";
+
+    private static readonly string[] Models =
+    [
+        """{"@context":"dtmi:dtdl:context;3","@id":"dtmi:twincluster:bench:Farm;1","@type":"Interface","contents":[{"@type":"Property","name":"name","schema":"string"},{"@type":"Relationship","name":"contains"}]}""",
+        """{"@context":"dtmi:dtdl:context;3","@id":"dtmi:twincluster:bench:Turbine;1","@type":"Interface","contents":[{"@type":"Property","name":"name","schema":"string"},{"@type":"Property","name":"ratedPowerKW","schema":"double"},{"@type":"Relationship","name":"contains"}]}""",
+        """{"@context":"dtmi:dtdl:context;3","@id":"dtmi:twincluster:bench:Component;1","@type":"Interface","contents":[{"@type":"Property","name":"kind","schema":"string"},{"@type":"Property","name":"serial","schema":"string"}]}""",
+    ];
+
+    public static Command Build()
+    {
+        var bench = new Command("bench", "Benchmarks against a running cluster; they print their figures.");
+        var turbines = new Option<int>("--turbines") { Description = "Turbines in the generated fleet (10 twins each: turbine + 9 components; 1 farm per 100).", DefaultValueFactory = _ => 10_000 };
+        var reads = new Option<int>("--reads") { Description = "Point reads to time.", DefaultValueFactory = _ => 20_000 };
+        var subtrees = new Option<int>("--subtrees") { Description = "Turbine subtree queries to time.", DefaultValueFactory = _ => 2_000 };
+        var reference = new Option<int>("--reference-creates") { Description = "One-at-a-time creates measured as the reference.", DefaultValueFactory = _ => 5_000 };
+        var twins = new Command("twins", "Bulk import, point reads and subtree queries, with one-at-a-time creates as the in-run reference.") { turbines, reads, subtrees, reference };
+        twins.SetAction(CliContext.Handler(async (ctx, ct) =>
+        {
+            if (ctx.Value(turbines) < 1)
+            {
+                throw new UsageException("--turbines must be at least 1");
+            }
+
+            await using var connection = await ctx.ConnectAsync(ct);
+            var grains = connection.Client;
+            if (await grains.GetModelRepository().Get(FarmModel) is null)
+            {
+                var upload = await grains.GetModelRepository().Upload([.. Models]);
+                if (!upload.Succeeded)
+                {
+                    throw new TwinOperationException(TwinErrorCode.Invalid, "bench models did not upload: " + upload.Errors[0].Message);
+                }
+            }
+
+            var run = Guid.NewGuid().ToString("N")[..6];
+            var (ndjson, turbineIds, twinCount) = Fleet(run, ctx.Value(turbines));
+            Console.WriteLine($"run {run}: importing {twinCount:N0} twins and {twinCount - ((ctx.Value(turbines) + 99) / 100):N0} relationships ...");
+            var summary = await new NdjsonImporter(grains).ImportAsync(new StringReader(ndjson), null, ct);
+            if (!summary.Succeeded)
+            {
+                Console.Error.WriteLine($"import refused {summary.Errors.Length} lines; first: line {summary.Errors[0].Line}: {summary.Errors[0].Message}");
+                return ExitCodes.Failed;
+            }
+
+            var importRate = summary.TwinsCreated / summary.Elapsed.TotalSeconds;
+            Console.WriteLine($"bulk import: {summary.TwinsCreated:N0} twins + {summary.RelationshipsCreated:N0} relationships in {summary.Elapsed.TotalSeconds:0.00} s = {importRate:N0} twins/s");
+
+            var refRate = await ReferenceCreates(grains, run, ctx.Value(reference));
+            Console.WriteLine($"reference, one-at-a-time creates (64 in flight): {refRate:N0} twins/s; bulk import is {importRate / refRate:0.0}x that");
+
+            var random = new Random(42);
+            var readLatency = await Time(ctx.Value(reads), () => grains.GetTwin(new TwinId(turbineIds[random.Next(turbineIds.Count)])).Get());
+            Console.WriteLine($"point reads ({ctx.Value(reads):N0}, one at a time): {Describe(readLatency)}");
+            var subtreeLatency = await Time(ctx.Value(subtrees), async () =>
+            {
+                var subtree = await grains.GetQueries().Subtree(turbineIds[random.Next(turbineIds.Count)]);
+                if (subtree.Length != 10)
+                {
+                    throw new InvalidOperationException($"a turbine subtree has {subtree.Length} twins, expected 10");
+                }
+            });
+            Console.WriteLine($"turbine subtree queries ({ctx.Value(subtrees):N0}, 10 twins each): {Describe(subtreeLatency)}");
+            if (ctx.Json)
+            {
+                CliContext.WriteJson(new
+                {
+                    twins = summary.TwinsCreated,
+                    relationships = summary.RelationshipsCreated,
+                    importSeconds = summary.Elapsed.TotalSeconds,
+                    importTwinsPerSecond = importRate,
+                    referenceCreatesPerSecond = refRate,
+                    readP50Ms = Percentile(readLatency, 0.50),
+                    readP99Ms = Percentile(readLatency, 0.99),
+                    subtreeP50Ms = Percentile(subtreeLatency, 0.50),
+                    subtreeP99Ms = Percentile(subtreeLatency, 0.99),
+                });
+            }
+
+            return ExitCodes.Ok;
+        }));
+        bench.Subcommands.Add(twins);
+        return bench;
+    }
+
+    /// <summary>farms of up to 100 turbines; each turbine contains 9 components.</summary>
+    private static (string Ndjson, List<string> Turbines, int Twins) Fleet(string run, int turbines)
+    {
+        var text = new StringBuilder();
+        var turbineIds = new List<string>(turbines);
+        var twins = 0;
+        string[] kinds = ["main-bearing", "gearbox", "gearbox-bearing", "generator", "generator-bearing", "blade-a", "blade-b", "blade-c", "tower"];
+        for (var t = 0; t < turbines; t++)
+        {
+            var farm = $"b{run}-farm{t / 100:D4}";
+            if (t % 100 == 0)
+            {
+                text.Append(CultureInfo.InvariantCulture, $$$"""{"kind":"twin","id":"{{{farm}}}","model":"{{{FarmModel}}}","properties":{"name":"{{{farm}}}"}}""").Append('\n');
+                twins++;
+            }
+
+            var turbine = $"{farm}-wt{t % 100:D2}";
+            turbineIds.Add(turbine);
+            text.Append(CultureInfo.InvariantCulture, $$$"""{"kind":"twin","id":"{{{turbine}}}","model":"{{{TurbineModel}}}","properties":{"name":"{{{turbine}}}","ratedPowerKW":{{{3000 + (t % 7 * 100)}}}}}""").Append('\n');
+            text.Append(CultureInfo.InvariantCulture, $$$"""{"kind":"relationship","source":"{{{farm}}}","name":"contains","target":"{{{turbine}}}"}""").Append('\n');
+            twins++;
+            foreach (var kind in kinds)
+            {
+                var component = $"{turbine}-{kind}";
+                text.Append(CultureInfo.InvariantCulture, $$$"""{"kind":"twin","id":"{{{component}}}","model":"{{{ComponentModel}}}","properties":{"kind":"{{{kind}}}","serial":"SN{{{t:D6}}}"}}""").Append('\n');
+                text.Append(CultureInfo.InvariantCulture, $$$"""{"kind":"relationship","source":"{{{turbine}}}","name":"contains","target":"{{{component}}}"}""").Append('\n');
+                twins++;
+            }
+        }
+
+        return (text.ToString(), turbineIds, twins);
+    }
+
+    private static async Task<double> ReferenceCreates(IGrainFactory grains, string run, int count)
+    {
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, _) =>
+            await grains.GetTwin(new TwinId($"b{run}-ref{i:D6}")).Create(ComponentModel, """{"kind":"reference"}"""));
+        return count / clock.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<double[]> Time(int count, Func<Task> operation)
+    {
+        for (var i = 0; i < Math.Min(200, count); i++)
+        {
+            await operation();
+        }
+
+        var samples = new double[count];
+        for (var i = 0; i < count; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await operation();
+            samples[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+
+        Array.Sort(samples);
+        return samples;
+    }
+
+    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+
+    private static string Describe(double[] sorted) =>
+        string.Create(CultureInfo.InvariantCulture, $"p50 {Percentile(sorted, 0.5):0.000} ms, p99 {Percentile(sorted, 0.99):0.000} ms, max {sorted[^1]:0.000} ms");
+}

@@ -1,0 +1,3 @@
+using TwinCluster.Cli;
+
+return await TwinCli.RunAsync(args);

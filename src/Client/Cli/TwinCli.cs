@@ -1,0 +1,46 @@
+using System.CommandLine;
+using TwinCluster.Cli.Commands;
+
+namespace TwinCluster.Cli;
+
+/// <summary>The <c>twin</c> command tree. Exit codes: 0 success, 1 refused or failed, 2 bad usage.</summary>
+public static class TwinCli
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("TwinCluster operator CLI: models, twins, relationships, database, analysis and benchmarks.");
+        foreach (var option in GlobalOptions.All)
+        {
+            root.Options.Add(option);
+        }
+
+        root.Subcommands.Add(ModelsCommands.Build());
+        root.Subcommands.Add(TwinsCommands.Build());
+        root.Subcommands.Add(RelCommands.Build());
+        root.Subcommands.Add(DbCommands.Build());
+        root.Subcommands.Add(BenchCommands.Build());
+        foreach (var command in AnalysisCommands.Build())
+        {
+            root.Subcommands.Add(command);
+        }
+
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var parse = Build().Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await Console.Error.WriteLineAsync($"error: {error.Message}");
+            }
+
+            await Console.Error.WriteLineAsync("Run 'twin --help' (or the command with --help) for usage.");
+            return ExitCodes.Usage;
+        }
+
+        return await parse.InvokeAsync();
+    }
+}
