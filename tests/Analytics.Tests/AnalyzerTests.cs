@@ -91,6 +91,21 @@ public sealed class AnalyzerTests
         Assert.Equal(FaultKind.OuterRace, r.Diagnosis.Fault);
     }
 
+    [Theory]
+    [InlineData(FaultKind.OuterRace)]
+    [InlineData(FaultKind.InnerRace)]
+    public void Fan_end_bearing_geometry_at_12_kHz_is_diagnosed(FaultKind fault)
+    {
+        var skf6203 = new BearingGeometry(8, 0.2656, 1.122, 0);
+        var o = skf6203.FaultOrders();
+        const double fs = 12_000, shaft = 29.5;
+        var x = fault == FaultKind.OuterRace
+            ? Synthetic.Signal(fs, 36_000, shaft, o.Bpfo, impactG: 0.6, noiseG: 0.4, resonanceHz: 3500, seed: 21)
+            : Synthetic.Signal(fs, 36_000, shaft, o.Bpfi, impactG: 0.6, noiseG: 0.4, resonanceHz: 3500, shaftModulation: 0.8, seed: 22);
+        var r = Analyzer(fs, skf6203).Analyze(x, shaft);
+        Assert.Equal(fault, r.Diagnosis.Fault);
+    }
+
     [Fact]
     public void Dominant_once_per_revolution_is_imbalance()
     {

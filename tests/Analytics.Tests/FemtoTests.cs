@@ -71,6 +71,11 @@ public sealed class FemtoTests(ITestOutputHelper output)
         output.WriteLine($"  fleet model (vibration state: RMS growth, peak vs failure, RMS slope, kurtosis): {score:0.000}");
         output.WriteLine($"  age only: {ageOnly:0.000}; vibration state + age: {withAge:0.000}; growth features only (no slope, kurtosis): {withoutShape:0.000}");
         output.WriteLine($"  constant learned leave-one-bearing-out (no state): {learnedConstant:0.000}");
+        foreach (var bandwidth in new[] { 0.5, 2.0, 4.0 })
+        {
+            output.WriteLine($"  kernel bandwidth {bandwidth}: {LeaveOneBearingOut(new FleetRulModelOptions { Bandwidth = bandwidth }, print: false).Score:0.000}");
+        }
+
         output.WriteLine($"  best single constant (chosen with hindsight on these cuts): {constant:0} s -> {constantScore:0.000}");
         output.WriteLine($"  target 0.45 and above the hindsight constant: {(score >= 0.45 && score > constantScore ? "met" : "NOT met")}");
         Assert.Equal(CutFractions.Length * 6, pairs.Count);
