@@ -34,6 +34,10 @@ public interface IModelRepositoryGrain : IGrainWithIntegerKey
     [Alias("GetSubtypes")]
     Task<ImmutableArray<string>> GetSubtypes(string modelId);
 
+    /// <summary>Which of the given models are decommissioned (unknown ones are not listed).</summary>
+    [Alias("GetDecommissioned"), Orleans.Concurrency.AlwaysInterleave]
+    Task<ImmutableArray<string>> GetDecommissioned(ImmutableArray<string> modelIds);
+
     /// <summary>No new twins of this model may be created; existing ones stay.</summary>
     [Alias("Decommission")]
     Task Decommission(string modelId);

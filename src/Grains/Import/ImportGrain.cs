@@ -15,7 +15,11 @@ public sealed class ImportGrain(IndexRouter index, TwinMetrics metrics) : Grain,
 {
     public async Task<ImmutableArray<ImportItemResult>> ImportTwins(ImmutableArray<TwinImportItem> items)
     {
-        var outcomes = await Task.WhenAll(items.Select(ImportOne));
+        var retired = (await GrainFactory.GetModelRepository().GetDecommissioned([.. items.Select(i => i.ModelId).Distinct(StringComparer.Ordinal)]))
+            .ToHashSet(StringComparer.Ordinal);
+        var outcomes = await Task.WhenAll(items.Select(item => retired.Contains(item.ModelId)
+            ? Task.FromResult<(ImportItemResult Result, IndexEntry? Entry)>((new ImportItemResult(item.Line, item.Id, $"Conflict: model '{item.ModelId}' is decommissioned; no new twins of it may be created", []), null))
+            : ImportOne(item)));
         var created = outcomes.Where(o => o.Entry is not null).Select(o => o.Entry!).ToList();
         await index.UpsertMany(created);
         metrics.Wrote("import", created.Count);

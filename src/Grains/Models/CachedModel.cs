@@ -3,4 +3,4 @@ using TwinCluster.Modeling;
 namespace TwinCluster.Grains.Models;
 
 /// <summary>A parsed model with the set it was parsed in (for resolving its schemas and bases).</summary>
-public sealed record CachedModel(InterfaceModel Interface, ModelSet Set, bool Decommissioned, DateTimeOffset FetchedAt);
+public sealed record CachedModel(InterfaceModel Interface, ModelSet Set);

@@ -6,14 +6,11 @@ using TwinCluster.Modeling;
 namespace TwinCluster.Grains.Models;
 
 /// <summary>
-/// Per-silo cache of parsed models. Models are immutable once uploaded, so a parsed model is kept for the silo's life;
-/// only the decommissioned flag can change, and it is refreshed after <see cref="DecommissionRefresh"/>.
+/// Per-silo cache of parsed models. Models are immutable once uploaded, so a parsed model is kept for the silo's life
+/// (until deleted). Whether a model is decommissioned can change, so it is not cached: ask the repository.
 /// </summary>
-public sealed class ModelCache(IGrainFactory grains, TimeProvider time)
+public sealed class ModelCache(IGrainFactory grains)
 {
-    /// <summary>How long a decommission may take to be seen by a silo that has the model cached.</summary>
-    public static readonly TimeSpan DecommissionRefresh = TimeSpan.FromSeconds(5);
-
     private readonly ConcurrentDictionary<string, Task<CachedModel>> _models = new(StringComparer.Ordinal);
 
     /// <summary>The model, or an exception (NotFound) when the repository does not know it.</summary>
@@ -30,11 +27,6 @@ public sealed class ModelCache(IGrainFactory grains, TimeProvider time)
             // A model missing now may be uploaded later: never cache the failure.
             _models.TryRemove(new KeyValuePair<string, Task<CachedModel>>(modelId, task));
             throw;
-        }
-
-        if (time.GetUtcNow() - model.FetchedAt > DecommissionRefresh)
-        {
-            _models.TryUpdate(modelId, Fetch(modelId), task);
         }
 
         return model;
@@ -59,7 +51,7 @@ public sealed class ModelCache(IGrainFactory grains, TimeProvider time)
 
         var model = result.Models.Find(modelId)
             ?? throw new TwinOperationException(TwinErrorCode.NotFound, $"model '{modelId}' is not in the model repository");
-        return new CachedModel(model, result.Models, closure.Decommissioned, time.GetUtcNow());
+        return new CachedModel(model, result.Models);
     }
 
     /// <summary>Model errors as readable lines.</summary>

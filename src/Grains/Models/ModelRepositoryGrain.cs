@@ -123,6 +123,9 @@ public sealed class ModelRepositoryGrain(
     public Task<ImmutableArray<string>> GetSubtypes(string modelId) =>
         Task.FromResult(_known.Interfaces.Keys.Where(id => _known.IsSubtypeOf(id, modelId)).Order(StringComparer.Ordinal).ToImmutableArray());
 
+    public Task<ImmutableArray<string>> GetDecommissioned(ImmutableArray<string> modelIds) =>
+        Task.FromResult(modelIds.Where(id => state.State.Models.TryGetValue(id, out var m) && m.Decommissioned).ToImmutableArray());
+
     public async Task Decommission(string modelId)
     {
         var stored = Require(modelId);
@@ -175,8 +178,9 @@ public sealed class ModelRepositoryGrain(
     private IEnumerable<ModelSource> StoredSources() =>
         state.State.Models.Values.Select(m => m.Json).Distinct(StringComparer.Ordinal).Select((json, i) => new ModelSource($"stored[{i}]", json));
 
+    // Bases, component interfaces and the interfaces whose schemas it uses: what its closure must ship to parse.
     private static IEnumerable<string> Dependencies(InterfaceModel model) =>
-        model.Extends.Concat(model.Components.Values.Select(c => c.SchemaId)).Where(id => id != model.Id).Distinct(StringComparer.Ordinal);
+        model.Dependencies.Where(id => id != model.Id).Distinct(StringComparer.Ordinal);
 
     private static ModelInfo Info(string id, StoredModel stored) =>
         new(id, stored.DisplayName, stored.UploadedAt, stored.Decommissioned, [.. stored.Dependencies]);

@@ -218,7 +218,7 @@ public sealed class TwinGrain(
             throw new TwinOperationException(TwinErrorCode.AlreadyExists, $"twin '{Id}' already exists");
         }
 
-        var (model, properties) = await rules.CheckNewTwinModel(item.ModelId, item.PropertiesJson);
+        var (model, properties) = await rules.CheckNewTwinModel(item.ModelId, item.PropertiesJson, checkDecommissioned: false);
         var accepted = new List<Relationship>();
         var rejected = ImmutableArray.CreateBuilder<RejectedRelationship>();
         foreach (var rel in item.Outgoing)

@@ -25,10 +25,13 @@ public sealed class TwinRules(ModelCache models, IGrainFactory grains)
 
     /// <summary>Model known and not decommissioned, properties valid: returns the canonical properties text.</summary>
     public async Task<string> CheckNewTwin(string modelId, string propertiesJson) =>
-        (await CheckNewTwinModel(modelId, propertiesJson)).Properties;
+        (await CheckNewTwinModel(modelId, propertiesJson, checkDecommissioned: true)).Properties;
 
-    /// <summary>As <see cref="CheckNewTwin"/>, also returning the model.</summary>
-    public async Task<(CachedModel Model, string Properties)> CheckNewTwinModel(string modelId, string propertiesJson)
+    /// <summary>
+    /// As <see cref="CheckNewTwin"/>, also returning the model. Bulk import checks decommissioning once per batch
+    /// instead (<paramref name="checkDecommissioned"/> false).
+    /// </summary>
+    public async Task<(CachedModel Model, string Properties)> CheckNewTwinModel(string modelId, string propertiesJson, bool checkDecommissioned)
     {
         if (string.IsNullOrWhiteSpace(modelId))
         {
@@ -36,7 +39,7 @@ public sealed class TwinRules(ModelCache models, IGrainFactory grains)
         }
 
         var model = await models.GetAsync(modelId);
-        if (model.Decommissioned)
+        if (checkDecommissioned && !(await grains.GetModelRepository().GetDecommissioned([modelId])).IsEmpty)
         {
             throw new TwinOperationException(TwinErrorCode.Conflict, $"model '{modelId}' is decommissioned; no new twins of it may be created");
         }
