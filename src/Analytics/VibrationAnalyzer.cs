@@ -397,7 +397,8 @@ public sealed class VibrationAnalyzer
                     AddInto(ci.AsSpan(0, len), im.Slice(c, len));
                 }
 
-                plan.Complex.Inverse(cr, ci);
+                // Ratios (kurtosis, prominence) need no 1/m scaling.
+                plan.Complex.InverseUnscaled(cr, ci);
                 var env = _envelopes.AsSpan((s * bands + b) * m, m);
                 Simd.SquaredMagnitude(cr, ci, env);
 

@@ -80,6 +80,17 @@ public sealed class ComplexFft
         ScaleInPlace(im[..Length], scale);
     }
 
+    /// <summary>In-place inverse transform without the 1/N scaling (for scale-free uses such as envelope shape).</summary>
+    internal void InverseUnscaled(Span<double> re, Span<double> im)
+    {
+        if (re.Length < Length || im.Length < Length)
+        {
+            throw new ArgumentException("Buffers are shorter than the FFT length.");
+        }
+
+        Transform(ref MemoryMarshal.GetReference(im), ref MemoryMarshal.GetReference(re));
+    }
+
     private static void ScaleInPlace(Span<double> data, double scale)
     {
         var i = 0;
