@@ -61,6 +61,8 @@ public static class TwinSiloHostingExtensions
                 c.ServiceId = options.ServiceId;
             });
             silo.AddActivityPropagation();
+            // Failure-detection timings (ProbeTimeout, NumMissedProbesLimit, ...) can be tuned under TwinCluster:Membership.
+            silo.Services.AddOptions<ClusterMembershipOptions>().BindConfiguration($"{TwinSiloOptions.Section}:Membership");
             if (mode == SiloMode.Embedded)
             {
                 silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);

@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text;
+using TwinCluster.Integration.Tests.Infrastructure;
+
+namespace TwinCluster.Integration.Tests.Cluster;
+
+/// <summary>A real TwinCluster silo process (the built src/Silo), on free loopback ports, in PostgreSQL mode.</summary>
+internal sealed class SiloProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private SiloProcess(Process process, int siloPort, int gatewayPort, int httpPort)
+    {
+        _process = process;
+        SiloPort = siloPort;
+        GatewayPort = gatewayPort;
+        HttpPort = httpPort;
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public int SiloPort { get; }
+
+    public int GatewayPort { get; }
+
+    public int HttpPort { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public static string SiloDll
+    {
+        get
+        {
+            // tests/Integration.Tests/bin/<Configuration>/net10.0 → src/Silo/bin/<Configuration>/net10.0
+            var here = new DirectoryInfo(AppContext.BaseDirectory);
+            var configuration = here.Parent!.Name;
+            var root = here.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
+            return Path.Combine(root, "src", "Silo", "bin", configuration, here.Name, "TwinCluster.Silo.dll");
+        }
+    }
+
+    public static SiloProcess Start(string? connectionString, string clusterId, IDictionary<string, string>? extra = null)
+    {
+        if (!File.Exists(SiloDll))
+        {
+            throw new FileNotFoundException($"the silo is not built at {SiloDll}");
+        }
+
+        int siloPort = FreeTcpPort.Next(), gatewayPort = FreeTcpPort.Next(), httpPort = FreeTcpPort.Next();
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(SiloDll);
+        if (connectionString is not null)
+        {
+            start.Environment["ConnectionStrings__TwinCluster"] = connectionString;
+        }
+
+        start.Environment["TwinCluster__ClusterId"] = clusterId;
+        start.Environment["TwinCluster__SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["TwinCluster__GatewayPort"] = gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["TwinCluster__HttpPort"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // Short failure detection: a killed silo is declared dead in seconds, not tens of seconds.
+        start.Environment["TwinCluster__Membership__ProbeTimeout"] = "00:00:01";
+        start.Environment["TwinCluster__Membership__NumMissedProbesLimit"] = "2";
+        start.Environment["TwinCluster__Membership__NumVotesForDeathDeclaration"] = "1";
+        start.Environment["TwinCluster__Membership__IAmAliveTablePublishTimeout"] = "00:00:02";
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the silo process");
+        return new SiloProcess(process, siloPort, gatewayPort, httpPort);
+    }
+
+    /// <summary>Polls /readyz until the silo sees <paramref name="activeSilos"/> active silos, or fails with its log.</summary>
+    public async Task WaitReadyAsync(int activeSilos, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        string last = "no answer yet";
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"silo exited with {_process.ExitCode} before it was ready:\n{Output}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{HttpPort}/readyz"), cancellationToken);
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}";
+                if (response.IsSuccessStatusCode && (await response.Content.ReadFromJsonAsync<Ready>(cancellationToken))?.ActiveSilos == activeSilos)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException ex)
+            {
+                last = ex.Message;
+            }
+            catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                last = ex.Message;
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+
+        throw new TimeoutException($"silo on {HttpPort} did not see {activeSilos} active silo(s) within 90 s (last: {last}):\n{Output}");
+    }
+
+    /// <summary>kill -9: no goodbye to the cluster.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+    }
+
+    public async Task<int> WaitForExitAsync(CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(60));
+        await _process.WaitForExitAsync(deadline.Token);
+        return _process.ExitCode;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        _process.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_output)
+            {
+                _output.AppendLine(line);
+            }
+        }
+    }
+
+    private sealed record Ready(int ActiveSilos);
+}
