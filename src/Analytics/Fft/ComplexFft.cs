@@ -155,24 +155,36 @@ public sealed class ComplexFft
 
         ref var twr = ref MemoryMarshal.GetArrayDataReference(_twRe);
         ref var twi = ref MemoryMarshal.GetArrayDataReference(_twIm);
+        if (n == 4)
+        {
+            _scratchRe.AsSpan(0, n).CopyTo(MemoryMarshal.CreateSpan(ref inRe, n));
+            _scratchIm.AsSpan(0, n).CopyTo(MemoryMarshal.CreateSpan(ref inIm, n));
+            return;
+        }
+
+        // Pairs of radix-2 stages fused into radix-4 passes halve the passes over memory; the last pass writes
+        // straight back into the caller's arrays (each butterfly reads its inputs before writing).
         var h = 4;
-        // Pairs of radix-2 stages fused into radix-4 passes halve the passes over memory.
         for (; h * 2 < n; h *= 4)
         {
-            Radix4Stage(ref re, ref im, ref twr, ref twi, h, n);
+            if (h * 4 == n)
+            {
+                Radix4Stage(ref re, ref im, ref inRe, ref inIm, ref twr, ref twi, h, n);
+            }
+            else
+            {
+                Radix4Stage(ref re, ref im, ref re, ref im, ref twr, ref twi, h, n);
+            }
         }
 
         if (h < n)
         {
-            Radix2Stage(ref re, ref im, ref twr, ref twi, h, n);
+            Radix2Stage(ref re, ref im, ref inRe, ref inIm, ref twr, ref twi, h, n);
         }
-
-        _scratchRe.AsSpan(0, n).CopyTo(MemoryMarshal.CreateSpan(ref inRe, n));
-        _scratchIm.AsSpan(0, n).CopyTo(MemoryMarshal.CreateSpan(ref inIm, n));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Radix2Stage(ref double re, ref double im, ref double twr, ref double twi, int h, int n)
+    private static void Radix2Stage(ref double re, ref double im, ref double outRe, ref double outIm, ref double twr, ref double twi, int h, int n)
     {
         for (var s = 0; s < n; s += 2 * h)
         {
@@ -180,6 +192,10 @@ public sealed class ComplexFft
             ref var ai = ref Unsafe.Add(ref im, s);
             ref var br = ref Unsafe.Add(ref re, s + h);
             ref var bi = ref Unsafe.Add(ref im, s + h);
+            ref var oar = ref Unsafe.Add(ref outRe, s);
+            ref var oai = ref Unsafe.Add(ref outIm, s);
+            ref var obr = ref Unsafe.Add(ref outRe, s + h);
+            ref var obi = ref Unsafe.Add(ref outIm, s + h);
             ref var wr = ref Unsafe.Add(ref twr, h);
             ref var wi = ref Unsafe.Add(ref twi, h);
             var j = 0;
@@ -196,10 +212,10 @@ public sealed class ComplexFft
                     var ti = xr * ci + xi * cr;
                     var yr = Vector256.LoadUnsafe(ref ar, u);
                     var yi = Vector256.LoadUnsafe(ref ai, u);
-                    (yr + tr).StoreUnsafe(ref ar, u);
-                    (yi + ti).StoreUnsafe(ref ai, u);
-                    (yr - tr).StoreUnsafe(ref br, u);
-                    (yi - ti).StoreUnsafe(ref bi, u);
+                    (yr + tr).StoreUnsafe(ref oar, u);
+                    (yi + ti).StoreUnsafe(ref oai, u);
+                    (yr - tr).StoreUnsafe(ref obr, u);
+                    (yi - ti).StoreUnsafe(ref obi, u);
                 }
             }
 
@@ -209,10 +225,10 @@ public sealed class ComplexFft
                 double cr = Unsafe.Add(ref wr, j), ci = Unsafe.Add(ref wi, j);
                 double tr = xr * cr - xi * ci, ti = xr * ci + xi * cr;
                 double yr = Unsafe.Add(ref ar, j), yi = Unsafe.Add(ref ai, j);
-                Unsafe.Add(ref ar, j) = yr + tr;
-                Unsafe.Add(ref ai, j) = yi + ti;
-                Unsafe.Add(ref br, j) = yr - tr;
-                Unsafe.Add(ref bi, j) = yi - ti;
+                Unsafe.Add(ref oar, j) = yr + tr;
+                Unsafe.Add(ref oai, j) = yi + ti;
+                Unsafe.Add(ref obr, j) = yr - tr;
+                Unsafe.Add(ref obi, j) = yi - ti;
             }
         }
     }
@@ -220,7 +236,7 @@ public sealed class ComplexFft
     // Two radix-2 DIT stages (half-sizes h and 2h) at once. For a block of 4h points with quarters x0..x3:
     // stage h combines (x0,x1) and (x2,x3) with w_h^j; stage 2h combines the results with w_2h^j and w_2h^{j+h}.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Radix4Stage(ref double re, ref double im, ref double twr, ref double twi, int h, int n)
+    private static void Radix4Stage(ref double re, ref double im, ref double outRe, ref double outIm, ref double twr, ref double twi, int h, int n)
     {
         var h2 = 2 * h;
         for (var s = 0; s < n; s += 4 * h)
@@ -233,6 +249,14 @@ public sealed class ComplexFft
             ref var i2 = ref Unsafe.Add(ref im, s + h2);
             ref var r3 = ref Unsafe.Add(ref re, s + h2 + h);
             ref var i3 = ref Unsafe.Add(ref im, s + h2 + h);
+            ref var o0r = ref Unsafe.Add(ref outRe, s);
+            ref var o0i = ref Unsafe.Add(ref outIm, s);
+            ref var o1r = ref Unsafe.Add(ref outRe, s + h);
+            ref var o1i = ref Unsafe.Add(ref outIm, s + h);
+            ref var o2r = ref Unsafe.Add(ref outRe, s + h2);
+            ref var o2i = ref Unsafe.Add(ref outIm, s + h2);
+            ref var o3r = ref Unsafe.Add(ref outRe, s + h2 + h);
+            ref var o3i = ref Unsafe.Add(ref outIm, s + h2 + h);
             ref var w1r = ref Unsafe.Add(ref twr, h);
             ref var w1i = ref Unsafe.Add(ref twi, h);
             ref var w2r = ref Unsafe.Add(ref twr, h2);
@@ -274,14 +298,14 @@ public sealed class ComplexFft
                     var e1r = c1r * vr - c1i * vi;
                     var e1i = c1r * vi + c1i * vr;
                     // multiply e1 by -i: (e1i, -e1r)
-                    (a0r + e0r).StoreUnsafe(ref r0, u);
-                    (a0i + e0i).StoreUnsafe(ref i0, u);
-                    (a0r - e0r).StoreUnsafe(ref r2, u);
-                    (a0i - e0i).StoreUnsafe(ref i2, u);
-                    (a1r + e1i).StoreUnsafe(ref r1, u);
-                    (a1i - e1r).StoreUnsafe(ref i1, u);
-                    (a1r - e1i).StoreUnsafe(ref r3, u);
-                    (a1i + e1r).StoreUnsafe(ref i3, u);
+                    (a0r + e0r).StoreUnsafe(ref o0r, u);
+                    (a0i + e0i).StoreUnsafe(ref o0i, u);
+                    (a0r - e0r).StoreUnsafe(ref o2r, u);
+                    (a0i - e0i).StoreUnsafe(ref o2i, u);
+                    (a1r + e1i).StoreUnsafe(ref o1r, u);
+                    (a1i - e1r).StoreUnsafe(ref o1i, u);
+                    (a1r - e1i).StoreUnsafe(ref o3r, u);
+                    (a1i + e1r).StoreUnsafe(ref o3i, u);
                 }
             }
 
@@ -299,14 +323,14 @@ public sealed class ComplexFft
                 double vr = Unsafe.Add(ref w2r, j), vi = Unsafe.Add(ref w2i, j);
                 double e0r = c0r * vr - c0i * vi, e0i = c0r * vi + c0i * vr;
                 double e1r = c1r * vr - c1i * vi, e1i = c1r * vi + c1i * vr;
-                Unsafe.Add(ref r0, j) = a0r + e0r;
-                Unsafe.Add(ref i0, j) = a0i + e0i;
-                Unsafe.Add(ref r2, j) = a0r - e0r;
-                Unsafe.Add(ref i2, j) = a0i - e0i;
-                Unsafe.Add(ref r1, j) = a1r + e1i;
-                Unsafe.Add(ref i1, j) = a1i - e1r;
-                Unsafe.Add(ref r3, j) = a1r - e1i;
-                Unsafe.Add(ref i3, j) = a1i + e1r;
+                Unsafe.Add(ref o0r, j) = a0r + e0r;
+                Unsafe.Add(ref o0i, j) = a0i + e0i;
+                Unsafe.Add(ref o2r, j) = a0r - e0r;
+                Unsafe.Add(ref o2i, j) = a0i - e0i;
+                Unsafe.Add(ref o1r, j) = a1r + e1i;
+                Unsafe.Add(ref o1i, j) = a1i - e1r;
+                Unsafe.Add(ref o3r, j) = a1r - e1i;
+                Unsafe.Add(ref o3i, j) = a1i + e1r;
             }
         }
     }
