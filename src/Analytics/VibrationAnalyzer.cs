@@ -194,15 +194,14 @@ public sealed class VibrationAnalyzer
             td.Rms, td.Peak, td.Rms > 0 ? td.Peak / td.Rms : 0, td.Kurtosis, rmsVelocity, v1, v2,
             envelope.Kurtosis, envelope.KurtosisBand, [.. bandRms], [.. edges]);
         var diagnosis = Diagnose(envelope, indicators, zone, shaftHz);
-        var health = HealthIndex(diagnosis, zone, rmsVelocity, td.Kurtosis);
+        var health = HealthIndex(diagnosis, rmsVelocity, td.Kurtosis);
         FaultFrequencies? ff = _orders is null ? null
             : new FaultFrequencies(_orders.Bpfo * shaftHz, _orders.Bpfi * shaftHz, _orders.Bsf * shaftHz, _orders.Ftf * shaftHz);
         return new AnalysisResult(shaftHz, indicators, ff, diagnosis, zone, health);
     }
 
-    private double HealthIndex(Diagnosis diagnosis, SeverityZone zone, double rmsVelocity, double kurtosis)
+    private double HealthIndex(Diagnosis diagnosis, double rmsVelocity, double kurtosis)
     {
-        _ = zone;
         var h = _zones.Health(rmsVelocity);
         switch (diagnosis.Fault)
         {
