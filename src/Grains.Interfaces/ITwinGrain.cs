@@ -67,12 +67,4 @@ public interface ITwinGrain : IGrainWithStringKey
     /// <summary>Forgets an incoming relationship; a no-op when unknown.</summary>
     [Alias("RemoveIncoming"), Orleans.Concurrency.AlwaysInterleave]
     Task RemoveIncoming(string sourceId, string relationshipId);
-
-    /// <summary>
-    /// Bulk-import path: creates the twin with both sides of its relationships already known, in one state write.
-    /// Outgoing relationships that fail the model checks are left out and reported; the importer removes their
-    /// incoming side. The caller updates the query index in batches.
-    /// </summary>
-    [Alias("Import")]
-    Task<ImportedTwin> Import(TwinImportItem item);
 }

@@ -91,4 +91,63 @@ public sealed class ImportTests(ClusterFixture fixture)
         Assert.Contains(summary.Errors, e => e.Line == 2 && e.Message.StartsWith("model:", StringComparison.Ordinal));
         Assert.Null(await Grains.GetModelRepository().Get(good));
     }
+
+    private async Task<ImportSummary> Import(params string[] lines) =>
+        await new NdjsonImporter(Grains).ImportAsync(new StringReader(string.Join("\n", lines)), cancellationToken: TestContext.Current.CancellationToken);
+
+    private static string TwinLine(string id, string properties = "{}") =>
+        $$$"""{"kind":"twin","id":"{{{id}}}","model":"{{{TestModels.Turbine}}}","properties":{{{properties}}}}""";
+
+    [Fact]
+    public async Task A_twin_read_as_absent_before_its_import_is_seen_right_after_it()
+    {
+        var id = Ids.New("wt");
+        Assert.Null(await Grains.GetTwin(new TwinId(id)).Get());
+
+        var summary = await Import(TwinLine(id, """{"ratedPowerKW":5}"""));
+
+        Assert.True(summary.Succeeded, string.Join("; ", summary.Errors));
+        Assert.Equal("""{"ratedPowerKW":5}""", (await Grains.GetTwin(new TwinId(id)).Get())!.PropertiesJson);
+        var patched = await Grains.GetTwin(new TwinId(id)).Patch("""[{"op":"replace","path":"/ratedPowerKW","value":6}]""", null);
+        Assert.Equal("""{"ratedPowerKW":6}""", patched.PropertiesJson);
+    }
+
+    [Fact]
+    public async Task Importing_an_existing_twin_is_refused_and_leaves_it_unchanged()
+    {
+        var id = Ids.New("wt");
+        var existing = await Grains.GetTwin(new TwinId(id)).Create(TestModels.Turbine, """{"ratedPowerKW":1}""");
+
+        var summary = await Import(TwinLine(id, """{"ratedPowerKW":2}"""));
+
+        Assert.Contains("already exists", Assert.Single(summary.Errors).Message, StringComparison.Ordinal);
+        var now = await Grains.GetTwin(new TwinId(id)).Get();
+        Assert.Equal(existing.ETag, now!.ETag);
+        Assert.Equal("""{"ratedPowerKW":1}""", now.PropertiesJson);
+    }
+
+    [Fact]
+    public async Task A_deleted_twin_id_can_be_imported_again()
+    {
+        var id = Ids.New("wt");
+        await Grains.GetTwin(new TwinId(id)).Create(TestModels.Turbine, "{}");
+        await Grains.GetTwin(new TwinId(id)).Delete(null, cascade: false);
+
+        var summary = await Import(TwinLine(id, """{"ratedPowerKW":7}"""));
+
+        Assert.True(summary.Succeeded, string.Join("; ", summary.Errors));
+        Assert.Equal("""{"ratedPowerKW":7}""", (await Grains.GetTwin(new TwinId(id)).Get())!.PropertiesJson);
+    }
+
+    [Fact]
+    public async Task Twins_of_a_decommissioned_model_are_refused_by_import()
+    {
+        var model = $"dtmi:test:retiring{Guid.NewGuid():N};1";
+        Assert.True((await Grains.GetModelRepository().Upload([$$$"""{"@context":"dtmi:dtdl:context;3","@id":"{{{model}}}","@type":"Interface"}"""])).Succeeded);
+        await Grains.GetModelRepository().Decommission(model);
+
+        var summary = await Import($$$"""{"kind":"twin","id":"{{{Ids.New("x")}}}","model":"{{{model}}}"}""");
+
+        Assert.Contains("decommissioned", Assert.Single(summary.Errors).Message, StringComparison.Ordinal);
+    }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using TwinCluster.Grains.Diagnostics;
 using TwinCluster.Grains.Index;
 using TwinCluster.Grains.Interfaces;
+using Orleans.Storage;
 using TwinCluster.Grains.Json;
 
 namespace TwinCluster.Grains.Twins;
@@ -10,16 +11,21 @@ namespace TwinCluster.Grains.Twins;
 /// <summary>
 /// A twin. Every change runs through <see cref="Mutate"/>: under a grain-local gate (incoming-index calls interleave
 /// with long operations), apply the change, write state, update the index, and only then acknowledge. A failed write
-/// reloads the stored state so memory never runs ahead of storage.
+/// reloads the stored state so memory never runs ahead of storage. Bulk import writes new twins' state straight to
+/// storage without activating them, so an activation that holds "does not exist" reads storage again before it
+/// answers (<see cref="RefreshIfAbsent"/>).
 /// </summary>
 public sealed class TwinGrain(
-    [PersistentState("twin", StorageNames.Twins)] IPersistentState<TwinState> state,
+    [PersistentState(TwinGrain.StateName, StorageNames.Twins)] IPersistentState<TwinState> state,
     TwinRules rules,
     IndexRouter index,
     TwinMetrics metrics,
     TimeProvider time,
     ILogger<TwinGrain> logger) : Grain, ITwinGrain
 {
+    /// <summary>The state name under which twin state is stored (the bulk importer writes it too).</summary>
+    public const string StateName = "twin";
+
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     private string Id => this.GetPrimaryKeyString();
@@ -53,11 +59,15 @@ public sealed class TwinGrain(
         return S.ToSnapshot(Id);
     }
 
-    public Task<TwinSnapshot?> Get() => Task.FromResult(S.Exists ? S.ToSnapshot(Id) : null);
+    public async Task<TwinSnapshot?> Get()
+    {
+        await RefreshIfAbsent();
+        return S.Exists ? S.ToSnapshot(Id) : null;
+    }
 
     public async Task<TwinSnapshot> Replace(string propertiesJson, string? ifMatch)
     {
-        Require(ifMatch);
+        await Require(ifMatch);
         var text = await rules.CheckProperties(S.ModelId, propertiesJson);
         await Mutate("replace", s => { CheckETag(s, ifMatch); s.PropertiesJson = text; Touch(s); });
         return S.ToSnapshot(Id);
@@ -65,7 +75,7 @@ public sealed class TwinGrain(
 
     public async Task<TwinSnapshot> Patch(string jsonPatch, string? ifMatch)
     {
-        Require(ifMatch);
+        await Require(ifMatch);
         var before = S.ETag;
         var patched = JsonPatch.Apply(JsonText.ParseObject(S.PropertiesJson, "stored properties"), jsonPatch);
         var text = await rules.CheckProperties(S.ModelId, JsonText.Write(patched));
@@ -76,7 +86,7 @@ public sealed class TwinGrain(
 
     public async Task<int> Delete(string? ifMatch, bool cascade)
     {
-        Require(ifMatch);
+        await Require(ifMatch);
         var relationships = S.Outgoing.Count + S.Incoming.Count;
         if (relationships > 0 && !cascade)
         {
@@ -124,7 +134,7 @@ public sealed class TwinGrain(
 
     public async Task<Relationship> AddRelationship(string relationshipId, string name, string targetId, string propertiesJson, string? ifMatch)
     {
-        Require(ifMatch);
+        await Require(ifMatch);
         var relationship = await rules.CheckNewRelationship(S, Id, relationshipId, name, targetId, propertiesJson);
         var target = GrainFactory.GetGrain<ITwinGrain>(targetId);
         var targetModel = await target.AddIncoming(new IncomingRelationship(relationshipId, name, Id));
@@ -153,7 +163,7 @@ public sealed class TwinGrain(
 
     public async Task RemoveRelationship(string relationshipId, string? ifMatch)
     {
-        Require(ifMatch);
+        await Require(ifMatch);
         if (!S.Outgoing.TryGetValue(relationshipId, out var relationship))
         {
             throw new TwinOperationException(TwinErrorCode.NotFound, $"twin '{Id}' has no relationship '{relationshipId}'");
@@ -171,19 +181,33 @@ public sealed class TwinGrain(
         }
     }
 
-    public Task<ImmutableArray<Relationship>> GetRelationships(string? name) =>
-        Task.FromResult(S.Outgoing.Values.Where(r => name is null || r.Name == name).OrderBy(r => r.Id, StringComparer.Ordinal).ToImmutableArray());
+    public async Task<ImmutableArray<Relationship>> GetRelationships(string? name)
+    {
+        await RefreshIfAbsent();
+        return [.. S.Outgoing.Values.Where(r => name is null || r.Name == name).OrderBy(r => r.Id, StringComparer.Ordinal)];
+    }
 
-    public Task<ImmutableArray<IncomingRelationship>> GetIncoming(string? name) =>
-        Task.FromResult(S.Incoming.Values.Where(r => name is null || r.Name == name).OrderBy(r => r.SourceId, StringComparer.Ordinal).ToImmutableArray());
+    public async Task<ImmutableArray<IncomingRelationship>> GetIncoming(string? name)
+    {
+        await RefreshIfAbsent();
+        return [.. S.Incoming.Values.Where(r => name is null || r.Name == name).OrderBy(r => r.SourceId, StringComparer.Ordinal)];
+    }
 
-    public Task<string?> GetParent() => Task.FromResult(S.Exists ? S.ParentId : null);
+    public async Task<string?> GetParent()
+    {
+        await RefreshIfAbsent();
+        return S.Exists ? S.ParentId : null;
+    }
 
-    public Task<ImmutableArray<string>> GetChildren() =>
-        Task.FromResult(S.Outgoing.Values.Where(r => r.Name == RelationshipNames.Contains).Select(r => r.TargetId).Order(StringComparer.Ordinal).ToImmutableArray());
+    public async Task<ImmutableArray<string>> GetChildren()
+    {
+        await RefreshIfAbsent();
+        return [.. S.Outgoing.Values.Where(r => r.Name == RelationshipNames.Contains).Select(r => r.TargetId).Order(StringComparer.Ordinal)];
+    }
 
     public async Task<string> AddIncoming(IncomingRelationship incoming)
     {
+        await RefreshIfAbsent();
         if (!S.Exists)
         {
             throw new TwinOperationException(TwinErrorCode.NotFound, $"target twin '{Id}' does not exist");
@@ -204,56 +228,11 @@ public sealed class TwinGrain(
     public async Task RemoveIncoming(string sourceId, string relationshipId)
     {
         var key = TwinState.IncomingKey(sourceId, relationshipId);
+        await RefreshIfAbsent();
         if (S.Exists && S.Incoming.ContainsKey(key))
         {
             await Mutate("incoming", s => s.Incoming.Remove(key));
         }
-    }
-
-    public async Task<ImportedTwin> Import(TwinImportItem item)
-    {
-        rules.CheckTwinId(Id);
-        if (S.Exists)
-        {
-            throw new TwinOperationException(TwinErrorCode.AlreadyExists, $"twin '{Id}' already exists");
-        }
-
-        var (model, properties) = await rules.CheckNewTwinModel(item.ModelId, item.PropertiesJson, checkDecommissioned: false);
-        var accepted = new List<Relationship>();
-        var rejected = ImmutableArray.CreateBuilder<RejectedRelationship>();
-        foreach (var rel in item.Outgoing)
-        {
-            var problem = await rules.ImportProblem(model, rel, accepted.Count(r => r.Name == rel.Name), item.TargetModels.GetValueOrDefault(rel.TargetId));
-            if (problem is null)
-            {
-                accepted.Add(rel);
-            }
-            else
-            {
-                rejected.Add(new RejectedRelationship(rel.Id, problem));
-            }
-        }
-
-        await Mutate("import", s =>
-        {
-            var now = time.GetUtcNow();
-            s.Exists = true;
-            s.ModelId = item.ModelId;
-            s.PropertiesJson = properties;
-            s.CreatedAt = now;
-            foreach (var rel in accepted)
-            {
-                s.Outgoing[rel.Id] = rel;
-            }
-
-            foreach (var incoming in item.Incoming)
-            {
-                s.Incoming[TwinState.IncomingKey(incoming.SourceId, incoming.RelationshipId)] = incoming;
-            }
-
-            Touch(s, now);
-        }, updateIndex: false);
-        return new ImportedTwin(S.ToIndexEntry(Id), rejected.ToImmutable());
     }
 
     private async Task Mutate(string operation, Action<TwinState> change, bool updateIndex = true)
@@ -265,6 +244,14 @@ public sealed class TwinGrain(
             try
             {
                 await state.WriteStateAsync();
+            }
+            catch (InconsistentStateException)
+            {
+                // Another writer got there first (the bulk importer creating this twin, or a second activation).
+                await state.ReadStateAsync();
+                throw new TwinOperationException(
+                    S.Exists && operation == "create" ? TwinErrorCode.AlreadyExists : TwinErrorCode.Conflict,
+                    S.Exists && operation == "create" ? $"twin '{Id}' already exists" : $"twin '{Id}' was changed concurrently; read it again and retry");
             }
             catch
             {
@@ -285,8 +272,31 @@ public sealed class TwinGrain(
         metrics.Wrote(operation);
     }
 
-    private void Require(string? ifMatch)
+    /// <summary>A twin this activation believes absent may have been bulk-imported since: read storage again.</summary>
+    private async Task RefreshIfAbsent()
     {
+        if (S.Exists)
+        {
+            return;
+        }
+
+        await _gate.WaitAsync();
+        try
+        {
+            if (!S.Exists)
+            {
+                await state.ReadStateAsync();
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task Require(string? ifMatch)
+    {
+        await RefreshIfAbsent();
         if (!S.Exists)
         {
             throw TwinOperationException.TwinNotFound(Id);
