@@ -136,14 +136,22 @@ public sealed class NdjsonImporter(IGrainFactory grains, ImportOptions? options 
     {
         var outgoing = inFile.ToLookup(r => r.Source, StringComparer.Ordinal);
         var incoming = inFile.ToLookup(r => r.Target, StringComparer.Ordinal);
-        var items = file.Twins.Values.OrderBy(t => t.Line).Select(t => new TwinImportItem(
-            t.Line,
-            t.Id,
-            t.ModelId,
-            t.PropertiesJson,
-            [.. outgoing[t.Id].Select(r => new Relationship(r.Id, r.Name, r.Source, r.Target, r.PropertiesJson))],
-            [.. incoming[t.Id].Select(r => new IncomingRelationship(r.Id, r.Name, r.Source))],
-            outgoing[t.Id].Select(r => r.Target).Distinct(StringComparer.Ordinal).ToImmutableDictionary(id => id, id => file.Twins[id].ModelId, StringComparer.Ordinal)))
+        var items = file.Twins.Values.OrderBy(t => t.Line).Select(t =>
+            {
+                var holds = outgoing[t.Id];
+                // Most twins (components) hold no relationship: share the empty collections.
+                var targets = holds.Any()
+                    ? holds.Select(r => r.Target).Distinct(StringComparer.Ordinal).ToImmutableDictionary(id => id, id => file.Twins[id].ModelId, StringComparer.Ordinal)
+                    : ImmutableDictionary<string, string>.Empty;
+                return new TwinImportItem(
+                    t.Line,
+                    t.Id,
+                    t.ModelId,
+                    t.PropertiesJson,
+                    [.. holds.Select(r => new Relationship(r.Id, r.Name, r.Source, r.Target, r.PropertiesJson))],
+                    [.. incoming[t.Id].Select(r => new IncomingRelationship(r.Id, r.Name, r.Source))],
+                    targets);
+            })
             .Chunk(_options.BatchSize)
             .ToList();
         var results = new ConcurrentDictionary<string, ImportItemResult>(StringComparer.Ordinal);
