@@ -131,4 +131,22 @@ public sealed class RelationshipTests(ClusterFixture fixture)
         Assert.Empty(await bearing.GetIncoming(null));
         Assert.NotNull(await bearing.Get());
     }
+
+    [Fact]
+    public async Task Relationship_properties_are_checked_against_the_relationship_definition()
+    {
+        var a = await NewTwin("wt", TestModels.Turbine);
+        var b = await NewTwin("wt", TestModels.Turbine);
+
+        var added = await a.AddRelationship("ok", "feeds", b.GetPrimaryKeyString(), """{"cableKm":1.5}""", null);
+        var wrongType = await Assert.ThrowsAsync<TwinOperationException>(
+            () => a.AddRelationship("bad", "feeds", b.GetPrimaryKeyString(), """{"cableKm":"far"}""", null));
+        var undeclared = await Assert.ThrowsAsync<TwinOperationException>(
+            () => a.AddRelationship("bad2", "feeds", b.GetPrimaryKeyString(), """{"voltage":33}""", null));
+
+        Assert.Equal("""{"cableKm":1.5}""", added.PropertiesJson);
+        Assert.Contains("cableKm", wrongType.Message, StringComparison.Ordinal);
+        Assert.Contains("voltage", undeclared.Message, StringComparison.Ordinal);
+        Assert.Single(await b.GetIncoming("feeds"));
+    }
 }

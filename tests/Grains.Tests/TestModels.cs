@@ -24,7 +24,7 @@ public static class TestModels
           {"@type":"Property","name":"state","writable":true,"schema":{"@type":"Enum","valueSchema":"string","enumValues":[
             {"name":"running","enumValue":"running"},{"name":"stopped","enumValue":"stopped"}]}},
           {"@type":"Relationship","name":"contains"},
-          {"@type":"Relationship","name":"feeds"}]}
+          {"@type":"Relationship","name":"feeds","properties":[{"@type":"Property","name":"cableKm","schema":"double"}]}]}
         """,
         """
         [{"@context":"dtmi:dtdl:context;3","@id":"dtmi:test:Bearing;1","@type":"Interface","contents":[

@@ -70,13 +70,15 @@ public sealed class TwinRules(ModelCache models, IGrainFactory grains)
             throw new TwinOperationException(TwinErrorCode.Invalid, problem);
         }
 
-        var properties = JsonText.ParseObject(propertiesJson, "relationship properties");
+        var properties = RelationshipPropertiesProblem(model, name, propertiesJson, out var text) is { } invalid
+            ? throw new TwinOperationException(TwinErrorCode.Invalid, invalid)
+            : text;
         if (name == RelationshipNames.Contains)
         {
             await CheckNoContainmentCycle(sourceId, targetId);
         }
 
-        return new Relationship(relationshipId, name, sourceId, targetId, JsonText.Write(properties));
+        return new Relationship(relationshipId, name, sourceId, targetId, properties);
     }
 
     /// <summary>The target's model must be the relationship's declared target or extend it.</summary>
@@ -91,9 +93,25 @@ public sealed class TwinRules(ModelCache models, IGrainFactory grains)
     /// <summary>Why an imported relationship cannot be stored, or null when it can.</summary>
     public async Task<string?> ImportProblem(CachedModel source, Relationship relationship, int existingWithName, string? targetModelId) =>
         NameProblem(source, relationship.Name, existingWithName)
+        ?? RelationshipPropertiesProblem(source, relationship.Name, relationship.PropertiesJson, out _)
         ?? (targetModelId is null
             ? $"target twin '{relationship.TargetId}' is not known"
             : await TargetProblem(source, relationship.Name, targetModelId));
+
+    /// <summary>Relationship properties checked against the relationship's own DTDL properties; compact text out.</summary>
+    private static string? RelationshipPropertiesProblem(CachedModel source, string name, string propertiesJson, out string text)
+    {
+        var (document, compact) = JsonText.ParseObjectDocument(propertiesJson, $"properties of relationship '{name}'");
+        using var _ = document;
+        text = compact;
+        if (!source.Interface.Relationships.TryGetValue(name, out var relationship))
+        {
+            return null;
+        }
+
+        var errors = TwinValidator.ValidateRelationshipProperties(relationship, document.RootElement);
+        return errors.Count == 0 ? null : $"properties of relationship '{name}' do not match its model: {errors[0].Path}: {errors[0].Message} ({errors[0].Code})";
+    }
 
     private static string? NameProblem(CachedModel source, string name, int existingWithName)
     {
