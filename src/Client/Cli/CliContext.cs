@@ -51,7 +51,7 @@ public sealed class CliContext(ParseResult parse)
                 await Console.Error.WriteLineAsync($"error: {ex.Message}");
                 return ExitCodes.Usage;
             }
-            catch (Exception ex) when (ex is IOException or System.Data.Common.DbException or InvalidOperationException or TimeoutException or OrleansException)
+            catch (Exception ex) when (ex is IOException or FormatException or System.Data.Common.DbException or InvalidOperationException or TimeoutException or OrleansException)
             {
                 await Console.Error.WriteLineAsync($"error: {ex.Message}");
                 return ExitCodes.Failed;
