@@ -129,4 +129,15 @@ public sealed class QueryTests(ClusterFixture fixture)
             () => Grains.GetQueries().Query(new TwinQuery(null, false, [], null, TwinQuery.MaxPageSize + 1, null)));
         Assert.Contains("page size", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Ancestors_of_a_component_are_its_turbine_then_its_farm()
+    {
+        var (farm, turbines, bearings) = await BuildFarm();
+
+        var ancestors = await new TwinCluster.Client.TwinClient(Grains).AncestorsAsync(bearings[3]);
+
+        Assert.Equal([turbines[1], farm], ancestors);
+        Assert.Empty(await new TwinCluster.Client.TwinClient(Grains).AncestorsAsync(farm));
+    }
 }
