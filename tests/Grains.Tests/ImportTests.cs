@@ -52,6 +52,8 @@ public sealed class ImportTests(ClusterFixture fixture)
         var subtree = await client.SubtreeAsync($"{p}-farm");
         Assert.Equal([$"{p}-farm", $"{p}-wt1", $"{p}-b1"], subtree.Select(e => e.TwinId));
         Assert.Null(await Grains.GetTwin(new TwinId($"{p}-wt2")).Get());
+        // The farm holds no relationship to the turbine that was refused (line 8 is reported, not left half-made).
+        Assert.DoesNotContain(await Grains.GetTwin(new TwinId($"{p}-farm")).GetRelationships(null), r => r.TargetId == $"{p}-wt2");
         // The refused 'owns' left no incoming entry on the farm; the accepted 'feeds' reached the existing twin.
         Assert.Empty(await Grains.GetTwin(new TwinId($"{p}-farm")).GetIncoming(null));
         Assert.Single(await Grains.GetTwin(new TwinId(existing)).GetIncoming("feeds"));

@@ -16,7 +16,8 @@ namespace TwinCluster.Grains.Import;
 /// 100,000 grains only to write their first state cost most of an import's time. A twin activation that believes it
 /// does not exist reads storage again before answering, so imported twins are seen at once.
 /// </summary>
-[StatelessWorker]
+// Several batches per silo at once: a batch spends most of its time waiting on storage writes.
+[StatelessWorker(8)]
 public sealed class ImportGrain(IndexRouter index, TwinRules rules, TwinMetrics metrics, TimeProvider time) : Grain, IImportGrain
 {
     private IGrainStorage? _storage;
@@ -78,6 +79,11 @@ public sealed class ImportGrain(IndexRouter index, TwinRules rules, TwinMetrics 
         {
             var detail = ex.Details.IsDefaultOrEmpty ? "" : " [" + string.Join("; ", ex.Details) + "]";
             return (new ImportItemResult(item.Line, item.Id, $"{ex.Code}: {ex.Message}{detail}", []), null);
+        }
+        catch (Exception ex)
+        {
+            // A storage fault fails this twin only; the others of the batch still go in and get indexed.
+            return (new ImportItemResult(item.Line, item.Id, $"storage error: {ex.Message}", []), null);
         }
     }
 

@@ -27,15 +27,25 @@ public sealed class TwinGrain(
     public const string StateName = "twin";
 
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private bool _deleting;
 
     private string Id => this.GetPrimaryKeyString();
 
     private TwinState S => state.State;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         metrics.Activated();
-        return Task.CompletedTask;
+        // Heals the index after a write (or delete) whose index update failed: compare, repair only on mismatch.
+        var indexed = await index.ShardFor(Id).Find(Id);
+        if (S.Exists && indexed != S.ToIndexEntry(Id))
+        {
+            await index.Upsert(S.ToIndexEntry(Id));
+        }
+        else if (!S.Exists && indexed is not null)
+        {
+            await index.Remove(Id);
+        }
     }
 
     public async Task<TwinSnapshot> Create(string modelId, string propertiesJson)
@@ -49,6 +59,12 @@ public sealed class TwinGrain(
         var properties = await rules.CheckNewTwin(modelId, propertiesJson);
         await Mutate("create", s =>
         {
+            if (s.Exists)
+            {
+                // Loaded by an interleaved refresh while this create waited: the bulk importer created it first.
+                throw new TwinOperationException(TwinErrorCode.AlreadyExists, $"twin '{Id}' already exists");
+            }
+
             var now = time.GetUtcNow();
             s.Exists = true;
             s.ModelId = modelId;
@@ -87,6 +103,19 @@ public sealed class TwinGrain(
     public async Task<int> Delete(string? ifMatch, bool cascade)
     {
         await Require(ifMatch);
+        _deleting = true;
+        try
+        {
+            return await DeleteCore(ifMatch, cascade);
+        }
+        finally
+        {
+            _deleting = false;
+        }
+    }
+
+    private async Task<int> DeleteCore(string? ifMatch, bool cascade)
+    {
         var relationships = S.Outgoing.Count + S.Incoming.Count;
         if (relationships > 0 && !cascade)
         {
@@ -118,6 +147,11 @@ public sealed class TwinGrain(
         await _gate.WaitAsync();
         try
         {
+            if (S.Outgoing.Count + S.Incoming.Count > 0)
+            {
+                throw new TwinOperationException(TwinErrorCode.Conflict, $"twin '{Id}' gained relationships while being deleted; nothing was deleted, retry");
+            }
+
             await state.ClearStateAsync();
             S.Clear();
             await index.Remove(Id);
@@ -137,9 +171,9 @@ public sealed class TwinGrain(
         await Require(ifMatch);
         var relationship = await rules.CheckNewRelationship(S, Id, relationshipId, name, targetId, propertiesJson);
         var target = GrainFactory.GetGrain<ITwinGrain>(targetId);
-        var targetModel = await target.AddIncoming(new IncomingRelationship(relationshipId, name, Id));
         try
         {
+            var targetModel = await target.AddIncoming(new IncomingRelationship(relationshipId, name, Id));
             await rules.CheckTarget(S.ModelId, name, targetModel);
             await Mutate("relate", s =>
             {
@@ -152,8 +186,9 @@ public sealed class TwinGrain(
                 Touch(s);
             });
         }
-        catch
+        catch (Exception ex) when (ex is not IndexLagException)
         {
+            // Nothing of ours was written: take back the target's half (idempotent, also after a timed-out add).
             await target.RemoveIncoming(Id, relationshipId);
             throw;
         }
@@ -213,6 +248,11 @@ public sealed class TwinGrain(
             throw new TwinOperationException(TwinErrorCode.NotFound, $"target twin '{Id}' does not exist");
         }
 
+        if (_deleting)
+        {
+            throw new TwinOperationException(TwinErrorCode.Conflict, $"target twin '{Id}' is being deleted");
+        }
+
         await Mutate("incoming", s =>
         {
             if (incoming.Name == RelationshipNames.Contains && s.ParentId is { } parent && parent != incoming.SourceId)
@@ -240,6 +280,12 @@ public sealed class TwinGrain(
         await _gate.WaitAsync();
         try
         {
+            if (!S.Exists && operation != "create")
+            {
+                // Deleted while this operation waited for the gate.
+                throw TwinOperationException.TwinNotFound(Id);
+            }
+
             change(S);
             try
             {
@@ -248,20 +294,20 @@ public sealed class TwinGrain(
             catch (InconsistentStateException)
             {
                 // Another writer got there first (the bulk importer creating this twin, or a second activation).
-                await state.ReadStateAsync();
+                await Reload();
                 throw new TwinOperationException(
                     S.Exists && operation == "create" ? TwinErrorCode.AlreadyExists : TwinErrorCode.Conflict,
                     S.Exists && operation == "create" ? $"twin '{Id}' already exists" : $"twin '{Id}' was changed concurrently; read it again and retry");
             }
             catch
             {
-                await state.ReadStateAsync();
+                await Reload();
                 throw;
             }
 
             if (updateIndex)
             {
-                await index.Upsert(S.ToIndexEntry(Id));
+                await UpdateIndex();
             }
         }
         finally
@@ -270,6 +316,46 @@ public sealed class TwinGrain(
         }
 
         metrics.Wrote(operation);
+    }
+
+    /// <summary>
+    /// The state write is committed: the index must follow. A few retries cover a shard that is moving; if it still
+    /// fails the caller learns the write is stored but not yet queryable, and the next activation re-indexes.
+    /// </summary>
+    private async Task UpdateIndex()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await index.Upsert(S.ToIndexEntry(Id));
+                return;
+            }
+            catch (Exception ex) when (attempt < 3 && ex is not TwinOperationException)
+            {
+                logger.LogWarning(ex, "Twin {TwinId}: index update failed (attempt {Attempt}), retrying", Id, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt));
+            }
+            catch (Exception ex) when (ex is not TwinOperationException)
+            {
+                DeactivateOnIdle();
+                throw new IndexLagException($"twin '{Id}' was written but its query index entry could not be updated: {ex.Message}");
+            }
+        }
+    }
+
+    /// <summary>Back to what storage holds after a failed write; if even that fails, let a fresh activation load it.</summary>
+    private async Task Reload()
+    {
+        try
+        {
+            await state.ReadStateAsync();
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Twin {TwinId}: could not reload state after a failed write; deactivating", Id);
+            DeactivateOnIdle();
+        }
     }
 
     /// <summary>A twin this activation believes absent may have been bulk-imported since: read storage again.</summary>

@@ -158,7 +158,18 @@ public sealed class NdjsonImporter(IGrainFactory grains, ImportOptions? options 
         long done = 0;
         await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = cancellationToken }, async (batch, _) =>
         {
-            foreach (var result in await grains.GetImporter().ImportTwins([.. batch]))
+            ImmutableArray<ImportItemResult> batchResults;
+            try
+            {
+                batchResults = await grains.GetImporter().ImportTwins([.. batch]);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The whole call failed (a silo lost, a timeout): report its lines; the settle step still runs.
+                batchResults = [.. batch.Select(i => new ImportItemResult(i.Line, i.Id, $"batch failed: {ex.Message}", []))];
+            }
+
+            foreach (var result in batchResults)
             {
                 results[result.Id] = result;
             }
@@ -190,6 +201,7 @@ public sealed class NdjsonImporter(IGrainFactory grains, ImportOptions? options 
             else if (target.Error is not null)
             {
                 problem = $"target twin '{rel.Target}' was not imported";
+                undo.Add(grains.GetTwin(new TwinId(rel.Source)).RemoveRelationship(rel.Id, null));
             }
             else if (source.RejectedRelationships.FirstOrDefault(r => r.RelationshipId == rel.Id) is { } rejected)
             {
