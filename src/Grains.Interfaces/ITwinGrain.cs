@@ -64,6 +64,13 @@ public interface ITwinGrain : IGrainWithStringKey
     [Alias("AddIncoming"), Orleans.Concurrency.AlwaysInterleave]
     Task<string> AddIncoming(IncomingRelationship incoming);
 
+    /// <summary>
+    /// Drops an outgoing relationship because its target is being deleted (the target cleans its own side); a no-op
+    /// when unknown. Interleaves, so two twins deleting each other's relationships never wait on each other.
+    /// </summary>
+    [Alias("DropOutgoing"), Orleans.Concurrency.AlwaysInterleave]
+    Task DropOutgoing(string relationshipId);
+
     /// <summary>Forgets an incoming relationship; a no-op when unknown.</summary>
     [Alias("RemoveIncoming"), Orleans.Concurrency.AlwaysInterleave]
     Task RemoveIncoming(string sourceId, string relationshipId);

@@ -149,4 +149,23 @@ public sealed class RelationshipTests(ClusterFixture fixture)
         Assert.Contains("voltage", undeclared.Message, StringComparison.Ordinal);
         Assert.Single(await b.GetIncoming("feeds"));
     }
+
+    [Fact]
+    public async Task Twins_holding_relationships_to_each_other_can_be_cascade_deleted_at_the_same_time()
+    {
+        var a = await NewTwin("wt", TestModels.Turbine);
+        var b = await NewTwin("wt", TestModels.Turbine);
+        var c = await NewTwin("wt", TestModels.Turbine);
+        await a.AddRelationship("ab", "feeds", b.GetPrimaryKeyString(), "{}", null);
+        await b.AddRelationship("ba", "feeds", a.GetPrimaryKeyString(), "{}", null);
+        await b.AddRelationship("bc", "feeds", c.GetPrimaryKeyString(), "{}", null);
+
+        var removed = await Task.WhenAll(a.Delete(null, cascade: true), b.Delete(null, cascade: true))
+            .WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+
+        Assert.Null(await a.Get());
+        Assert.Null(await b.Get());
+        Assert.Empty(await c.GetIncoming(null));
+        Assert.True(removed.Sum() >= 3, $"relationships removed: {string.Join(", ", removed)}");
+    }
 }

@@ -126,20 +126,17 @@ public sealed class TwinGrain(
 
         foreach (var rel in S.Outgoing.Values.ToList())
         {
-            await RemoveRelationship(rel.Id, null);
+            // A twin being deleted at the same time may already have dropped it (DropOutgoing interleaves).
+            if (S.Outgoing.ContainsKey(rel.Id))
+            {
+                await RemoveRelationship(rel.Id, null);
+            }
         }
 
         foreach (var incoming in S.Incoming.Values.ToList())
         {
-            try
-            {
-                await GrainFactory.GetGrain<ITwinGrain>(incoming.SourceId).RemoveRelationship(incoming.RelationshipId, null);
-            }
-            catch (TwinOperationException ex) when (ex.Code == TwinErrorCode.NotFound)
-            {
-                // The source no longer holds it (left over from a crash between the two writes): just forget it.
-            }
-
+            // Interleaving call: never waits behind the source's own work, even if it is deleting us too.
+            await GrainFactory.GetGrain<ITwinGrain>(incoming.SourceId).DropOutgoing(incoming.RelationshipId);
             await RemoveIncoming(incoming.SourceId, incoming.RelationshipId);
         }
 
@@ -205,13 +202,14 @@ public sealed class TwinGrain(
         }
 
         await Mutate("unrelate", s => { CheckETag(s, ifMatch); s.Outgoing.Remove(relationshipId); Touch(s); });
+        // From here the removal is stored; failures at the target only leave a stale incoming entry to log.
         try
         {
             await GrainFactory.GetGrain<ITwinGrain>(relationship.TargetId).RemoveIncoming(Id, relationshipId);
         }
-        catch (Exception ex) when (ex is not TwinOperationException)
+        catch (Exception ex)
         {
-            // The outgoing side is the truth; a stale incoming entry is dropped when the target next checks it.
+            // The outgoing side is the truth and is already stored; report success, log the stale incoming entry.
             logger.LogWarning(ex, "Twin {TwinId}: target {Target} did not drop incoming {Relationship}", Id, relationship.TargetId, relationshipId);
         }
     }
@@ -263,6 +261,15 @@ public sealed class TwinGrain(
             s.Incoming[TwinState.IncomingKey(incoming.SourceId, incoming.RelationshipId)] = incoming;
         });
         return S.ModelId;
+    }
+
+    public async Task DropOutgoing(string relationshipId)
+    {
+        await RefreshIfAbsent();
+        if (S.Exists && S.Outgoing.ContainsKey(relationshipId))
+        {
+            await Mutate("unrelate", s => { s.Outgoing.Remove(relationshipId); Touch(s); });
+        }
     }
 
     public async Task RemoveIncoming(string sourceId, string relationshipId)
