@@ -28,8 +28,16 @@ public sealed class ImportGrain(IndexRouter index, TwinRules rules, TwinMetrics 
         return Task.CompletedTask;
     }
 
+    /// <summary>The largest batch one call may carry.</summary>
+    public const int MaxBatch = 5_000;
+
     public async Task<ImmutableArray<ImportItemResult>> ImportTwins(ImmutableArray<TwinImportItem> items)
     {
+        if (items.Length > MaxBatch)
+        {
+            throw new TwinOperationException(TwinErrorCode.Invalid, $"an import batch holds {items.Length:N0} twins; at most {MaxBatch:N0} are accepted per call");
+        }
+
         var retired = (await GrainFactory.GetModelRepository().GetDecommissioned([.. items.Select(i => i.ModelId).Distinct(StringComparer.Ordinal)]))
             .ToHashSet(StringComparer.Ordinal);
         var outcomes = await Task.WhenAll(items.Select(item => ImportOne(item, retired)));

@@ -13,6 +13,7 @@ public static class JsonPatch
     /// <summary>Returns the patched copy of <paramref name="target"/>.</summary>
     public static JsonObject Apply(JsonObject target, string patchJson)
     {
+        JsonText.CheckSize(patchJson, "patch");
         JsonNode? parsed;
         try
         {

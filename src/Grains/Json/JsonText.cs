@@ -10,12 +10,16 @@ public static class JsonText
     /// <summary>The deepest nesting accepted in property documents.</summary>
     public const int MaxDepth = 32;
 
+    /// <summary>The longest properties document (or patch) accepted, in characters.</summary>
+    public const int MaxLength = 256 * 1024;
+
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth };
     private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
 
     /// <summary>Parses a JSON object; throws an Invalid <see cref="TwinOperationException"/> naming <paramref name="what"/>.</summary>
     public static JsonObject ParseObject(string? json, string what)
     {
+        CheckSize(json, what);
         if (string.IsNullOrWhiteSpace(json))
         {
             return [];
@@ -41,6 +45,7 @@ public static class JsonText
     /// </summary>
     public static (JsonDocument Document, string Compact) ParseObjectDocument(string? json, string what)
     {
+        CheckSize(json, what);
         JsonDocument document;
         try
         {
@@ -65,6 +70,15 @@ public static class JsonText
         }
 
         return (document, System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
+
+    /// <summary>Refuses a document longer than <see cref="MaxLength"/> characters, naming it.</summary>
+    public static void CheckSize(string? json, string what)
+    {
+        if (json is { Length: > MaxLength })
+        {
+            throw new TwinOperationException(TwinErrorCode.Invalid, $"{what} is {json.Length:N0} characters; at most {MaxLength:N0} are accepted");
+        }
     }
 
     /// <summary>Compact canonical text of a node.</summary>

@@ -16,6 +16,9 @@ public sealed class QueryGrain(IndexRouter index, TwinMetrics metrics) : Grain, 
 {
     private const int DefaultPageSize = 100;
 
+    /// <summary>The largest subtree resolved in one call; larger ones are refused rather than exhausting memory.</summary>
+    public const int MaxSubtree = 250_000;
+
     public async Task<TwinQueryPage> Query(TwinQuery query)
     {
         var started = TwinMetrics.Timestamp();
@@ -78,6 +81,11 @@ public sealed class QueryGrain(IndexRouter index, TwinMetrics metrics) : Grain, 
                 {
                     result.Add(child);
                     next.Add(child.TwinId);
+                }
+
+                if (result.Count > MaxSubtree)
+                {
+                    throw new TwinOperationException(TwinErrorCode.Invalid, $"the subtree under '{rootId}' has more than {MaxSubtree:N0} twins; query a smaller part of the hierarchy");
                 }
             }
 

@@ -251,6 +251,11 @@ public sealed class TwinGrain(
             throw new TwinOperationException(TwinErrorCode.Conflict, $"target twin '{Id}' is being deleted");
         }
 
+        if (S.Incoming.Count >= TwinRules.MaxRelationshipsPerTwin)
+        {
+            throw new TwinOperationException(TwinErrorCode.Conflict, $"target twin '{Id}' is already the target of {TwinRules.MaxRelationshipsPerTwin:N0} relationships, the most one twin may be");
+        }
+
         await Mutate("incoming", s =>
         {
             if (incoming.Name == RelationshipNames.Contains && s.ParentId is { } parent && parent != incoming.SourceId)

@@ -12,6 +12,9 @@ public sealed class TwinRules(ModelCache models, IGrainFactory grains)
     /// <summary>Longest relationship id accepted.</summary>
     public const int MaxRelationshipIdLength = 128;
 
+    /// <summary>Most relationships one twin holds, and most it is the target of: its state is written whole.</summary>
+    public const int MaxRelationshipsPerTwin = 100_000;
+
     /// <summary>How far up the containment chain a cycle check walks.</summary>
     public const int MaxHierarchyDepth = 64;
 
@@ -59,6 +62,11 @@ public sealed class TwinRules(ModelCache models, IGrainFactory grains)
         }
 
         CheckTwinId(targetId);
+        if (source.Outgoing.Count >= MaxRelationshipsPerTwin)
+        {
+            throw new TwinOperationException(TwinErrorCode.Conflict, $"twin '{sourceId}' already holds {MaxRelationshipsPerTwin:N0} relationships, the most one twin may hold");
+        }
+
         if (source.Outgoing.ContainsKey(relationshipId))
         {
             throw new TwinOperationException(TwinErrorCode.AlreadyExists, $"twin '{sourceId}' already has a relationship '{relationshipId}'");

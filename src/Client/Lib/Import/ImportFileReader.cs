@@ -26,9 +26,17 @@ internal sealed class ImportFileReader(int maxLineLength)
     public async Task ReadAsync(TextReader reader, CancellationToken cancellationToken)
     {
         var seenRelationships = new HashSet<string>(StringComparer.Ordinal);
-        while (await reader.ReadLineAsync(cancellationToken) is { } text)
+        var lines = new BoundedLineReader(reader, maxLineLength);
+        while (await lines.ReadAsync(cancellationToken) is { } read)
         {
             var line = ++Lines;
+            var text = read.Text;
+            if (read.Truncated)
+            {
+                Errors.Add(new ImportLineError(line, $"line is longer than {maxLineLength:N0} characters, the most accepted"));
+                continue;
+            }
+
             if (string.IsNullOrWhiteSpace(text) || text.TrimStart().StartsWith("//", StringComparison.Ordinal))
             {
                 continue;
@@ -36,11 +44,6 @@ internal sealed class ImportFileReader(int maxLineLength)
 
             try
             {
-                if (text.Length > maxLineLength)
-                {
-                    throw new FormatException($"line is {text.Length} characters; at most {maxLineLength} are accepted");
-                }
-
                 Read(line, text, seenRelationships);
             }
             catch (FormatException ex)
