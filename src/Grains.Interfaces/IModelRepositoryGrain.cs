@@ -34,9 +34,11 @@ public interface IModelRepositoryGrain : IGrainWithIntegerKey
     [Alias("GetSubtypes")]
     Task<ImmutableArray<string>> GetSubtypes(string modelId);
 
-    /// <summary>Which of the given models are decommissioned (unknown ones are not listed).</summary>
-    [Alias("GetDecommissioned"), Orleans.Concurrency.AlwaysInterleave]
-    Task<ImmutableArray<string>> GetDecommissioned(ImmutableArray<string> modelIds);
+    /// <summary>
+    /// Which of the given models take no new twins: decommissioned, or not (or no longer) in the repository.
+    /// </summary>
+    [Alias("GetUnavailable"), Orleans.Concurrency.AlwaysInterleave]
+    Task<ImmutableArray<string>> GetUnavailable(ImmutableArray<string> modelIds);
 
     /// <summary>No new twins of this model may be created; existing ones stay.</summary>
     [Alias("Decommission")]

@@ -68,4 +68,24 @@ public sealed class ModelRepositoryTests(ClusterFixture fixture)
         Assert.Contains("decommissioned", refused.Message, StringComparison.Ordinal);
         Assert.True((await Repository.Get(id))!.Info.Decommissioned);
     }
+
+    [Fact]
+    public async Task A_deleted_model_takes_no_new_twins_even_where_it_is_still_cached()
+    {
+        var id = NewDtmi("gone");
+        Assert.True((await Repository.Upload([Interface(id)])).Succeeded);
+        var first = fixture.Client.GetTwin(new TwinId(Ids.New("tw")));
+        await first.Create(id, "{}");
+        await first.Delete(null, cascade: false);
+
+        await Repository.Delete(id);
+        // Twins are placed on either silo; each must refuse, whether or not it still has the model cached.
+        for (var i = 0; i < 6; i++)
+        {
+            var twin = fixture.Client.GetTwin(new TwinId(Ids.New("tw")));
+            var refused = await Assert.ThrowsAsync<TwinOperationException>(() => twin.Create(id, "{}"));
+            Assert.Contains(id, refused.Message, StringComparison.Ordinal);
+            Assert.Null(await twin.Get());
+        }
+    }
 }

@@ -168,4 +168,34 @@ public sealed class RelationshipTests(ClusterFixture fixture)
         Assert.Empty(await c.GetIncoming(null));
         Assert.True(removed.Sum() >= 3, $"relationships removed: {string.Join(", ", removed)}");
     }
+
+    [Fact]
+    public async Task Two_twins_containing_each_other_at_the_same_moment_never_leave_a_cycle()
+    {
+        for (var round = 0; round < 5; round++)
+        {
+            var a = await NewTwin("wt", TestModels.Turbine);
+            var b = await NewTwin("wt", TestModels.Turbine);
+
+            var attempts = new[]
+            {
+                a.AddRelationship("ab", RelationshipNames.Contains, b.GetPrimaryKeyString(), "{}", null),
+                b.AddRelationship("ba", RelationshipNames.Contains, a.GetPrimaryKeyString(), "{}", null),
+            };
+            try
+            {
+                await Task.WhenAll(attempts);
+            }
+            catch (TwinOperationException)
+            {
+            }
+
+            var aParent = await a.GetParent();
+            var bParent = await b.GetParent();
+            Assert.False(aParent == b.GetPrimaryKeyString() && bParent == a.GetPrimaryKeyString(), "a and b contain each other");
+            Assert.True(attempts.Count(t => t.IsCompletedSuccessfully) <= 1);
+            Assert.Equal((await a.GetRelationships(RelationshipNames.Contains)).Length, bParent == a.GetPrimaryKeyString() ? 1 : 0);
+            Assert.Equal((await b.GetRelationships(RelationshipNames.Contains)).Length, aParent == b.GetPrimaryKeyString() ? 1 : 0);
+        }
+    }
 }

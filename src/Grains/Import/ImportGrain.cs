@@ -38,7 +38,7 @@ public sealed class ImportGrain(IndexRouter index, TwinRules rules, TwinMetrics 
             throw new TwinOperationException(TwinErrorCode.Invalid, $"an import batch holds {items.Length:N0} twins; at most {MaxBatch:N0} are accepted per call");
         }
 
-        var retired = (await GrainFactory.GetModelRepository().GetDecommissioned([.. items.Select(i => i.ModelId).Distinct(StringComparer.Ordinal)]))
+        var retired = (await GrainFactory.GetModelRepository().GetUnavailable([.. items.Select(i => i.ModelId).Distinct(StringComparer.Ordinal)]))
             .ToHashSet(StringComparer.Ordinal);
         var outcomes = await Task.WhenAll(items.Select(item => ImportOne(item, retired)));
         var created = outcomes.Where(o => o.Entry is not null).Select(o => o.Entry!).ToList();
@@ -54,7 +54,7 @@ public sealed class ImportGrain(IndexRouter index, TwinRules rules, TwinMetrics 
             rules.CheckTwinId(item.Id);
             if (retired.Contains(item.ModelId))
             {
-                throw new TwinOperationException(TwinErrorCode.Conflict, $"model '{item.ModelId}' is decommissioned; no new twins of it may be created");
+                throw new TwinOperationException(TwinErrorCode.Conflict, $"model '{item.ModelId}' is decommissioned or not in the model repository; no new twins of it may be created");
             }
 
             var (model, properties) = await rules.CheckNewTwinModel(item.ModelId, item.PropertiesJson, checkDecommissioned: false);

@@ -123,8 +123,8 @@ public sealed class ModelRepositoryGrain(
     public Task<ImmutableArray<string>> GetSubtypes(string modelId) =>
         Task.FromResult(_known.Interfaces.Keys.Where(id => _known.IsSubtypeOf(id, modelId)).Order(StringComparer.Ordinal).ToImmutableArray());
 
-    public Task<ImmutableArray<string>> GetDecommissioned(ImmutableArray<string> modelIds) =>
-        Task.FromResult(modelIds.Where(id => state.State.Models.TryGetValue(id, out var m) && m.Decommissioned).ToImmutableArray());
+    public Task<ImmutableArray<string>> GetUnavailable(ImmutableArray<string> modelIds) =>
+        Task.FromResult(modelIds.Where(id => !state.State.Models.TryGetValue(id, out var m) || m.Decommissioned).ToImmutableArray());
 
     public async Task Decommission(string modelId)
     {

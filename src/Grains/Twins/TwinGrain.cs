@@ -190,6 +190,21 @@ public sealed class TwinGrain(
             throw;
         }
 
+        if (name == RelationshipNames.Contains)
+        {
+            // The check before the write cannot see a containment added the other way at the same moment; the later
+            // of two such writes sees the cycle here and takes its own relationship back.
+            try
+            {
+                await rules.CheckNoContainmentCycle(Id, targetId);
+            }
+            catch (TwinOperationException)
+            {
+                await RemoveRelationship(relationshipId, null);
+                throw;
+            }
+        }
+
         return relationship;
     }
 

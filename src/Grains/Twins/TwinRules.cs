@@ -42,9 +42,11 @@ public sealed class TwinRules(ModelCache models, IGrainFactory grains)
         }
 
         var model = await models.GetAsync(modelId);
-        if (checkDecommissioned && !(await grains.GetModelRepository().GetDecommissioned([modelId])).IsEmpty)
+        if (checkDecommissioned && !(await grains.GetModelRepository().GetUnavailable([modelId])).IsEmpty)
         {
-            throw new TwinOperationException(TwinErrorCode.Conflict, $"model '{modelId}' is decommissioned; no new twins of it may be created");
+            // This silo's cache may still hold a model deleted since: forget it.
+            models.Invalidate(modelId);
+            throw new TwinOperationException(TwinErrorCode.Conflict, $"model '{modelId}' is decommissioned or deleted; no new twins of it may be created");
         }
 
         return (model, Validate(model, propertiesJson));
@@ -142,7 +144,8 @@ public sealed class TwinRules(ModelCache models, IGrainFactory grains)
             : $"relationship '{name}' of '{source.Interface.Id}' must target a '{required}', but the target is a '{targetModelId}'";
     }
 
-    private async Task CheckNoContainmentCycle(string sourceId, string targetId)
+    /// <summary>Refuses (Invalid) when <paramref name="targetId"/> is <paramref name="sourceId"/> or one of its containers.</summary>
+    public async Task CheckNoContainmentCycle(string sourceId, string targetId)
     {
         if (sourceId == targetId)
         {
