@@ -51,8 +51,14 @@ public sealed record BearingVibrationOptions
     /// <summary>Twice-per-revolution velocity (misalignment), mm/s RMS.</summary>
     public double TwoXVelocityMmPerS { get; init; } = 0.2;
 
+    /// <summary>
+    /// Once-per-revolution velocity added at severity 1 (mm/s RMS, growing with severity squared): a spreading defect
+    /// loosens the bearing and raises the overall level late in life, which is what velocity severity zones see. Not applied without a fault.
+    /// </summary>
+    public double WearVelocityMmPerS { get; init; } = 4.0;
+
     /// <summary>Broadband (white) acceleration noise, g RMS.</summary>
-    public double NoiseG { get; init; } = 0.2;
+    public double NoiseG { get; init; } = 0.1;
 
     /// <summary>Seed: the same options and seed give the same samples.</summary>
     public long Seed { get; init; }
@@ -73,7 +79,7 @@ public sealed record BearingVibrationOptions
         Require(DampingRatio is > 0 and < 1, nameof(DampingRatio), "must be in (0, 1)");
         Require(SlipJitter is >= 0 and <= 0.2, nameof(SlipJitter), "must be in [0, 0.2]");
         Require(ModulationDepth is >= 0 and <= 1, nameof(ModulationDepth), "must be in [0, 1]");
-        Require(OneXVelocityMmPerS >= 0 && TwoXVelocityMmPerS >= 0 && NoiseG >= 0, "levels", "must not be negative");
+        Require(OneXVelocityMmPerS >= 0 && TwoXVelocityMmPerS >= 0 && WearVelocityMmPerS >= 0 && NoiseG >= 0, "levels", "must not be negative");
     }
 
     private static void Require(bool condition, string name, string rule)

@@ -10,6 +10,10 @@ public sealed class BearingVibrationSimulator
 {
     private const double G = 9.80665;
 
+    // Severity from a degradation profile is re-evaluated every this many samples (on the absolute sample count, so
+    // block boundaries do not matter).
+    private const int SeverityUpdateInterval = 64;
+
     private readonly BearingVibrationOptions _options;
     private readonly SimulationRandom _random;
     private readonly double _dt;
@@ -25,6 +29,7 @@ public sealed class BearingVibrationSimulator
     private long _sample;
     private double _nominalShaftHz;
     private double _severity;
+    private double _currentSeverity;
     private double _shaftHz;
     private double _shaftPhase;
     private double _cagePhase;
@@ -45,6 +50,7 @@ public sealed class BearingVibrationSimulator
         _dt = 1 / options.SampleRateHz;
         _nominalShaftHz = options.ShaftHz;
         _severity = options.Severity;
+        _currentSeverity = options.Degradation?.SeverityAt(options.StartTimeSeconds) ?? _severity;
 
         var orders = options.Bearing.FaultOrders();
         _ftfOrder = orders.Ftf;
@@ -108,6 +114,7 @@ public sealed class BearingVibrationSimulator
             }
 
             _severity = Math.Clamp(value, 0, 1);
+            _currentSeverity = _severity;
         }
     }
 
@@ -170,6 +177,11 @@ public sealed class BearingVibrationSimulator
 
     private double Next()
     {
+        if (_options.Degradation is { } profile && _sample % SeverityUpdateInterval == 0)
+        {
+            _currentSeverity = profile.SeverityAt(TimeSeconds);
+        }
+
         var speed = SpeedAt(_sample);
         _shaftHz = speed;
         var shaftStep = speed * _dt;
@@ -211,7 +223,9 @@ public sealed class BearingVibrationSimulator
 
         // Velocity v (mm/s RMS) at f is acceleration v·√2·2πf / 1000 / g in peak g.
         var w = 2 * Math.PI * speed;
-        var oneX = _options.OneXVelocityMmPerS * Math.Sqrt(2) * w / 1000 / G;
+        var wear = _impactOrder > 0 ? _options.WearVelocityMmPerS * _currentSeverity * _currentSeverity : 0;
+        var oneXVelocity = _options.OneXVelocityMmPerS + wear;
+        var oneX = oneXVelocity * Math.Sqrt(2) * w / 1000 / G;
         var twoX = _options.TwoXVelocityMmPerS * Math.Sqrt(2) * 2 * w / 1000 / G;
         var theta = 2 * Math.PI * _shaftPhase;
         var shaft = oneX * Math.Sin(theta) + twoX * Math.Sin(2 * theta + _twoXPhase);
@@ -222,8 +236,7 @@ public sealed class BearingVibrationSimulator
 
     private double ImpactAmplitude()
     {
-        var severity = _options.Degradation is { } profile ? profile.SeverityAt(TimeSeconds) : _severity;
-        var a = severity * _options.ImpactAmplitudeG;
+        var a = _currentSeverity * _options.ImpactAmplitudeG;
         return _options.Fault switch
         {
             SimulatedFault.InnerRace => a * (1 + _options.ModulationDepth * Math.Cos(2 * Math.PI * _shaftPhase)),
