@@ -10,9 +10,9 @@ public sealed class BearingVibrationSimulator
 {
     private const double G = 9.80665;
 
-    // Severity from a degradation profile is re-evaluated every this many samples (on the absolute sample count, so
-    // block boundaries do not matter).
-    private const int SeverityUpdateInterval = 64;
+    // Slow quantities (speed drift, severity from a degradation profile) are evaluated on a grid of this many samples,
+    // on the absolute sample count so block boundaries do not matter; the drift is interpolated linearly in between.
+    private const int GridInterval = 64;
 
     private readonly BearingVibrationOptions _options;
     private readonly SimulationRandom _random;
@@ -24,7 +24,8 @@ public sealed class BearingVibrationSimulator
     private readonly double _inputGain;
     private readonly double _driftPhase1;
     private readonly double _driftPhase2;
-    private readonly double _twoXPhase;
+    private readonly double _twoXCos;
+    private readonly double _twoXSin;
 
     private long _sample;
     private double _nominalShaftHz;
@@ -39,6 +40,8 @@ public sealed class BearingVibrationSimulator
     private double _y1;
     private double _y2;
     private double _lastFillMeanShaftHz;
+    private double _driftAtGrid;
+    private double _driftSlope;
 
     /// <summary>Creates a simulator; throws when an option is out of range.</summary>
     public BearingVibrationSimulator(BearingVibrationOptions options)
@@ -73,11 +76,11 @@ public sealed class BearingVibrationSimulator
 
         _driftPhase1 = 2 * Math.PI * _random.NextDouble();
         _driftPhase2 = 2 * Math.PI * _random.NextDouble();
-        _twoXPhase = 2 * Math.PI * _random.NextDouble();
+        (_twoXSin, _twoXCos) = Math.SinCos(2 * Math.PI * _random.NextDouble());
         _shaftPhase = _random.NextDouble();
         _cagePhase = _random.NextDouble();
         _nextImpact = _random.NextDouble();
-        _shaftHz = SpeedAt(0);
+        _shaftHz = _nominalShaftHz * (1 + _options.SpeedDrift * DriftAt(0));
         _lastFillMeanShaftHz = _shaftHz;
     }
 
@@ -162,27 +165,32 @@ public sealed class BearingVibrationSimulator
         }
     }
 
-    private double SpeedAt(long sample)
+    /// <summary>Drift shape in [-1, 1]: two slow sines with seeded phases.</summary>
+    private double DriftAt(long sample)
     {
-        if (_options.SpeedDrift == 0)
-        {
-            return _nominalShaftHz;
-        }
-
         var t = sample * _dt;
         var w = 2 * Math.PI / _options.SpeedDriftPeriodSeconds;
-        var d = 0.7 * Math.Sin(w * t + _driftPhase1) + 0.3 * Math.Sin(w / 0.37 * t + _driftPhase2);
-        return _nominalShaftHz * (1 + _options.SpeedDrift * d);
+        return 0.7 * Math.Sin(w * t + _driftPhase1) + 0.3 * Math.Sin(w / 0.37 * t + _driftPhase2);
     }
 
     private double Next()
     {
-        if (_options.Degradation is { } profile && _sample % SeverityUpdateInterval == 0)
+        var offset = _sample % GridInterval;
+        if (offset == 0)
         {
-            _currentSeverity = profile.SeverityAt(TimeSeconds);
+            if (_options.SpeedDrift > 0)
+            {
+                _driftAtGrid = DriftAt(_sample);
+                _driftSlope = (DriftAt(_sample + GridInterval) - _driftAtGrid) / GridInterval;
+            }
+
+            if (_options.Degradation is { } profile)
+            {
+                _currentSeverity = profile.SeverityAt(TimeSeconds);
+            }
         }
 
-        var speed = SpeedAt(_sample);
+        var speed = _nominalShaftHz * (1 + _options.SpeedDrift * (_driftAtGrid + _driftSlope * offset));
         _shaftHz = speed;
         var shaftStep = speed * _dt;
         _shaftPhase += shaftStep;
@@ -227,8 +235,11 @@ public sealed class BearingVibrationSimulator
         var oneXVelocity = _options.OneXVelocityMmPerS + wear;
         var oneX = oneXVelocity * Math.Sqrt(2) * w / 1000 / G;
         var twoX = _options.TwoXVelocityMmPerS * Math.Sqrt(2) * 2 * w / 1000 / G;
-        var theta = 2 * Math.PI * _shaftPhase;
-        var shaft = oneX * Math.Sin(theta) + twoX * Math.Sin(2 * theta + _twoXPhase);
+        // sin(2θ + φ) from sin θ and cos θ: one trigonometric call per sample.
+        var (sin, cos) = Math.SinCos(2 * Math.PI * _shaftPhase);
+        var sin2 = 2 * sin * cos;
+        var cos2 = 1 - 2 * sin * sin;
+        var shaft = oneX * sin + twoX * (sin2 * _twoXCos + cos2 * _twoXSin);
         var noise = _options.NoiseG > 0 ? _options.NoiseG * _random.NextGaussian() : 0;
         _sample++;
         return shaft + ring + noise;
