@@ -50,6 +50,11 @@ public static class JsonTelemetryCodec
                 ? DecodeResult.Fail(DeadLetterReason.NonFinite, $"NaN or Infinity near byte {reader.BytesConsumed}; JSON numbers must be finite")
                 : DecodeResult.Fail(DeadLetterReason.MalformedJson, $"invalid JSON: {e.Message}");
         }
+        catch (InvalidOperationException e)
+        {
+            // GetString and friends throw this for invalid UTF-8 inside a string token.
+            return DecodeResult.Fail(DeadLetterReason.MalformedJson, $"invalid JSON string near byte {reader.BytesConsumed}: {e.Message}");
+        }
     }
 
     /// <summary>
