@@ -42,7 +42,7 @@ public interface ITwinGrain : IGrainWithStringKey
     Task RemoveRelationship(string relationshipId, string? ifMatch);
 
     /// <summary>Outgoing relationships, optionally only those with one name.</summary>
-    [Alias("GetRelationships")]
+    [Alias("GetRelationships"), Orleans.Concurrency.AlwaysInterleave]
     Task<ImmutableArray<Relationship>> GetRelationships(string? name);
 
     /// <summary>Incoming relationships (held by other twins), optionally only those with one name.</summary>

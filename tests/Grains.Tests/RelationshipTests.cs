@@ -198,4 +198,20 @@ public sealed class RelationshipTests(ClusterFixture fixture)
             Assert.Equal((await b.GetRelationships(RelationshipNames.Contains)).Length, aParent == b.GetPrimaryKeyString() ? 1 : 0);
         }
     }
+
+    [Fact]
+    public async Task A_stale_container_entry_whose_source_holds_nothing_does_not_block_a_new_container()
+    {
+        var oldParent = await NewTwin("wt", TestModels.Turbine);
+        var newParent = await NewTwin("wt", TestModels.Turbine);
+        var child = await NewTwin("mb", TestModels.Bearing);
+        // What a failed cleanup call leaves behind: the child's side only.
+        await child.AddIncoming(new IncomingRelationship("gone", RelationshipNames.Contains, oldParent.GetPrimaryKeyString()));
+        Assert.Equal(oldParent.GetPrimaryKeyString(), await child.GetParent());
+
+        await newParent.AddRelationship("c", RelationshipNames.Contains, child.GetPrimaryKeyString(), "{}", null);
+
+        Assert.Equal(newParent.GetPrimaryKeyString(), await child.GetParent());
+        Assert.Equal(newParent.GetPrimaryKeyString(), Assert.Single(await child.GetIncoming(null)).SourceId);
+    }
 }

@@ -271,6 +271,11 @@ public sealed class TwinGrain(
             throw new TwinOperationException(TwinErrorCode.Conflict, $"target twin '{Id}' is already the target of {TwinRules.MaxRelationshipsPerTwin:N0} relationships, the most one twin may be");
         }
 
+        if (incoming.Name == RelationshipNames.Contains && S.ParentId is { } recorded && recorded != incoming.SourceId)
+        {
+            await DropStaleContainer(recorded);
+        }
+
         await Mutate("incoming", s =>
         {
             if (incoming.Name == RelationshipNames.Contains && s.ParentId is { } parent && parent != incoming.SourceId)
@@ -289,6 +294,23 @@ public sealed class TwinGrain(
         if (S.Exists && S.Outgoing.ContainsKey(relationshipId))
         {
             await Mutate("unrelate", s => { s.Outgoing.Remove(relationshipId); Touch(s); });
+        }
+    }
+
+    /// <summary>
+    /// The outgoing side is the truth: an incoming <c>contains</c> whose source no longer holds it (left when a
+    /// cleanup call failed after the source's removal was stored) is dropped instead of blocking a new container.
+    /// </summary>
+    private async Task DropStaleContainer(string parentId)
+    {
+        var held = await GrainFactory.GetGrain<ITwinGrain>(parentId).GetRelationships(RelationshipNames.Contains);
+        foreach (var stale in S.Incoming.Values.Where(i => i.SourceId == parentId && i.Name == RelationshipNames.Contains).ToList())
+        {
+            if (!held.Any(r => r.Id == stale.RelationshipId && r.TargetId == Id))
+            {
+                logger.LogWarning("Twin {TwinId}: dropping stale container entry {Relationship} from {Parent}", Id, stale.RelationshipId, parentId);
+                await RemoveIncoming(parentId, stale.RelationshipId);
+            }
         }
     }
 
