@@ -34,6 +34,12 @@ public static class JsonTelemetryCodec
             return DecodeResult.Fail(DeadLetterReason.TooLarge, $"payload is {utf8.Length} bytes; at most {limits.MaxPayloadBytes} are allowed");
         }
 
+        if (utf8.StartsWith("\uFEFF"u8))
+        {
+            // Some writers put a UTF-8 byte-order mark first; Utf8JsonReader does not skip it.
+            utf8 = utf8[3..];
+        }
+
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions
         {
             MaxDepth = limits.MaxJsonDepth,
