@@ -51,7 +51,9 @@ public sealed class SequenceTracker
 
     /// <summary>
     /// Classifies and, unless it is a duplicate, records <paramref name="seq"/>. Returns a
-    /// <see cref="DeadLetterReason.DuplicateSeq"/> rejection for a duplicate, otherwise null.
+    /// <see cref="DeadLetterReason.DuplicateSeq"/> rejection for a duplicate, otherwise null. For consumers that
+    /// apply a message as they receive it (the grains); the ingress records only after the durable log write
+    /// (see <see cref="TelemetryAdmission"/>).
     /// </summary>
     public Rejection? Admit(TwinId twinId, long seq, out SequenceClassification classification)
     {

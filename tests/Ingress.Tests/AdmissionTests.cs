@@ -1,0 +1,110 @@
+using System.Buffers;
+using TwinCluster.Grains.Interfaces;
+using TwinCluster.Ingress.Wire;
+using TwinCluster.Modeling;
+
+namespace TwinCluster.Ingress.Tests;
+
+/// <summary>Every dead-letter reason, produced through the whole chain of checks.</summary>
+public sealed class AdmissionTests
+{
+    private const string Bearing = """
+        {"@context":["dtmi:dtdl:context;3","dtmi:dtdl:extension:quantitativeTypes;1"],"@id":"dtmi:test:Bearing;1","@type":"Interface",
+         "contents":[
+           {"@type":["Telemetry","Acceleration"],"name":"vibration","schema":"double","unit":"gForce"},
+           {"@type":"Telemetry","name":"pulses","schema":"integer"}]}
+        """;
+
+    private static readonly ModelSet Models = new ModelParser().Parse(Bearing).Models!;
+    private static readonly string Topic = TelemetryTopic.Format(Samples.Twin, TopicKind.Telemetry);
+
+    private readonly SequenceTracker _sequences = new();
+    private readonly TelemetryAdmission _admission;
+
+    public AdmissionTests() => _admission = new TelemetryAdmission(IngressLimits.Default with { MaxPayloadBytes = 64 * 1024 }, _sequences);
+
+    private DecodeResult Admit(string payload, string? contentType = null, string? topic = null) =>
+        Admit(Samples.Utf8(payload), contentType, topic);
+
+    private DecodeResult Admit(byte[] payload, string? contentType = null, string? topic = null) =>
+        _admission.Admit(topic ?? Topic, new ReadOnlySequence<byte>(payload), contentType, Samples.Now,
+            id => id == Samples.Twin ? Models.Find("dtmi:test:Bearing;1") : null, Models, out _);
+
+    private static string Msg(string values, long seq = 1, string ts = "2026-11-25T17:59:00Z", string extra = "") =>
+        $$"""{"seq":{{seq}},"ts":"{{ts}}","values":{{values}}{{extra}}}""";
+
+    public static TheoryData<DeadLetterReason> AllReasons => [.. Enum.GetValues<DeadLetterReason>()];
+
+    [Theory]
+    [MemberData(nameof(AllReasons))]
+    public void Every_reason_is_produced_by_some_bad_input(DeadLetterReason reason)
+    {
+        var result = reason switch
+        {
+            DeadLetterReason.UnknownTwin => Admit(Msg("""{"vibration":1}"""), topic: "twins/nobody/telemetry"),
+            DeadLetterReason.TwinMismatch => Admit(Msg("""{"vibration":1}""", extra: ""","twin":"other" """)),
+            DeadLetterReason.MalformedJson => Admit("""{"seq":1,"ts":""", ContentTypes.Json),
+            DeadLetterReason.MalformedBinary => Admit(Samples.BlockBytes()[..40]),
+            DeadLetterReason.UnknownTelemetry => Admit(Msg("""{"noise":[1,2]}""")),
+            DeadLetterReason.SchemaMismatch => Admit(Msg("""{"pulses":[1,2.5]}""")),
+            DeadLetterReason.UnitMismatch => Admit(Msg("""{"vibration":1}""", extra: ""","units":{"vibration":"metre"}""")),
+            DeadLetterReason.NonFinite => Admit(Msg("""{"vibration":[1,NaN]}""")),
+            DeadLetterReason.TimestampFuture => Admit(Msg("""{"vibration":1}""", ts: "2026-11-26T18:00:00Z")),
+            DeadLetterReason.TimestampPast => Admit(Msg("""{"vibration":1}""", ts: "2026-01-01T00:00:00Z")),
+            DeadLetterReason.TooLarge => Admit(Samples.BlockBytes(samples: 20_000)),
+            DeadLetterReason.DuplicateSeq => Duplicate(),
+            DeadLetterReason.UnsupportedContentType => Admit(Msg("""{"vibration":1}"""), "text/csv"),
+            DeadLetterReason.InvalidTopic => Admit(Msg("""{"vibration":1}"""), topic: "twins/wt-01-mb/properties"),
+            DeadLetterReason.UnknownFormat => Admit("seq=1"),
+            _ => throw new InvalidOperationException($"no case for {reason}"),
+        };
+        Assert.False(result.IsSuccess, reason.ToString());
+        Assert.Equal(reason, result.Rejection.Reason);
+    }
+
+    private DecodeResult Duplicate()
+    {
+        Assert.True(Admit(Msg("""{"vibration":1}""", seq: 5)).IsSuccess);
+        _sequences.MarkApplied(Samples.Twin, 5);
+        return Admit(Msg("""{"vibration":2}""", seq: 5));
+    }
+
+    [Fact]
+    public void A_good_message_passes_and_a_bad_one_does_not_hold_up_the_next()
+    {
+        Assert.True(Admit(Msg("""{"vibration":1}""", seq: 1)).IsSuccess);
+        _sequences.MarkApplied(Samples.Twin, 1);
+        Assert.False(Admit(Msg("""{"vibration":[1,NaN]}""", seq: 2)).IsSuccess);
+        var next = _admission.Admit(Topic, new ReadOnlySequence<byte>(Samples.BlockBytes(seq: 2)), null, Samples.Now,
+            _ => Models.Find("dtmi:test:Bearing;1"), Models, out var sequence);
+        Assert.True(next.IsSuccess, next.ToString());
+        Assert.Equal(SequenceVerdict.New, sequence.Verdict);
+    }
+
+    [Fact]
+    public void A_seq_that_skips_ahead_is_admitted_as_a_gap()
+    {
+        _sequences.MarkApplied(Samples.Twin, 10);
+        var result = _admission.Admit(Topic, new ReadOnlySequence<byte>(Samples.Utf8(Msg("""{"vibration":1}""", seq: 14))), null, Samples.Now,
+            _ => Models.Find("dtmi:test:Bearing;1"), Models, out var sequence);
+        Assert.True(result.IsSuccess);
+        Assert.Equal(new SequenceClassification(SequenceVerdict.Gap, 11, 13), sequence);
+        Assert.Equal(10, _sequences.LastApplied(Samples.Twin));
+    }
+
+    [Fact]
+    public void Invalid_limits_are_refused_when_the_checks_are_built()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TelemetryAdmission(IngressLimits.Default with { MaxChannels = 0 }, new SequenceTracker()));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TelemetryAdmission(IngressLimits.Default with { MaxPastAge = TimeSpan.FromSeconds(-1) }, new SequenceTracker()));
+    }
+
+    [Fact]
+    public void An_unknown_twin_is_refused_before_its_payload_is_decoded()
+    {
+        var other = new TwinId("wt-99");
+        var result = Admit("not even json", topic: TelemetryTopic.Format(other, TopicKind.Telemetry));
+        Assert.Equal(DeadLetterReason.UnknownTwin, result.Rejection!.Reason);
+        Assert.Contains("wt-99", result.Rejection.Message, StringComparison.Ordinal);
+    }
+}
