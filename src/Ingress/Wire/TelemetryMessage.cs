@@ -9,7 +9,7 @@ namespace TwinCluster.Ingress.Wire;
 /// </summary>
 public sealed class TelemetryMessage
 {
-    /// <summary>Creates a message. Channel names must be distinct.</summary>
+    /// <summary>Creates a message. Channel names should be distinct; both decoders refuse a repeated one.</summary>
     public TelemetryMessage(TwinId twinId, long seq, DateTimeOffset timestamp, double? sampleRateHz,
         ImmutableArray<TelemetryChannel> channels, WireFormat format)
     {
