@@ -62,9 +62,10 @@ public sealed class ImportGrain(IndexRouter index, TwinRules rules, TwinMetrics 
             state.UpdatedAt = state.CreatedAt;
             state.ETag = Convert.ToHexStringLower(BitConverter.GetBytes(Random.Shared.NextInt64()));
             var rejected = ImmutableArray.CreateBuilder<RejectedRelationship>();
+            var perName = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var rel in item.Outgoing)
             {
-                var existing = state.Outgoing.Values.Count(r => r.Name == rel.Name);
+                var existing = perName.GetValueOrDefault(rel.Name);
                 if (await rules.ImportProblem(model, rel, existing, item.TargetModels.GetValueOrDefault(rel.TargetId)) is { } problem)
                 {
                     rejected.Add(new RejectedRelationship(rel.Id, problem));
@@ -72,6 +73,7 @@ public sealed class ImportGrain(IndexRouter index, TwinRules rules, TwinMetrics 
                 else
                 {
                     state.Outgoing[rel.Id] = rel;
+                    perName[rel.Name] = existing + 1;
                 }
             }
 
