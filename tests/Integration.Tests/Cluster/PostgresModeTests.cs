@@ -105,4 +105,49 @@ public sealed class PostgresModeTests(PostgresFixture postgres)
         Assert.NotEqual(0, await silo.WaitForExitAsync(Ct));
         Assert.Contains("TwinCluster:GatewayPort", silo.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Bulk_import_writes_through_PostgreSQL_storage_refuses_existing_twins_and_reuses_deleted_ids()
+    {
+        var db = await postgres.CreateMigratedDatabaseAsync(Ct);
+        var clusterId = NewClusterId();
+        string[] lines =
+        [
+            $$$"""{"kind":"twin","id":"farm","model":"{{{ClusterModels.Farm}}}","properties":{"name":"North"}}""",
+            $$$"""{"kind":"twin","id":"wt-1","model":"{{{ClusterModels.Turbine}}}","properties":{"ratedPowerKW":3000}}""",
+            $$$"""{"kind":"twin","id":"wt-2","model":"{{{ClusterModels.Turbine}}}","properties":{"ratedPowerKW":3100}}""",
+            """{"kind":"relationship","source":"farm","name":"contains","target":"wt-1"}""",
+            """{"kind":"relationship","source":"farm","name":"contains","target":"wt-2"}""",
+        ];
+        await using (var silo = SiloProcess.Start(db, clusterId))
+        {
+            await silo.WaitReadyAsync(1, Ct);
+            await using var client = await Connect(clusterId, db);
+            Assert.True((await client.Client.GetModelRepository().Upload(ClusterModels.All)).Succeeded);
+
+            var first = await new TwinCluster.Client.Import.NdjsonImporter(client.Client).ImportAsync(new StringReader(string.Join("\n", lines)), cancellationToken: Ct);
+            Assert.True(first.Succeeded, string.Join("; ", first.Errors));
+            Assert.Equal(["farm", "wt-1", "wt-2"], (await client.Twins.SubtreeAsync("farm")).Select(e => e.TwinId));
+
+            // Over an existing twin: refused, the stored twin unchanged.
+            var again = await new TwinCluster.Client.Import.NdjsonImporter(client.Client).ImportAsync(new StringReader(lines[1]), cancellationToken: Ct);
+            Assert.Contains("already exists", Assert.Single(again.Errors).Message, StringComparison.Ordinal);
+
+            // A deleted twin's id can be imported again (the storage row a delete leaves is reused).
+            await client.Twins.Twin("wt-2").Delete(null, cascade: true);
+            var reimport = await new TwinCluster.Client.Import.NdjsonImporter(client.Client).ImportAsync(
+                new StringReader($$$"""{"kind":"twin","id":"wt-2","model":"{{{ClusterModels.Turbine}}}","properties":{"ratedPowerKW":3200}}"""), cancellationToken: Ct);
+            Assert.True(reimport.Succeeded, string.Join("; ", reimport.Errors));
+            silo.Kill();
+        }
+
+        await using var restarted = SiloProcess.Start(db, clusterId);
+        await restarted.WaitReadyAsync(1, Ct);
+        await using var after = await Connect(clusterId, db);
+        Assert.Equal("""{"ratedPowerKW":3000}""", (await after.Twins.GetAsync("wt-1")).PropertiesJson);
+        Assert.Equal("""{"ratedPowerKW":3200}""", (await after.Twins.GetAsync("wt-2")).PropertiesJson);
+        Assert.Equal(["farm", "wt-1"], (await after.Twins.SubtreeAsync("farm")).Select(e => e.TwinId));
+        var page = await after.Client.GetQueries().Query(new TwinQuery(ClusterModels.Turbine, false, [], null, 10, null));
+        Assert.Equal(["wt-1", "wt-2"], page.Items.Select(e => e.TwinId));
+    }
 }
