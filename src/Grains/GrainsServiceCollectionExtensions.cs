@@ -12,9 +12,10 @@ public static class GrainsServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the grain services. An <see cref="ITwinIndexStore"/> registered before this call wins; otherwise the
-    /// index lives in memory.
+    /// index lives in memory. <paramref name="defaultImportWrites"/> bounds the bulk import's concurrent storage
+    /// writes per silo unless <c>TwinCluster:Import:MaxConcurrentWrites</c> says otherwise.
     /// </summary>
-    public static IServiceCollection AddTwinGrains(this IServiceCollection services)
+    public static IServiceCollection AddTwinGrains(this IServiceCollection services, int defaultImportWrites = 512)
     {
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
@@ -26,6 +27,18 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<ModelCache>();
         services.AddSingleton<TwinRules>();
         services.AddSingleton<IndexRouter>();
+        services.AddSingleton(sp =>
+        {
+            var configured = sp.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["TwinCluster:Import:MaxConcurrentWrites"];
+            if (configured is null)
+            {
+                return new Import.ImportThrottle(defaultImportWrites);
+            }
+
+            return int.TryParse(configured, out var writes) && writes is >= 1 and <= 100_000
+                ? new Import.ImportThrottle(writes)
+                : throw new InvalidOperationException($"TwinCluster:Import:MaxConcurrentWrites '{configured}' must be a whole number from 1 to 100000");
+        });
         return services;
     }
 }

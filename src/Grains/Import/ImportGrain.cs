@@ -18,7 +18,7 @@ namespace TwinCluster.Grains.Import;
 /// </summary>
 // Several batches per silo at once: a batch spends most of its time waiting on storage writes.
 [StatelessWorker(8)]
-public sealed class ImportGrain(IndexRouter index, TwinRules rules, TwinMetrics metrics, TimeProvider time) : Grain, IImportGrain
+public sealed class ImportGrain(IndexRouter index, TwinRules rules, TwinMetrics metrics, TimeProvider time, ImportThrottle throttle) : Grain, IImportGrain
 {
     private IGrainStorage? _storage;
 
@@ -82,7 +82,8 @@ public sealed class ImportGrain(IndexRouter index, TwinRules rules, TwinMetrics 
                 state.Incoming[TwinState.IncomingKey(incoming.SourceId, incoming.RelationshipId)] = incoming;
             }
 
-            await WriteNew(GrainFactory.GetGrain<ITwinGrain>(item.Id).GetGrainId(), item.Id, state);
+            var grainId = GrainFactory.GetGrain<ITwinGrain>(item.Id).GetGrainId();
+            await throttle.Run(async () => { await WriteNew(grainId, item.Id, state); return true; });
             return (new ImportItemResult(item.Line, item.Id, null, rejected.ToImmutable()), state.ToIndexEntry(item.Id));
         }
         catch (TwinOperationException ex)
