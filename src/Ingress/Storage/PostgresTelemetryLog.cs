@@ -66,7 +66,7 @@ public sealed class PostgresTelemetryLog : ITelemetryLog
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await ExecuteAsync(connection, transaction,
-            $"CREATE TEMP TABLE telemetry_staging (LIKE {LogTable}) ON COMMIT DROP", cancellationToken);
+            $"CREATE TEMP TABLE telemetry_staging (LIKE {LogTable} INCLUDING STORAGE) ON COMMIT DROP", cancellationToken);
 
         await using (var importer = await connection.BeginBinaryImportAsync(
             "COPY telemetry_staging (twin_id, seq, ts, sample_rate_hz, wire_format, channel_names, channel_units, " +

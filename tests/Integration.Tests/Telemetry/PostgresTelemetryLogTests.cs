@@ -92,11 +92,16 @@ public sealed class PostgresTelemetryLogTests(PostgresFixture postgres)
         var partitions = await log.ListPartitionNamesAsync(Ct);
         var perPartition = await SchemaQueries.ListAsync<string>(db,
             "SELECT tableoid::regclass::text || ':' || count(*) FROM telemetry_log GROUP BY tableoid ORDER BY 1", Ct);
+        // Samples are stored uncompressed out of line in every partition (floats barely compress).
+        var storage = await SchemaQueries.ListAsync<char>(db,
+            "SELECT a.attstorage FROM pg_attribute a JOIN pg_inherits i ON i.inhrelid = a.attrelid " +
+            "WHERE i.inhparent = 'telemetry_log'::regclass AND a.attname = 'samples'", Ct);
         // A cutoff inside day 2 must not drop day 2.
         var dropped = await log.DropPartitionsOlderThanAsync(Day2, Ct);
 
         Assert.Equal(["telemetry_log_p20261120", "telemetry_log_p20261121"], partitions);
         Assert.Equal(["telemetry_log_p20261120:2", "telemetry_log_p20261121:1"], perPartition);
+        Assert.Equal(['e', 'e'], storage);
         Assert.Equal(["telemetry_log_p20261120"], dropped);
         Assert.Equal(["telemetry_log_p20261121"], await log.ListPartitionNamesAsync(Ct));
         Assert.Equal([3L], (await log.ReadAsync(twin, 0, 100, Ct)).Select(m => m.Seq));
