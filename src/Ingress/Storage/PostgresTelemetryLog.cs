@@ -101,11 +101,12 @@ public sealed class PostgresTelemetryLog : ITelemetryLog
             await importer.CompleteAsync(cancellationToken);
         }
 
+        // Keys are claimed in (twin, seq) order, so two overlapping batches lock them in the same order: no deadlock.
         int added;
         await using (var insert = new NpgsqlCommand($"""
             WITH claimed AS (
                 INSERT INTO telemetry_seq (twin_id, seq, ts)
-                SELECT twin_id, seq, ts FROM telemetry_staging
+                SELECT twin_id, seq, ts FROM telemetry_staging ORDER BY twin_id, seq
                 ON CONFLICT (twin_id, seq) DO NOTHING
                 RETURNING twin_id, seq)
             INSERT INTO {LogTable}

@@ -153,6 +153,28 @@ public sealed class PostgresTelemetryLogTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Overlapping_batches_appended_concurrently_in_opposite_orders_log_each_message_once()
+    {
+        var db = await postgres.CreateMigratedDatabaseAsync(Ct);
+        await using var source = NpgsqlDataSource.Create(db);
+        var log = new PostgresTelemetryLog(source);
+        var twins = Enumerable.Range(0, 4).Select(_ => NewTwin()).ToArray();
+        var forward = twins.SelectMany(t => Enumerable.Range(0, 50).Select(i => Block(t, i, samples: 8))).ToArray();
+        var backward = forward.Reverse().ToArray();
+        await log.AppendAsync([Block(NewTwin(), 0)], Ct);
+
+        // Redeliveries racing each other, with their keys in opposite orders (the classic deadlock shape).
+        var results = await Task.WhenAll(Enumerable.Range(0, 6)
+            .Select(i => Task.Run(() => log.AppendAsync(i % 2 == 0 ? forward : backward, Ct), Ct)));
+
+        Assert.Equal(forward.Length, results.Sum());
+        foreach (var twin in twins)
+        {
+            Assert.Equal(Enumerable.Range(0, 50).Select(i => (long)i), (await log.ReadAsync(twin, 0, 100, Ct)).Select(m => m.Seq));
+        }
+    }
+
+    [Fact]
     public async Task A_batch_that_fails_stores_none_of_its_messages()
     {
         var db = await postgres.CreateMigratedDatabaseAsync(Ct);
