@@ -132,6 +132,15 @@ public sealed class PostgresDeadLetterStore : IDeadLetterStore
         return new DeadLetterPage(items, more ? last.ToString() : null);
     }
 
+    /// <summary>Retention: deletes the dead letters received before <paramref name="cutoff"/>.</summary>
+    /// <returns>How many were deleted.</returns>
+    public async Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand("DELETE FROM telemetry_dead_letter WHERE received_at < $1");
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = cutoff.UtcDateTime });
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <inheritdoc />
     public async Task<IReadOnlyDictionary<DeadLetterReason, long>> CountByReasonAsync(CancellationToken cancellationToken = default)
     {

@@ -203,6 +203,18 @@ public sealed class PostgresTelemetryLog : ITelemetryLog
         return doomed.Select(p => p.Name).ToList();
     }
 
+    /// <summary>
+    /// Retention as a setting: drops the days that ended more than <paramref name="retention"/> before now
+    /// (<paramref name="timeProvider"/>, the system clock by default). Call it periodically, e.g. hourly.
+    /// </summary>
+    /// <returns>The names of the dropped partitions, oldest first.</returns>
+    public Task<IReadOnlyList<string>> ApplyRetentionAsync(
+        TimeSpan retention, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(retention, TimeSpan.FromDays(1));
+        return DropPartitionsOlderThanAsync((timeProvider ?? TimeProvider.System).GetUtcNow() - retention, cancellationToken);
+    }
+
     /// <summary>The daily partitions that exist now, oldest first.</summary>
     public async Task<IReadOnlyList<string>> ListPartitionNamesAsync(CancellationToken cancellationToken = default) =>
         (await ListPartitionsAsync(cancellationToken)).Select(p => p.Name).ToList();

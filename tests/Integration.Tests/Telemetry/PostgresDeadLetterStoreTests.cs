@@ -91,4 +91,24 @@ public sealed class PostgresDeadLetterStoreTests(PostgresFixture postgres)
         Assert.Equal(["d"], combined.Items.Select(l => l.Message));
         Assert.Null(combined.Continuation);
     }
+
+    [Fact]
+    public async Task Retention_deletes_only_the_letters_received_before_the_cutoff()
+    {
+        var db = await postgres.CreateMigratedDatabaseAsync(Ct);
+        await using var source = NpgsqlDataSource.Create(db);
+        var store = new PostgresDeadLetterStore(source);
+        await store.AddAsync(
+        [
+            DeadLetter.Of(Day1, "t", null, DeadLetterReason.InvalidTopic, "old", []),
+            DeadLetter.Of(Day2, "t", null, DeadLetterReason.InvalidTopic, "cutoff", []),
+            DeadLetter.Of(Day2.AddHours(1), "t", null, DeadLetterReason.InvalidTopic, "new", []),
+        ], Ct);
+
+        var deleted = await store.DeleteOlderThanAsync(Day2, Ct);
+
+        Assert.Equal(1, deleted);
+        Assert.Equal(["new", "cutoff"], (await store.ListAsync(new DeadLetterQuery(), Ct)).Items.Select(l => l.Message));
+        Assert.Equal(2, (await store.CountByReasonAsync(Ct))[DeadLetterReason.InvalidTopic]);
+    }
 }

@@ -110,6 +110,26 @@ public sealed class PostgresTelemetryLogTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Retention_as_a_period_keeps_the_days_that_ended_within_it()
+    {
+        var db = await postgres.CreateMigratedDatabaseAsync(Ct);
+        await using var source = NpgsqlDataSource.Create(db);
+        var log = new PostgresTelemetryLog(source);
+        var twin = NewTwin();
+        await log.AppendAsync([Block(twin, 1, Day1), Block(twin, 2, Day2), Block(twin, 3, Day2.AddDays(1))], Ct);
+        // Now is 2026-11-23 06:00; seven days keep everything, two days keep 11-21 (ends 11-22 00:00) and later.
+        var clock = new FixedClock(new DateTimeOffset(2026, 11, 23, 6, 0, 0, TimeSpan.Zero));
+
+        var none = await log.ApplyRetentionAsync(TimeSpan.FromDays(7), clock, Ct);
+        var some = await log.ApplyRetentionAsync(TimeSpan.FromDays(2), clock, Ct);
+
+        Assert.Empty(none);
+        Assert.Equal(["telemetry_log_p20261120"], some);
+        Assert.Equal([2L, 3L], (await log.ReadAsync(twin, 0, 10, Ct)).Select(m => m.Seq));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => log.ApplyRetentionAsync(TimeSpan.FromHours(1), clock, Ct));
+    }
+
+    [Fact]
     public async Task A_day_dropped_elsewhere_is_recreated_when_a_message_for_it_arrives()
     {
         var db = await postgres.CreateMigratedDatabaseAsync(Ct);
@@ -246,6 +266,11 @@ public sealed class PostgresTelemetryLogTests(PostgresFixture postgres)
         }
 
         return added;
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
     }
 
     private static void AssertSame(TelemetryMessage expected, TelemetryMessage actual)
