@@ -15,7 +15,7 @@ public static class GrainsServiceCollectionExtensions
     /// index lives in memory. <paramref name="defaultImportWrites"/> bounds the bulk import's concurrent storage
     /// writes per silo unless <c>TwinCluster:Import:MaxConcurrentWrites</c> says otherwise.
     /// </summary>
-    public static IServiceCollection AddTwinGrains(this IServiceCollection services, int defaultImportWrites = 512)
+    public static IServiceCollection AddTwinGrains(this IServiceCollection services, int defaultImportWrites = 0)
     {
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
@@ -35,9 +35,9 @@ public static class GrainsServiceCollectionExtensions
                 return new Import.ImportThrottle(defaultImportWrites);
             }
 
-            return int.TryParse(configured, out var writes) && writes is >= 1 and <= 100_000
+            return int.TryParse(configured, out var writes) && writes is >= 0 and <= 100_000
                 ? new Import.ImportThrottle(writes)
-                : throw new InvalidOperationException($"TwinCluster:Import:MaxConcurrentWrites '{configured}' must be a whole number from 1 to 100000");
+                : throw new InvalidOperationException($"TwinCluster:Import:MaxConcurrentWrites '{configured}' must be a whole number from 0 (unbounded) to 100000");
         });
         return services;
     }

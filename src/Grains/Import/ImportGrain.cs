@@ -82,8 +82,16 @@ public sealed class ImportGrain(IndexRouter index, TwinRules rules, TwinMetrics 
                 state.Incoming[TwinState.IncomingKey(incoming.SourceId, incoming.RelationshipId)] = incoming;
             }
 
-            var grainId = GrainFactory.GetGrain<ITwinGrain>(item.Id).GetGrainId();
-            await throttle.Run(async () => { await WriteNew(grainId, item.Id, state); return true; });
+            await throttle.EnterAsync();
+            try
+            {
+                await WriteNew(GrainFactory.GetGrain<ITwinGrain>(item.Id).GetGrainId(), item.Id, state);
+            }
+            finally
+            {
+                throttle.Exit();
+            }
+
             return (new ImportItemResult(item.Line, item.Id, null, rejected.ToImmutable()), state.ToIndexEntry(item.Id));
         }
         catch (TwinOperationException ex)

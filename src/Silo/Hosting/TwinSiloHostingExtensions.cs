@@ -52,7 +52,7 @@ public static class TwinSiloHostingExtensions
         }
 
         // Each storage write is a connection in PostgreSQL mode: stay well inside the server's 100 by default.
-        builder.Services.AddTwinGrains(defaultImportWrites: mode == SiloMode.Embedded ? 512 : 32);
+        builder.Services.AddTwinGrains(defaultImportWrites: mode == SiloMode.Embedded ? 0 : 32);
         builder.Services.AddHostedService<StartupReport>();
         builder.UseOrleans(silo =>
         {

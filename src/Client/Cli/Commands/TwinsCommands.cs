@@ -142,7 +142,7 @@ public static class TwinsCommands
     private static Command ImportCommand()
     {
         var file = new Argument<string>("file") { Description = "NDJSON file (- for standard input): model, twin and relationship lines." };
-        var batch = new Option<int>("--batch-size") { Description = "Twins per batch.", DefaultValueFactory = _ => 500 };
+        var batch = new Option<int>("--batch-size") { Description = "Twins per batch (at most 5,000).", DefaultValueFactory = _ => 1_000 };
         var command = new Command("import", "Bulk import a fleet from NDJSON. Bad lines are reported by number; good lines go in.") { file, batch };
         command.SetAction(CliContext.Handler(async (ctx, ct) =>
         {

@@ -35,6 +35,19 @@ internal sealed class BoundedLineReader(TextReader reader, int maxLength)
             any = true;
             var span = _buffer.AsSpan(_position, _count - _position);
             var end = span.IndexOfAny('\n', '\r');
+            if (end >= 0 && _line.Length == 0 && !truncated && end <= maxLength && (span[end] == '\n' || end + 1 < span.Length))
+            {
+                // The common case: the whole line is in the buffer; one copy, no builder.
+                var text = new string(span[..end]);
+                _position += end + 1;
+                if (span[end] == '\r' && _buffer[_position] == '\n')
+                {
+                    _position++;
+                }
+
+                return new Line(text, false);
+            }
+
             var take = end < 0 ? span : span[..end];
             if (!truncated && _line.Length + take.Length <= maxLength)
             {

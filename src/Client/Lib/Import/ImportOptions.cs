@@ -4,7 +4,7 @@ namespace TwinCluster.Client.Import;
 public sealed class ImportOptions
 {
     /// <summary>Twins per call to an import worker.</summary>
-    public int BatchSize { get; set; } = 500;
+    public int BatchSize { get; set; } = 1_000;
 
     /// <summary>Batches in flight at once.</summary>
     public int Parallelism { get; set; } = 4;
