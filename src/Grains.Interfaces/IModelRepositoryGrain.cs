@@ -24,8 +24,8 @@ public interface IModelRepositoryGrain : IGrainWithIntegerKey
     Task<ModelDefinition?> Get(string modelId);
 
     /// <summary>
-    /// The documents of a model and of everything it depends on (enough to parse it on its own) and whether it is
-    /// decommissioned; null when the model is unknown.
+    /// The documents of a model and of everything it depends on (enough to parse it on its own); null when the model
+    /// is unknown. Whether it takes new twins is <see cref="GetUnavailable"/>'s answer, never cached.
     /// </summary>
     [Alias("GetClosure")]
     Task<ModelClosure?> GetClosure(string modelId);

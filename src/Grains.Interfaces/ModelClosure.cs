@@ -6,5 +6,4 @@ namespace TwinCluster.Grains.Interfaces;
 [GenerateSerializer, Immutable, Alias("tc.ModelClosure")]
 public sealed record ModelClosure(
     [property: Id(0)] string ModelId,
-    [property: Id(1)] ImmutableArray<string> Documents,
-    [property: Id(2)] bool Decommissioned);
+    [property: Id(1)] ImmutableArray<string> Documents);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace TwinCluster.Grains.Diagnostics;
@@ -11,7 +10,6 @@ public sealed class TwinMetrics : IDisposable
     private readonly Meter _meter;
     private readonly Counter<long> _activations;
     private readonly Counter<long> _writes;
-    private readonly Counter<long> _refusals;
     private readonly Histogram<double> _queryLatency;
 
     public TwinMetrics(IMeterFactory meters)
@@ -19,7 +17,6 @@ public sealed class TwinMetrics : IDisposable
         _meter = meters.Create(MeterName);
         _activations = _meter.CreateCounter<long>("twincluster.twins.activated", description: "Twin grain activations");
         _writes = _meter.CreateCounter<long>("twincluster.twins.writes", description: "Acknowledged twin writes by operation");
-        _refusals = _meter.CreateCounter<long>("twincluster.twins.refused", description: "Refused twin operations by reason");
         _queryLatency = _meter.CreateHistogram<double>("twincluster.query.duration", unit: "ms", description: "Query latency inside the cluster");
     }
 
@@ -27,12 +24,8 @@ public sealed class TwinMetrics : IDisposable
 
     public void Wrote(string operation, int count = 1) => _writes.Add(count, new KeyValuePair<string, object?>("operation", operation));
 
-    public void Refused(string reason) => _refusals.Add(1, new KeyValuePair<string, object?>("reason", reason));
-
     public void Queried(string kind, TimeSpan elapsed) =>
         _queryLatency.Record(elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("kind", kind));
-
-    public static long Timestamp() => Stopwatch.GetTimestamp();
 
     public void Dispose() => _meter.Dispose();
 }

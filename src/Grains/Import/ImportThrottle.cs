@@ -10,8 +10,6 @@ public sealed class ImportThrottle(int maxConcurrentWrites)
 {
     private readonly SemaphoreSlim? _slots = maxConcurrentWrites > 0 ? new SemaphoreSlim(maxConcurrentWrites, maxConcurrentWrites) : null;
 
-    public int MaxConcurrentWrites { get; } = maxConcurrentWrites;
-
     public Task EnterAsync() => _slots?.WaitAsync() ?? Task.CompletedTask;
 
     public void Exit() => _slots?.Release();

@@ -5,9 +5,6 @@ namespace TwinCluster.Grains.Index;
 /// <summary>Where index shards keep their entries between activations: in memory, or a PostgreSQL table.</summary>
 public interface ITwinIndexStore
 {
-    /// <summary>True when entries survive a process restart.</summary>
-    bool IsDurable { get; }
-
     Task<IReadOnlyCollection<IndexEntry>> Load(int shard, CancellationToken cancellationToken);
 
     Task Upsert(int shard, IReadOnlyCollection<IndexEntry> entries, CancellationToken cancellationToken);

@@ -11,8 +11,6 @@ public sealed class InMemoryTwinIndexStore : ITwinIndexStore
 {
     private readonly ConcurrentDictionary<int, ConcurrentDictionary<string, IndexEntry>> _shards = new();
 
-    public bool IsDurable => false;
-
     public Task<IReadOnlyCollection<IndexEntry>> Load(int shard, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyCollection<IndexEntry>>([.. Shard(shard).Values]);
 

@@ -84,9 +84,6 @@ public static class JsonText
     /// <summary>Compact canonical text of a node.</summary>
     public static string Write(JsonNode node) => node.ToJsonString();
 
-    /// <summary>Parses a JSON value (any kind) with the depth limit.</summary>
-    public static JsonDocument ParseDocument(string json) => JsonDocument.Parse(json, DocumentOptions);
-
     private static string Describe(JsonNode? node) => node switch
     {
         null => "null",

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Collections.Immutable;
 using TwinCluster.Grains.Interfaces;
 using TwinCluster.Modeling;
 
@@ -53,8 +52,4 @@ public sealed class ModelCache(IGrainFactory grains)
             ?? throw new TwinOperationException(TwinErrorCode.NotFound, $"model '{modelId}' is not in the model repository");
         return new CachedModel(model, result.Models);
     }
-
-    /// <summary>Model errors as readable lines.</summary>
-    public static ImmutableArray<string> Describe(IReadOnlyList<ModelError> errors) =>
-        [.. errors.Select(e => $"{e.Path}: {e.Message} ({e.Code})")];
 }

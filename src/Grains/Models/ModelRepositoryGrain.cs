@@ -34,7 +34,7 @@ public sealed class ModelRepositoryGrain(
 
         // Source names are tagged per upload so this upload's interfaces are told apart from stored ones.
         var tag = "@" + Guid.NewGuid().ToString("N")[..8];
-        var sources = documents.Select((json, i) => new ModelSource($"document[{i}]{tag}", json)).ToList();
+        var sources = documents.Select((json, i) => new ModelSource(ModelUploadResult.DocumentName(i) + tag, json)).ToList();
         var result = new ModelParser().Parse(sources, _known);
         if (!result.IsValid || result.Models is null)
         {
@@ -90,7 +90,7 @@ public sealed class ModelRepositoryGrain(
 
     public Task<ModelClosure?> GetClosure(string modelId)
     {
-        if (!state.State.Models.TryGetValue(modelId, out var root))
+        if (!state.State.Models.ContainsKey(modelId))
         {
             return Task.FromResult<ModelClosure?>(null);
         }
@@ -117,7 +117,7 @@ public sealed class ModelRepositoryGrain(
             }
         }
 
-        return Task.FromResult<ModelClosure?>(new ModelClosure(modelId, [.. documents], root.Decommissioned));
+        return Task.FromResult<ModelClosure?>(new ModelClosure(modelId, [.. documents]));
     }
 
     public Task<ImmutableArray<string>> GetSubtypes(string modelId) =>

@@ -21,7 +21,7 @@ public sealed class QueryGrain(IndexRouter index, TwinMetrics metrics) : Grain, 
 
     public async Task<TwinQueryPage> Query(TwinQuery query)
     {
-        var started = TwinMetrics.Timestamp();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var pageSize = query.PageSize == 0 ? DefaultPageSize : query.PageSize;
         if (pageSize < 1 || pageSize > TwinQuery.MaxPageSize)
         {
@@ -62,7 +62,7 @@ public sealed class QueryGrain(IndexRouter index, TwinMetrics metrics) : Grain, 
 
     public async Task<ImmutableArray<IndexEntry>> Subtree(string rootId)
     {
-        var started = TwinMetrics.Timestamp();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var root = await index.ShardFor(rootId).Find(rootId)
             ?? throw TwinOperationException.TwinNotFound(rootId);
         var result = ImmutableArray.CreateBuilder<IndexEntry>();

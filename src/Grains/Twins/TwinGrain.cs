@@ -56,7 +56,7 @@ public sealed class TwinGrain(
             throw new TwinOperationException(TwinErrorCode.AlreadyExists, $"twin '{Id}' already exists");
         }
 
-        var properties = await rules.CheckNewTwin(modelId, propertiesJson);
+        var (_, properties) = await rules.CheckNewTwinModel(modelId, propertiesJson, checkDecommissioned: true);
         await Mutate("create", s =>
         {
             if (s.Exists)

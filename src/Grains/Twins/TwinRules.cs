@@ -26,13 +26,9 @@ public sealed class TwinRules(ModelCache models, IGrainFactory grains)
         }
     }
 
-    /// <summary>Model known and not decommissioned, properties valid: returns the canonical properties text.</summary>
-    public async Task<string> CheckNewTwin(string modelId, string propertiesJson) =>
-        (await CheckNewTwinModel(modelId, propertiesJson, checkDecommissioned: true)).Properties;
-
     /// <summary>
-    /// As <see cref="CheckNewTwin"/>, also returning the model. Bulk import checks decommissioning once per batch
-    /// instead (<paramref name="checkDecommissioned"/> false).
+    /// Model known and taking new twins, properties valid: returns the model and the canonical properties text. Bulk
+    /// import asks whether models take new twins once per batch instead (<paramref name="checkDecommissioned"/> false).
     /// </summary>
     public async Task<(CachedModel Model, string Properties)> CheckNewTwinModel(string modelId, string propertiesJson, bool checkDecommissioned)
     {
@@ -182,7 +178,7 @@ public sealed class TwinRules(ModelCache models, IGrainFactory grains)
             throw new TwinOperationException(
                 TwinErrorCode.Invalid,
                 $"properties do not match model '{model.Interface.Id}': {errors[0].Path}: {errors[0].Message}",
-                ModelCache.Describe(errors));
+                [.. errors.Select(e => $"{e.Path}: {e.Message} ({e.Code})")]);
         }
 
         return text;

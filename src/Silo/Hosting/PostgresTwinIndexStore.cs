@@ -10,8 +10,6 @@ public sealed class PostgresTwinIndexStore(string connectionString) : ITwinIndex
 {
     private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(connectionString);
 
-    public bool IsDurable => true;
-
     public async Task<IReadOnlyCollection<IndexEntry>> Load(int shard, CancellationToken cancellationToken)
     {
         await using var command = _source.CreateCommand(

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using TwinCluster.Integration.Tests.Cluster;
 using Xunit;
@@ -9,11 +8,6 @@ namespace TwinCluster.Integration.Tests.Cli;
 public sealed class CliProcessTests : IAsyncLifetime
 {
     private SiloProcess? _silo;
-
-    private static string RepoRoot => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(SiloProcess.SiloDll)!, "../../../../.."));
-
-    private static string CliDll => SiloProcess.SiloDll.Replace(Path.Combine("src", "Silo"), Path.Combine("src", "Client", "Cli"), StringComparison.Ordinal)
-        .Replace("TwinCluster.Silo.dll", "twin.dll", StringComparison.Ordinal);
 
     public async ValueTask InitializeAsync()
     {
@@ -29,25 +23,8 @@ public sealed class CliProcessTests : IAsyncLifetime
         }
     }
 
-    private async Task<(int Exit, string Out, string Err)> Twin(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = RepoRoot };
-        start.ArgumentList.Add(CliDll);
-        start.ArgumentList.Add("--gateway");
-        start.ArgumentList.Add($"127.0.0.1:{_silo!.GatewayPort}");
-        start.ArgumentList.Add("--cluster-id");
-        start.ArgumentList.Add("cli");
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private Task<(int Exit, string Out, string Err)> Twin(params string[] args) =>
+        CliProcess.RunAsync(["--gateway", $"127.0.0.1:{_silo!.GatewayPort}", "--cluster-id", "cli", .. args]);
 
     [Fact]
     public async Task Walkthrough_commands_succeed_and_refusals_and_bad_usage_have_their_exit_codes()

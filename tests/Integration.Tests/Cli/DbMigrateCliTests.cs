@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using TwinCluster.Integration.Tests.Cluster;
 using TwinCluster.Integration.Tests.Infrastructure;
 using Xunit;
 
@@ -9,24 +7,7 @@ namespace TwinCluster.Integration.Tests.Cli;
 [Collection(PostgresCollection.Name)]
 public sealed class DbMigrateCliTests(PostgresFixture postgres)
 {
-    private static string CliDll => SiloProcess.SiloDll.Replace(Path.Combine("src", "Silo"), Path.Combine("src", "Client", "Cli"), StringComparison.Ordinal)
-        .Replace("TwinCluster.Silo.dll", "twin.dll", StringComparison.Ordinal);
-
-    private static async Task<(int Exit, string Out, string Err)> Twin(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(CliDll);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int Exit, string Out, string Err)> Twin(params string[] args) => CliProcess.RunAsync(args);
 
     [Fact]
     public async Task Migrate_applies_the_schema_once_and_a_second_run_changes_nothing()

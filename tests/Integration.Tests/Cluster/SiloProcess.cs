@@ -40,8 +40,6 @@ internal sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    public bool HasExited => _process.HasExited;
-
     public static string SiloDll
     {
         get

@@ -88,10 +88,7 @@ public static class ModelsCommands
     }
 
     private static string? MapSource(string? source, List<string> files) =>
-        source is not null && source.StartsWith("document[", StringComparison.Ordinal)
-            && int.TryParse(source.AsSpan(9, source.IndexOf(']', StringComparison.Ordinal) - 9), out var i) && i < files.Count
-            ? files[i]
-            : source;
+        ModelUploadResult.DocumentIndex(source) is int i && i < files.Count ? files[i] : source;
 
     private static Command List()
     {

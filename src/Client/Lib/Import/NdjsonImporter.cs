@@ -69,8 +69,7 @@ public sealed class NdjsonImporter(IGrainFactory grains, ImportOptions? options 
         // The upload is atomic: every model line is reported, the specific errors on the line they are about.
         foreach (var error in result.Errors)
         {
-            var line = error.Source is { } source && source.StartsWith("document[", StringComparison.Ordinal)
-                && int.TryParse(source.AsSpan(9, source.Length - 10), out var index) && index < lines.Count
+            var line = ModelUploadResult.DocumentIndex(error.Source) is int index && index < lines.Count
                 ? lines[index].Line
                 : lines[0].Line;
             errors.Add(new ImportLineError(line, $"model: {error.Message} ({error.Code} at {error.Path})"));
