@@ -200,28 +200,59 @@ public sealed class VibrationAnalyzer
         return new AnalysisResult(shaftHz, indicators, ff, diagnosis, zone, health);
     }
 
+    /// <summary>
+    /// Health in [0, 1] that tracks severity through the stages of bearing failure: defect lines in the envelope
+    /// spectrum (up to a quarter of the damage), impulsiveness (kurtosis, up to a quarter), then the velocity rise of a
+    /// spreading defect (the other half, reached at the zone C/D limit). 0.5 is the alarm: a developed, impulsive
+    /// defect or velocity at the C/D limit; 0 is failure. Velocity alone (any cause) gives 0.5 at C/D and 0 at twice that.
+    /// </summary>
     private double HealthIndex(Diagnosis diagnosis, double rmsVelocity, double kurtosis)
     {
-        var h = _zones.Health(rmsVelocity);
-        switch (diagnosis.Fault)
+        var threshold = _options.FaultScoreThreshold;
+        var bearingScore = 0.0;
+        foreach (var (kind, score) in diagnosis.Scores)
         {
-            case FaultKind.Normal:
-                break;
-            case FaultKind.Unknown:
-                h = Math.Min(h, 0.6);
-                break;
-            default:
-                h = Math.Min(h, 0.6 - 0.3 * diagnosis.Confidence);
-                break;
+            if (kind is FaultKind.OuterRace or FaultKind.InnerRace or FaultKind.Ball)
+            {
+                bearingScore = Math.Max(bearingScore, score);
+            }
+            else if (kind == FaultKind.Cage)
+            {
+                bearingScore = Math.Max(bearingScore, score - 3);
+            }
         }
 
-        // Strongly impulsive vibration is itself a sign of damage even when the level is low.
-        if (kurtosis > 4)
+        // Stage 2: defect lines emerge (half the detection threshold) and saturate (3.5 times it, all harmonics clear).
+        var lines = Math.Clamp((bearingScore - 0.5 * threshold) / (3 * threshold), 0, 1);
+
+        // Stage 3: impulsiveness from just above Gaussian (3.5) to a developed impact train (10), on a log scale.
+        var impulses = Math.Clamp(Math.Log(Math.Max(kurtosis, 1) / KurtosisOnset) / Math.Log(KurtosisDeveloped / KurtosisOnset), 0, 1);
+
+        // Stage 4: the level rises from the A/B boundary to the alarm limit (C/D).
+        var level = Math.Clamp((rmsVelocity - _zones.BoundaryAB) / (_zones.BoundaryCD - _zones.BoundaryAB), 0, 1);
+
+        var damage = 0.25 * lines + 0.25 * impulses + 0.5 * level;
+        return Math.Clamp(Math.Min(1 - damage, VelocityHealth(rmsVelocity)), 0, 1);
+    }
+
+    private const double KurtosisOnset = 3.5;
+    private const double KurtosisDeveloped = 10;
+
+    // 1 at rest, 0.9 at A/B, 0.75 at B/C (warning), 0.5 at C/D (alarm), 0 at twice the alarm limit.
+    private double VelocityHealth(double v)
+    {
+        ReadOnlySpan<double> x = [0, _zones.BoundaryAB, _zones.BoundaryBC, _zones.BoundaryCD, 2 * _zones.BoundaryCD];
+        ReadOnlySpan<double> y = [1, 0.9, 0.75, 0.5, 0];
+        v = Math.Max(0, v);
+        for (var i = 1; i < x.Length; i++)
         {
-            h = Math.Min(h, Math.Max(0.2, 1 - 0.1 * (kurtosis - 3)));
+            if (v <= x[i])
+            {
+                return y[i - 1] + (y[i] - y[i - 1]) * (v - x[i - 1]) / (x[i] - x[i - 1]);
+            }
         }
 
-        return Math.Clamp(h, 0, 1);
+        return 0;
     }
 
     private double LineVelocity(double fHz, double toMm)

@@ -10,7 +10,7 @@ namespace TwinCluster.Client.Analysis;
 /// <param name="FaultFrequenciesHz">Bearing defect frequencies at the given speed.</param>
 /// <param name="Indicators">Indicator values by name (g, mm/s).</param>
 /// <param name="Zone">Severity zone A–D.</param>
-/// <param name="HealthIndex">1 healthy, 0 end of life.</param>
+/// <param name="HealthIndex">1 healthy, 0.5 alarm, 0 end of life.</param>
 /// <param name="Evidence">Spectral lines behind the diagnosis.</param>
 /// <param name="Scores">Score per candidate condition.</param>
 public sealed record AnalysisReport(
