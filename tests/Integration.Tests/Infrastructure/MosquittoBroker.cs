@@ -191,6 +191,30 @@ public sealed partial class MosquittoBroker : IAsyncDisposable
         return text.ToString();
     }
 
+    /// <summary>
+    /// Waits until the log holds at least <paramref name="count"/> lines containing <paramref name="text"/> (for example
+    /// "Saving in-memory database", which Mosquitto logs at every autosave); the log is the broker's only signal of them.
+    /// </summary>
+    public async Task WaitForLogLinesAsync(string text, int count, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (CountLogLines(text) < count)
+        {
+            if (deadline.Elapsed > timeout)
+            {
+                throw new TimeoutException(
+                    $"Mosquitto logged {CountLogLines(text)} of {count} lines with \"{text}\" within {timeout.TotalSeconds:0} s:\n{ReadLog()}");
+            }
+
+            // Polling interval, bounded by the deadline above.
+            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
+        }
+    }
+
+    /// <summary>How many lines of the log file contain <paramref name="text"/>.</summary>
+    public int CountLogLines(string text) =>
+        ReadLog().Split('\n').Count(line => line.Contains(text, StringComparison.Ordinal));
+
     public override string ToString() => $"mosquitto on {Host}:{_port} ({_rootDirectory})";
 
     public async ValueTask DisposeAsync()
