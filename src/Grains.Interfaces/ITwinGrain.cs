@@ -74,4 +74,11 @@ public interface ITwinGrain : IGrainWithStringKey
     /// <summary>Forgets an incoming relationship; a no-op when unknown.</summary>
     [Alias("RemoveIncoming"), Orleans.Concurrency.AlwaysInterleave]
     Task RemoveIncoming(string sourceId, string relationshipId);
+
+    /// <summary>
+    /// What the twin has applied of its telemetry. Before answering, a twin that has received telemetry catches up
+    /// with the telemetry log, so the answer counts every message the ingress acknowledged.
+    /// </summary>
+    [Alias("GetTelemetry")]
+    Task<TelemetryStatus> GetTelemetry();
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using TwinCluster.Grains.Diagnostics;
 using TwinCluster.Grains.Index;
 using TwinCluster.Grains.Models;
+using TwinCluster.Grains.Telemetry;
 using TwinCluster.Grains.Twins;
 
 namespace TwinCluster.Grains;
@@ -11,8 +12,8 @@ namespace TwinCluster.Grains;
 public static class GrainsServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the grain services. An <see cref="ITwinIndexStore"/> registered before this call wins; otherwise the
-    /// index lives in memory. <paramref name="defaultImportWrites"/> bounds the bulk import's concurrent storage
+    /// Adds the grain services. An <see cref="ITwinIndexStore"/> or <see cref="ITelemetryHistory"/> registered before
+    /// this call wins; otherwise the index lives in memory and twins have no telemetry log to fill gaps from. <paramref name="defaultImportWrites"/> bounds the bulk import's concurrent storage
     /// writes per silo unless <c>TwinCluster:Import:MaxConcurrentWrites</c> says otherwise.
     /// </summary>
     public static IServiceCollection AddTwinGrains(this IServiceCollection services, int defaultImportWrites = 0)
@@ -24,6 +25,14 @@ public static class GrainsServiceCollectionExtensions
             .Validate(o => o.Shards is >= 1 and <= 1024, "TwinCluster:Index:Shards must be between 1 and 1024")
             .ValidateOnStart();
         services.AddSingleton<TwinMetrics>();
+        services.AddSingleton<TelemetryMetrics>();
+        services.TryAddSingleton<ITelemetryHistory, NoTelemetryHistory>();
+        services.AddOptions<TelemetryOptions>().BindConfiguration("TwinCluster:Telemetry")
+            .Validate(o => o.CheckpointInterval > TimeSpan.Zero, "TwinCluster:Telemetry:CheckpointInterval must be positive")
+            .Validate(o => o.GapTimeout > TimeSpan.Zero, "TwinCluster:Telemetry:GapTimeout must be positive")
+            .Validate(o => o.IdleCatchUp > TimeSpan.Zero, "TwinCluster:Telemetry:IdleCatchUp must be positive")
+            .Validate(o => o.MaxPending is >= 1 and <= 1_000_000, "TwinCluster:Telemetry:MaxPending must be between 1 and 1000000")
+            .ValidateOnStart();
         services.AddSingleton<ModelCache>();
         services.AddSingleton<TwinRules>();
         services.AddSingleton<IndexRouter>();

@@ -19,7 +19,8 @@ public static class TwinCli
         root.Subcommands.Add(RelCommands.Build());
         root.Subcommands.Add(DbCommands.Build());
         root.Subcommands.Add(BenchCommands.Build());
-        foreach (var command in AnalysisCommands.Build())
+        root.Subcommands.Add(SimulateCommand.Build());
+        foreach (var command in AnalysisCommands.Build().Concat(TelemetryCommands.Build()))
         {
             root.Subcommands.Add(command);
         }

@@ -5,6 +5,8 @@ using TwinCluster.Grains.Index;
 using TwinCluster.Grains.Interfaces;
 using Orleans.Storage;
 using TwinCluster.Grains.Json;
+using Microsoft.Extensions.Options;
+using TwinCluster.Grains.Telemetry;
 
 namespace TwinCluster.Grains.Twins;
 
@@ -15,8 +17,12 @@ namespace TwinCluster.Grains.Twins;
 /// storage without activating them, so an activation that holds "does not exist" reads storage again before it
 /// answers (<see cref="RefreshIfAbsent"/>).
 /// </summary>
-public sealed class TwinGrain(
+public sealed partial class TwinGrain(
     [PersistentState(TwinGrain.StateName, StorageNames.Twins)] IPersistentState<TwinState> state,
+    [PersistentState(TwinGrain.TelemetryStateName, StorageNames.Twins)] IPersistentState<TelemetryCheckpoint> telemetry,
+    ITelemetryHistory history,
+    IOptions<TelemetryOptions> telemetryOptions,
+    TelemetryMetrics telemetryMetrics,
     TwinRules rules,
     IndexRouter index,
     TwinMetrics metrics,
@@ -25,6 +31,14 @@ public sealed class TwinGrain(
 {
     /// <summary>The state name under which twin state is stored (the bulk importer writes it too).</summary>
     public const string StateName = "twin";
+
+    /// <summary>The state name of the twin's telemetry checkpoint.</summary>
+    public const string TelemetryStateName = "telemetry";
+
+    private readonly IPersistentState<TelemetryCheckpoint> _telemetry = telemetry;
+    private readonly ITelemetryHistory _history = history;
+    private readonly TelemetryOptions _telemetryOptions = telemetryOptions.Value;
+    private readonly TelemetryMetrics _telemetryMetrics = telemetryMetrics;
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _deleting;

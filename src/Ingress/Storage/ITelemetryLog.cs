@@ -17,7 +17,14 @@ public interface ITelemetryLog
     /// are skipped.
     /// </summary>
     /// <returns>How many messages were new.</returns>
-    Task<int> AppendAsync(IReadOnlyList<TelemetryMessage> batch, CancellationToken cancellationToken = default);
+    async Task<int> AppendAsync(IReadOnlyList<TelemetryMessage> batch, CancellationToken cancellationToken = default) =>
+        (await AppendNewAsync(batch, cancellationToken)).Count;
+
+    /// <summary>
+    /// Appends a batch, all or nothing, like <see cref="AppendAsync"/>, and returns the messages that were new (in
+    /// batch order); the others were logged before (a redelivery or a device repeating a seq).
+    /// </summary>
+    Task<IReadOnlyList<TelemetryMessage>> AppendNewAsync(IReadOnlyList<TelemetryMessage> batch, CancellationToken cancellationToken = default);
 
     /// <summary>The logged messages of <paramref name="twinId"/> with seq in the inclusive range, in seq order.</summary>
     Task<IReadOnlyList<TelemetryMessage>> ReadAsync(

@@ -46,8 +46,12 @@ public sealed class InMemoryTelemetryLog : ITelemetryLog
     /// <inheritdoc />
     public bool IsDurable => false;
 
+    /// <inheritdoc cref="ITelemetryLog.AppendAsync" />
+    public async Task<int> AppendAsync(IReadOnlyList<TelemetryMessage> batch, CancellationToken cancellationToken = default) =>
+        (await AppendNewAsync(batch, cancellationToken)).Count;
+
     /// <inheritdoc />
-    public Task<int> AppendAsync(IReadOnlyList<TelemetryMessage> batch, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<TelemetryMessage>> AppendNewAsync(IReadOnlyList<TelemetryMessage> batch, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
         foreach (var message in batch)
@@ -55,7 +59,7 @@ public sealed class InMemoryTelemetryLog : ITelemetryLog
             ArgumentNullException.ThrowIfNull(message);
         }
 
-        var added = 0;
+        var added = new List<TelemetryMessage>(batch.Count);
         lock (_lock)
         {
             foreach (var message in batch)
@@ -75,7 +79,7 @@ public sealed class InMemoryTelemetryLog : ITelemetryLog
                 log.Add(message.Seq, message);
                 _order.Enqueue((message.TwinId, message.Seq));
                 _count++;
-                added++;
+                added.Add(message);
                 if (log.Count > MaxPerTwin)
                 {
                     Remove(message.TwinId, log, log.Keys.First());
@@ -97,7 +101,7 @@ public sealed class InMemoryTelemetryLog : ITelemetryLog
             }
         }
 
-        return Task.FromResult(added);
+        return Task.FromResult<IReadOnlyList<TelemetryMessage>>(added);
     }
 
     /// <inheritdoc />
@@ -118,7 +122,7 @@ public sealed class InMemoryTelemetryLog : ITelemetryLog
     {
         lock (_lock)
         {
-            return Task.FromResult(_twins.TryGetValue(twinId, out var log) && log.Count > 0 ? log.Keys.Last() : (long?)null);
+            return Task.FromResult(_twins.TryGetValue(twinId, out var log) && log.Count > 0 ? log.Keys.Max() : (long?)null);
         }
     }
 

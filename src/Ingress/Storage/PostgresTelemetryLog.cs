@@ -37,14 +37,18 @@ public sealed class PostgresTelemetryLog : ITelemetryLog
     /// <inheritdoc />
     public bool IsDurable => true;
 
+    /// <inheritdoc cref="ITelemetryLog.AppendAsync" />
+    public async Task<int> AppendAsync(IReadOnlyList<TelemetryMessage> batch, CancellationToken cancellationToken = default) =>
+        (await AppendNewAsync(batch, cancellationToken)).Count;
+
     /// <inheritdoc />
-    public async Task<int> AppendAsync(IReadOnlyList<TelemetryMessage> batch, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<TelemetryMessage>> AppendNewAsync(IReadOnlyList<TelemetryMessage> batch, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var unique = DistinctByKey(batch);
         if (unique.Count == 0)
         {
-            return 0;
+            return [];
         }
 
         try
@@ -59,7 +63,7 @@ public sealed class PostgresTelemetryLog : ITelemetryLog
         }
     }
 
-    private async Task<int> AppendUniqueAsync(List<TelemetryMessage> unique, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<TelemetryMessage>> AppendUniqueAsync(List<TelemetryMessage> unique, CancellationToken cancellationToken)
     {
         await EnsurePartitionsAsync(unique.Select(m => DayOf(m.Timestamp)).Distinct(), cancellationToken);
 
@@ -102,7 +106,7 @@ public sealed class PostgresTelemetryLog : ITelemetryLog
         }
 
         // Keys are claimed in (twin, seq) order, so two overlapping batches lock them in the same order: no deadlock.
-        int added;
+        var added = new HashSet<(string, long)>();
         await using (var insert = new NpgsqlCommand($"""
             WITH claimed AS (
                 INSERT INTO telemetry_seq (twin_id, seq, ts)
@@ -111,13 +115,18 @@ public sealed class PostgresTelemetryLog : ITelemetryLog
                 RETURNING twin_id, seq)
             INSERT INTO {LogTable}
             SELECT s.* FROM telemetry_staging s JOIN claimed c USING (twin_id, seq)
+            RETURNING twin_id, seq
             """, connection, transaction))
         {
-            added = await insert.ExecuteNonQueryAsync(cancellationToken);
+            await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                added.Add((reader.GetString(0), reader.GetInt64(1)));
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return added;
+        return added.Count == unique.Count ? unique : unique.Where(m => added.Contains((m.TwinId.Value, m.Seq))).ToList();
     }
 
     /// <inheritdoc />

@@ -10,6 +10,8 @@ using TwinCluster.Grains.Diagnostics;
 using TwinCluster.Grains.Index;
 using TwinCluster.Grains.Interfaces;
 using TwinCluster.Storage;
+using TwinCluster.Grains.Telemetry;
+using TwinCluster.Ingress.Hosting;
 
 namespace TwinCluster.Silo.Hosting;
 
@@ -51,6 +53,8 @@ public static class TwinSiloHostingExtensions
             }
         }
 
+        builder.Services.AddTelemetryStores(mode == SiloMode.Embedded ? null : connectionString);
+        builder.Services.AddSingleton<ITelemetryHistory, LogTelemetryHistory>();
         // Each storage write is a connection in PostgreSQL mode: stay well inside the server's 100 by default.
         builder.Services.AddTwinGrains(defaultImportWrites: mode == SiloMode.Embedded ? 0 : 32);
         builder.Services.AddHostedService<StartupReport>();
@@ -62,6 +66,7 @@ public static class TwinSiloHostingExtensions
                 c.ServiceId = options.ServiceId;
             });
             silo.AddActivityPropagation();
+            silo.AddTwinTelemetryStreams(options.StreamQueues);
             // Failure-detection timings (ProbeTimeout, NumMissedProbesLimit, ...) can be tuned under TwinCluster:Membership.
             silo.Services.AddOptions<ClusterMembershipOptions>().BindConfiguration($"{TwinSiloOptions.Section}:Membership");
             if (mode == SiloMode.Embedded)
@@ -99,8 +104,43 @@ public static class TwinSiloHostingExtensions
                 }
             }
         });
+        // After Orleans: the ingress starts taking messages once the silo is up. The embedded broker runs by default
+        // only in the embedded mode; elsewhere TwinCluster:Mqtt:Enabled=true asks for it.
+        if (mode != SiloMode.Embedded && builder.Configuration[$"{IngressServiceCollectionExtensions.MqttSection}:Enabled"] is null)
+        {
+            builder.Configuration[$"{IngressServiceCollectionExtensions.MqttSection}:Enabled"] = "false";
+        }
+
+        try
+        {
+            builder.Services.AddTwinIngress(builder.Configuration, allowEmbeddedBroker: true);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidConfigurationException(ex.Message);
+        }
+
         builder.AddTwinTelemetry(options);
         return builder;
+    }
+
+    /// <summary>
+    /// The telemetry streams: memory streams, implicit subscriptions only (no pub-sub store), queues polled every
+    /// 10 ms so a record waits little between ingress and twin. Clients that publish need the same queue count.
+    /// </summary>
+    public static ISiloBuilder AddTwinTelemetryStreams(this ISiloBuilder silo, int queues = TwinSiloOptions.DefaultStreamQueues)
+    {
+        silo.AddMemoryStreams(TelemetryStreams.Provider, b =>
+        {
+            b.ConfigurePartitioning(queues);
+            b.ConfigurePullingAgent(o => o.Configure(a =>
+            {
+                a.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(10);
+                a.BatchContainerBatchSize = 32;
+            }));
+            b.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly);
+        });
+        return silo;
     }
 
     /// <summary>
@@ -129,7 +169,7 @@ public static class TwinSiloHostingExtensions
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter("Microsoft.Orleans", TwinMetrics.MeterName);
+                metrics.AddMeter("Microsoft.Orleans", TwinMetrics.MeterName, TwinCluster.Ingress.Pipeline.IngressMetrics.MeterName);
                 if (!string.IsNullOrEmpty(otlp))
                 {
                     metrics.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));

@@ -39,4 +39,11 @@ public sealed class TwinSiloOptions
 
     /// <summary>Print metrics and traces to the console.</summary>
     public bool ConsoleTelemetry { get; set; }
+
+    /// <summary>The default number of telemetry stream queues.</summary>
+    public const int DefaultStreamQueues = 8;
+
+    /// <summary>Telemetry stream queues (memory streams); every silo and ingress of a cluster must agree.</summary>
+    [Range(1, 256)]
+    public int StreamQueues { get; set; } = DefaultStreamQueues;
 }

@@ -1,0 +1,54 @@
+using System.Collections.Immutable;
+
+namespace TwinCluster.Grains.Interfaces;
+
+/// <summary>
+/// What a twin has applied of its telemetry: counts by how each message reached it, the last applied seq, the latest
+/// reading per channel, and the distribution of the delay from acceptance by the ingress to application.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("tc.TelemetryStatus")]
+public sealed record TelemetryStatus
+{
+    /// <summary>Messages applied, each exactly once (live or from the log).</summary>
+    [Id(0)] public long Applied { get; init; }
+
+    /// <summary>The highest applied seq, or -1 when none was.</summary>
+    [Id(1)] public long LastSeq { get; init; } = -1;
+
+    /// <summary>Of <see cref="Applied"/>, how many were read from the log to fill a gap or catch up.</summary>
+    [Id(2)] public long FilledFromLog { get; init; }
+
+    /// <summary>Messages that reached the twin again and were ignored (seq already applied).</summary>
+    [Id(3)] public long DuplicatesIgnored { get; init; }
+
+    /// <summary>Sequence numbers given up on: missing from the log after the gap timeout (never accepted).</summary>
+    [Id(4)] public long Skipped { get; init; }
+
+    /// <summary>Samples applied over all channels.</summary>
+    [Id(5)] public long Samples { get; init; }
+
+    /// <summary>When the last message was applied, or null.</summary>
+    [Id(6)] public DateTimeOffset? LastAppliedAt { get; init; }
+
+    /// <summary>The latest reading per channel.</summary>
+    [Id(7)] public ImmutableDictionary<string, TelemetryReading> Latest { get; init; } =
+        ImmutableDictionary<string, TelemetryReading>.Empty;
+
+    /// <summary>Delay from acceptance by the ingress to application in this grain, since activation (live messages only).</summary>
+    [Id(8)] public LatencyHistogram ApplyDelay { get; init; } = LatencyHistogram.Empty;
+
+    /// <summary>Delay from the message timestamp (the device clock) to application, since activation.</summary>
+    [Id(9)] public LatencyHistogram EndToEndDelay { get; init; } = LatencyHistogram.Empty;
+}
+
+/// <summary>
+/// The latest reading of a channel: the value of a scalar, or the RMS of a block (then <see cref="Samples"/> says how
+/// many samples it summarises), at the time of its first sample.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("tc.TelemetryReading")]
+public sealed record TelemetryReading(
+    [property: Id(0)] double Value,
+    [property: Id(1)] string? Unit,
+    [property: Id(2)] DateTimeOffset Timestamp,
+    [property: Id(3)] int Samples,
+    [property: Id(4)] long Seq);

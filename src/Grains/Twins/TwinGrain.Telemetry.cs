@@ -1,0 +1,301 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using Orleans.Streams;
+using Orleans.Streams.Core;
+using TwinCluster.Grains.Interfaces;
+using TwinCluster.Grains.Telemetry;
+
+namespace TwinCluster.Grains.Twins;
+
+/// <summary>
+/// The telemetry side of a twin: an implicit subscriber of its telemetry stream. Records are applied in seq order,
+/// each once (<see cref="TelemetrySequencer"/>); a gap is filled from the log at once, retried while it stays open,
+/// and given up on after <see cref="TelemetryOptions.GapTimeout"/>. A checkpoint is written every
+/// <see cref="TelemetryOptions.CheckpointInterval"/> while telemetry flows; after a crash the twin resumes from it
+/// and catches up from the log, so nothing is lost or counted twice.
+/// </summary>
+[ImplicitStreamSubscription(TelemetryStreams.Namespace)]
+public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObserver<TelemetryBatch>
+{
+    private const int FillPage = 500;
+
+    private TelemetrySequencer? _sequencer;
+    private IGrainTimer? _telemetryTimer;
+    private LatencyRecorder _applyDelay = new();
+    private LatencyRecorder _endToEndDelay = new();
+    private bool _checkpointDirty;
+    private DateTimeOffset _lastCheckpointAt;
+    private DateTimeOffset _lastLiveAt;
+    private DateTimeOffset? _gapSince;
+    private bool _idleChecked = true;
+
+    private TelemetryCheckpoint T => _telemetry.State;
+
+    private TelemetrySequencer Sequencer => _sequencer ??= new TelemetrySequencer(T.LastSeq, _telemetryOptions.MaxPending);
+
+    /// <inheritdoc />
+    public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory)
+    {
+        ArgumentNullException.ThrowIfNull(handleFactory);
+        await handleFactory.Create<TelemetryBatch>().ResumeAsync(this);
+    }
+
+    /// <inheritdoc />
+    public async Task OnNextAsync(TelemetryBatch item, StreamSequenceToken? token = null)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        await RefreshIfAbsent();
+        if (!S.Exists)
+        {
+            // Deleted (or never created) after the ingress admitted the message: nothing to apply it to.
+            _telemetryMetrics.Dropped(item.Records.Length);
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        _lastLiveAt = now;
+        _idleChecked = false;
+        EnsureTelemetryTimer();
+        if (T.LastSeq >= 0 && _sequencer is null)
+        {
+            // First batch since a (re)activation that had a checkpoint: what the log got since goes first.
+            await CatchUpFromLog(CancellationToken.None);
+        }
+
+        var ready = new List<TelemetryRecord>(item.Records.Length);
+        foreach (var record in item.Records)
+        {
+            if (Sequencer.Offer(record, ready))
+            {
+                continue;
+            }
+
+            T.DuplicatesIgnored++;
+            _checkpointDirty = true;
+        }
+
+        Apply(ready, fromLog: false, now);
+        if (Sequencer.Gap is not null)
+        {
+            await FillGap(CancellationToken.None);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task OnErrorAsync(Exception ex)
+    {
+        logger.LogWarning(ex, "Twin {TwinId}: telemetry stream error", Id);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task<TelemetryStatus> GetTelemetry()
+    {
+        await RefreshIfAbsent();
+        if (!S.Exists)
+        {
+            throw TwinOperationException.TwinNotFound(Id);
+        }
+
+        await CatchUpFromLog(CancellationToken.None);
+        return new TelemetryStatus
+        {
+            Applied = T.Applied,
+            LastSeq = T.LastSeq,
+            FilledFromLog = T.FilledFromLog,
+            DuplicatesIgnored = T.DuplicatesIgnored,
+            Skipped = T.Skipped,
+            Samples = T.Samples,
+            LastAppliedAt = T.LastAppliedAt,
+            Latest = T.Latest.ToImmutableDictionary(StringComparer.Ordinal),
+            ApplyDelay = _applyDelay.Snapshot(),
+            EndToEndDelay = _endToEndDelay.Snapshot(),
+        };
+    }
+
+    /// <summary>Reads what the log holds beyond the last applied seq and applies it (after a crash, or when idle).</summary>
+    private async Task CatchUpFromLog(CancellationToken cancellationToken)
+    {
+        var logged = await _history.LastSeqAsync(Id, cancellationToken);
+        if (logged is not { } last || last <= Sequencer.LastApplied)
+        {
+            return;
+        }
+
+        await ApplyFromLog(Sequencer.LastApplied + 1, last, cancellationToken);
+        if (Sequencer.Gap is not null)
+        {
+            await FillGap(cancellationToken);
+        }
+    }
+
+    /// <summary>Fills the current gap from the log; gives up on what the log cannot supply once the gap is old enough.</summary>
+    private async Task FillGap(CancellationToken cancellationToken)
+    {
+        if (Sequencer.Gap is not { } gap)
+        {
+            _gapSince = null;
+            return;
+        }
+
+        await ApplyFromLog(gap.From, gap.To, cancellationToken);
+        var now = time.GetUtcNow();
+        if (Sequencer.Gap is null)
+        {
+            _gapSince = null;
+            return;
+        }
+
+        if (Sequencer.LastApplied < 0)
+        {
+            // Nothing applied yet and the log has nothing lower: the stream starts at the first seq that came.
+            Apply(SkipGap(), fromLog: false, now);
+            _gapSince = null;
+            return;
+        }
+
+        _gapSince ??= now;
+        if (now - _gapSince.Value >= _telemetryOptions.GapTimeout)
+        {
+            logger.LogWarning("Twin {TwinId}: seq {From}..{To} never reached the log within {Timeout}; skipping them",
+                Id, Sequencer.Gap?.From, Sequencer.Gap?.To, _telemetryOptions.GapTimeout);
+            Apply(SkipGap(), fromLog: false, now);
+            _gapSince = Sequencer.Gap is null ? null : now;
+        }
+    }
+
+    private List<TelemetryRecord> SkipGap()
+    {
+        var ready = new List<TelemetryRecord>();
+        var skipped = Sequencer.SkipGap(ready);
+        T.Skipped += skipped;
+        _telemetryMetrics.Skipped(skipped);
+        _checkpointDirty = true;
+        return ready;
+    }
+
+    private async Task ApplyFromLog(long from, long to, CancellationToken cancellationToken)
+    {
+        while (from <= to)
+        {
+            var page = await _history.ReadAsync(Id, from, to, FillPage, cancellationToken);
+            if (page.Count == 0)
+            {
+                return;
+            }
+
+            var ready = new List<TelemetryRecord>(page.Count);
+            foreach (var record in page)
+            {
+                Sequencer.Offer(record, ready);
+            }
+
+            Apply(ready, fromLog: true, time.GetUtcNow());
+            from = page[^1].Seq + 1;
+        }
+    }
+
+    private void Apply(List<TelemetryRecord> ready, bool fromLog, DateTimeOffset now)
+    {
+        if (ready.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var record in ready)
+        {
+            T.Applied++;
+            T.Samples += record.SampleCount;
+            if (fromLog)
+            {
+                T.FilledFromLog++;
+            }
+            else
+            {
+                _applyDelay.Record((now.UtcDateTime - record.AcceptedAtUtc).TotalMilliseconds);
+                _endToEndDelay.Record((now.UtcDateTime - record.TimestampUtc).TotalMilliseconds);
+            }
+
+            foreach (var channel in record.Channels)
+            {
+                T.Latest[channel.Name] = new TelemetryReading(
+                    channel.Samples is { } samples ? Rms(samples) : channel.Value,
+                    channel.Unit,
+                    new DateTimeOffset(record.TimestampUtc, TimeSpan.Zero),
+                    channel.Count,
+                    record.Seq);
+            }
+        }
+
+        T.LastSeq = Sequencer.LastApplied;
+        T.LastAppliedAt = now;
+        _checkpointDirty = true;
+        _telemetryMetrics.Applied(ready.Count, fromLog);
+    }
+
+    private static double Rms(float[] samples)
+    {
+        double sum = 0;
+        foreach (var s in samples)
+        {
+            sum += (double)s * s;
+        }
+
+        return samples.Length == 0 ? 0 : Math.Sqrt(sum / samples.Length);
+    }
+
+    private void EnsureTelemetryTimer()
+    {
+        _telemetryTimer ??= this.RegisterGrainTimer(OnTelemetryTimer, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    }
+
+    private async Task OnTelemetryTimer(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (Sequencer.Gap is not null)
+        {
+            await FillGap(cancellationToken);
+        }
+
+        if (!_idleChecked && now - _lastLiveAt >= _telemetryOptions.IdleCatchUp)
+        {
+            // The tail of a burst may have been lost with a crashed silo's stream queue: the log has it.
+            _idleChecked = true;
+            await CatchUpFromLog(cancellationToken);
+        }
+
+        if (_checkpointDirty && now - _lastCheckpointAt >= _telemetryOptions.CheckpointInterval)
+        {
+            await WriteCheckpoint();
+        }
+    }
+
+    private async Task WriteCheckpoint()
+    {
+        if (!_checkpointDirty)
+        {
+            return;
+        }
+
+        try
+        {
+            await _telemetry.WriteStateAsync();
+            _checkpointDirty = false;
+            _lastCheckpointAt = time.GetUtcNow();
+        }
+        catch (Exception ex)
+        {
+            // The next tick retries; meanwhile a crash replays from the previous checkpoint, which is safe.
+            logger.LogWarning(ex, "Twin {TwinId}: telemetry checkpoint failed", Id);
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await WriteCheckpoint();
+        await base.OnDeactivateAsync(reason, cancellationToken);
+    }
+}

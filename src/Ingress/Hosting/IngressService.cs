@@ -1,0 +1,108 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using TwinCluster.Ingress.Mqtt;
+using TwinCluster.Ingress.Pipeline;
+using TwinCluster.Ingress.Storage;
+
+namespace TwinCluster.Ingress.Hosting;
+
+/// <summary>
+/// Runs the ingress: the pipeline, and the transport that feeds it (the embedded broker or a client of an external
+/// one). Stops the transport first, then lets the pipeline finish what it took.
+/// </summary>
+public sealed class IngressService(
+    IngressSettings settings,
+    ITelemetryLog log,
+    IDeadLetterStore deadLetters,
+    IGrainFactory grains,
+    IClusterClient cluster,
+    IngressMetrics metrics,
+    TimeProvider time,
+    ILogger<IngressService> logger) : IHostedService, IAsyncDisposable
+{
+    private IngressPipeline? _pipeline;
+    private EmbeddedMqttBroker? _broker;
+    private MqttIngressClient? _client;
+
+    /// <summary>The pipeline (null before start).</summary>
+    public IngressPipeline? Pipeline => _pipeline;
+
+    /// <summary>The embedded broker's port, or null when none runs.</summary>
+    public int? BrokerPort => _broker?.Port;
+
+    /// <inheritdoc />
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var directory = new ClusterTwinDirectory(grains, time);
+        _pipeline = new IngressPipeline(settings.Pipeline, log, deadLetters, directory, new StreamTelemetrySink(cluster),
+            directory, metrics, time, logger);
+        _pipeline.Start();
+        if (settings.ExternalBroker.IsConfigured)
+        {
+            _client = new MqttIngressClient(settings.ExternalBroker, _pipeline, logger, time);
+            // Does not wait for the broker: the ingress keeps trying in the background and logs why it cannot connect.
+            _ = _client.StartAsync(CancellationToken.None);
+        }
+        else if (settings.EmbeddedBroker is { } embedded)
+        {
+            _broker = new EmbeddedMqttBroker(embedded, _pipeline, logger, time);
+            try
+            {
+                await _broker.StartAsync();
+            }
+            catch (System.Net.Sockets.SocketException ex)
+            {
+                throw new InvalidOperationException(
+                    $"The embedded MQTT broker cannot listen on {embedded.Address}:{embedded.Port} ({ex.Message}). " +
+                    "Set TwinCluster:Mqtt:Port to a free port, TwinCluster:Mqtt:Enabled=false, or stop what holds the port.", ex);
+            }
+        }
+        else
+        {
+            logger.LogInformation("Ingress: no broker configured (TwinCluster:Ingress:Broker:Host) and the embedded broker is off");
+        }
+
+        if (!log.IsDurable)
+        {
+            logger.LogWarning("Ingress: the telemetry log is in memory and NOT durable: acknowledged telemetry is lost if this process dies. Set ConnectionStrings:TwinCluster for PostgreSQL.");
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_client is not null)
+        {
+            await _client.StopAsync();
+        }
+
+        if (_broker is not null)
+        {
+            await _broker.StopAsync();
+        }
+
+        if (_pipeline is not null)
+        {
+            await _pipeline.StopAsync(cancellationToken);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_client is not null)
+        {
+            await _client.DisposeAsync();
+        }
+
+        if (_broker is not null)
+        {
+            await _broker.DisposeAsync();
+        }
+
+        if (_pipeline is not null)
+        {
+            await _pipeline.DisposeAsync();
+        }
+    }
+}

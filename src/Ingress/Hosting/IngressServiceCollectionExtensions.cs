@@ -1,0 +1,102 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+using TwinCluster.Ingress.Mqtt;
+using TwinCluster.Ingress.Pipeline;
+using TwinCluster.Ingress.Storage;
+
+namespace TwinCluster.Ingress.Hosting;
+
+/// <summary>Registers the telemetry stores and the ingress in a host (a silo or a standalone ingress process).</summary>
+public static class IngressServiceCollectionExtensions
+{
+    /// <summary>Configuration section of the ingress.</summary>
+    public const string Section = "TwinCluster:Ingress";
+
+    /// <summary>Configuration section of the embedded broker.</summary>
+    public const string MqttSection = "TwinCluster:Mqtt";
+
+    /// <summary>
+    /// The telemetry log and dead-letter store: in PostgreSQL (tables of migration 0020) when
+    /// <paramref name="connectionString"/> is set, otherwise bounded and in memory (not durable).
+    /// </summary>
+    public static IServiceCollection AddTelemetryStores(this IServiceCollection services, string? connectionString)
+    {
+        if (connectionString is not null)
+        {
+            services.TryAddSingleton(_ => new TelemetryDataSource(NpgsqlDataSource.Create(connectionString)));
+            services.TryAddSingleton<ITelemetryLog>(sp => new PostgresTelemetryLog(sp.GetRequiredService<TelemetryDataSource>().Source));
+            services.TryAddSingleton<IDeadLetterStore>(sp => new PostgresDeadLetterStore(sp.GetRequiredService<TelemetryDataSource>().Source));
+        }
+        else
+        {
+            // About 20,000 messages: a few seconds at full rate, enough to fill the gaps of reordering.
+            services.TryAddSingleton<ITelemetryLog>(_ => new InMemoryTelemetryLog(maxPerTwin: 256, maxTotal: 20_000));
+            services.TryAddSingleton<IDeadLetterStore>(_ => new InMemoryDeadLetterStore(capacity: 10_000));
+        }
+
+        return services;
+    }
+
+    /// <summary>
+    /// The ingress: pipeline options from <c>TwinCluster:Ingress</c>; an external broker when
+    /// <c>TwinCluster:Ingress:Broker:Host</c> is set, otherwise (when <paramref name="allowEmbeddedBroker"/>) the
+    /// embedded broker from <c>TwinCluster:Mqtt</c>. <c>TwinCluster:Ingress:Enabled=false</c> turns it off. Register it
+    /// after Orleans, so the cluster is up before the first message is taken. Needs <see cref="AddTelemetryStores"/>.
+    /// </summary>
+    public static IServiceCollection AddTwinIngress(this IServiceCollection services, IConfiguration configuration, bool allowEmbeddedBroker)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(Section);
+        if (!section.GetValue("Enabled", true))
+        {
+            return services;
+        }
+
+        var pipeline = new IngressPipelineOptions();
+        section.Bind(pipeline);
+        var limits = section.GetSection("Limits");
+        if (limits.Exists())
+        {
+            var bound = new Wire.IngressLimits();
+            limits.Bind(bound);
+            pipeline.Limits = bound;
+        }
+
+        var external = new ExternalBrokerOptions();
+        section.GetSection("Broker").Bind(external);
+        var embedded = new EmbeddedBrokerOptions();
+        configuration.GetSection(MqttSection).Bind(embedded);
+        pipeline.Validate();
+        if (external.IsConfigured)
+        {
+            external.Validate();
+        }
+        else
+        {
+            embedded.Validate();
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton(sp => new IngressMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.AddSingleton(new IngressSettings(pipeline, external, external.IsConfigured ? null : allowEmbeddedBroker && embedded.Enabled ? embedded : null));
+        services.AddSingleton<IngressService>();
+        services.AddHostedService(sp => sp.GetRequiredService<IngressService>());
+        return services;
+    }
+}
+
+/// <summary>The settings the ingress runs with; <see cref="EmbeddedBroker"/> is null when no embedded broker runs.</summary>
+public sealed record IngressSettings(IngressPipelineOptions Pipeline, ExternalBrokerOptions ExternalBroker, EmbeddedBrokerOptions? EmbeddedBroker);
+
+/// <summary>The data source the telemetry stores share (owned by the container, disposed with it).</summary>
+public sealed class TelemetryDataSource(NpgsqlDataSource source) : IDisposable
+{
+    /// <summary>The data source.</summary>
+    public NpgsqlDataSource Source { get; } = source;
+
+    /// <inheritdoc />
+    public void Dispose() => Source.Dispose();
+}

@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using MQTTnet.Adapter;
+using MQTTnet.Diagnostics.Logger;
+using MQTTnet.Formatter;
+using MQTTnet.Implementations;
+using MQTTnet.Server;
+
+namespace TwinCluster.Ingress.Mqtt;
+
+/// <summary>
+/// The embedded broker's TCP listener: plain TCP on one endpoint, every connection read through a
+/// <see cref="PacketSizeGuardStream"/> so an oversized packet closes the connection before it is allocated.
+/// </summary>
+internal sealed class GuardedTcpServerAdapter(IPEndPoint endpoint, int maxPacketBytes, ILogger logger) : IMqttServerAdapter
+{
+    private TcpListener? _listener;
+    private CancellationTokenSource? _stopping;
+    private Task? _acceptLoop;
+
+    public Func<IMqttChannelAdapter, Task>? ClientHandler { get; set; }
+
+    /// <summary>The bound endpoint (the port is known once started, also when 0 was asked for).</summary>
+    public IPEndPoint? BoundEndpoint => _listener?.LocalEndpoint as IPEndPoint;
+
+    public Task StartAsync(MqttServerOptions options, IMqttNetLogger mqttLogger)
+    {
+        _listener = new TcpListener(endpoint);
+        _listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        _listener.Start(backlog: 1024);
+        _stopping = new CancellationTokenSource();
+        _acceptLoop = Task.Run(() => AcceptLoop(options, mqttLogger, _stopping.Token));
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync()
+    {
+        if (_stopping is null || _listener is null)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync();
+        _listener.Stop();
+        if (_acceptLoop is not null)
+        {
+            await _acceptLoop;
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping?.Cancel();
+        _listener?.Stop();
+        _stopping?.Dispose();
+    }
+
+    private async Task AcceptLoop(MqttServerOptions options, IMqttNetLogger mqttLogger, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener!.AcceptSocketAsync(cancellationToken);
+            }
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (SocketException ex)
+            {
+                logger.LogWarning(ex, "MQTT broker: accept failed");
+                continue;
+            }
+
+            _ = Task.Run(() => Serve(socket, options, mqttLogger), CancellationToken.None);
+        }
+    }
+
+    private async Task Serve(Socket socket, MqttServerOptions options, IMqttNetLogger mqttLogger)
+    {
+        try
+        {
+            socket.NoDelay = true;
+            await using var stream = new PacketSizeGuardStream(new NetworkStream(socket, ownsSocket: true), maxPacketBytes);
+            var channel = new MqttTcpChannel(stream, socket.LocalEndPoint!, socket.RemoteEndPoint!, clientCertificate: null);
+            var formatter = new MqttPacketFormatterAdapter(new MqttBufferWriter(options.WriterBufferSize, options.WriterBufferSizeMax));
+            using var adapter = new MqttChannelAdapter(channel, formatter, mqttLogger);
+            if (ClientHandler is { } handler)
+            {
+                await handler(adapter);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or SocketException or ObjectDisposedException)
+        {
+            logger.LogDebug(ex, "MQTT broker: connection closed");
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "MQTT broker: connection failed");
+        }
+    }
+}

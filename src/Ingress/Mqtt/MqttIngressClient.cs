@@ -1,0 +1,185 @@
+using System.Buffers;
+using Microsoft.Extensions.Logging;
+using MQTTnet;
+using MQTTnet.Formatter;
+using TwinCluster.Ingress.Pipeline;
+
+namespace TwinCluster.Ingress.Mqtt;
+
+/// <summary>
+/// The ingress on an external broker: an MQTT 5 client with a persistent session on a shared subscription
+/// (<c>$share/{group}/twins/+/+</c>), acknowledging each message only once the <see cref="IngressPipeline"/> has
+/// made it final (logged, or dead-lettered). A crash before that leaves the message unacknowledged in the broker's
+/// session, which delivers it again on reconnect. The broker may have at most
+/// <see cref="ExternalBrokerOptions.ReceiveMaximum"/> messages unacknowledged, and a full pipeline stops the reading:
+/// both bound memory. Reconnects with backoff for as long as it runs.
+/// </summary>
+public sealed class MqttIngressClient : IAsyncDisposable
+{
+    private readonly ExternalBrokerOptions _options;
+    private readonly IngressPipeline _pipeline;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly IMqttClient _client;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource _firstConnect = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task? _connectLoop;
+    private long _acknowledged;
+
+    /// <summary>Creates the client; <see cref="StartAsync"/> connects.</summary>
+    public MqttIngressClient(ExternalBrokerOptions options, IngressPipeline pipeline, ILogger logger, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _pipeline = pipeline ?? throw new ArgumentNullException(nameof(pipeline));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _time = time ?? TimeProvider.System;
+        _client = new MqttClientFactory().CreateMqttClient();
+        // Attached before connecting: a kept session delivers at once.
+        _client.ApplicationMessageReceivedAsync += OnMessage;
+    }
+
+    /// <summary>Messages acknowledged to the broker.</summary>
+    public long Acknowledged => Interlocked.Read(ref _acknowledged);
+
+    /// <summary>True while connected.</summary>
+    public bool IsConnected => _client.IsConnected;
+
+    /// <summary>
+    /// Starts the connect loop and waits for the first connection (or <paramref name="cancellationToken"/>); it keeps
+    /// trying meanwhile, logging each failure with the broker's address.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        _connectLoop = Task.Run(ConnectLoop, CancellationToken.None);
+        await _firstConnect.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Disconnects; messages not yet final stay unacknowledged in the broker's session.</summary>
+    public async Task StopAsync()
+    {
+        await _stopping.CancelAsync();
+        if (_connectLoop is not null)
+        {
+            await _connectLoop;
+        }
+
+        if (_client.IsConnected)
+        {
+            try
+            {
+                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build());
+            }
+            catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException)
+            {
+                _logger.LogDebug(ex, "Ingress: disconnect failed");
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _client.Dispose();
+        _stopping.Dispose();
+    }
+
+    private async Task ConnectLoop()
+    {
+        var options = new MqttClientOptionsBuilder()
+            .WithTcpServer(_options.Host, _options.Port)
+            .WithClientId(_options.ClientId)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithCleanStart(false)
+            .WithSessionExpiryInterval((uint)_options.SessionExpiry.TotalSeconds)
+            .WithReceiveMaximum((ushort)_options.ReceiveMaximum)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
+            .WithTimeout(TimeSpan.FromSeconds(10));
+        if (_options.Username is { } user)
+        {
+            options = options.WithCredentials(user, _options.Password);
+        }
+
+        var built = options.Build();
+        var failures = 0;
+        while (!_stopping.IsCancellationRequested)
+        {
+            if (!_client.IsConnected)
+            {
+                try
+                {
+                    var result = await _client.ConnectAsync(built, _stopping.Token);
+                    if (!result.IsSessionPresent)
+                    {
+                        await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+                            .WithTopicFilter(f => f.WithTopic(_options.TopicFilter).WithAtLeastOnceQoS())
+                            .Build(), _stopping.Token);
+                    }
+
+                    _logger.LogInformation("Ingress: connected to MQTT broker {Host}:{Port} as {ClientId} ({Session}), subscribed to {Filter}",
+                        _options.Host, _options.Port, _options.ClientId, result.IsSessionPresent ? "session resumed" : "new session", _options.TopicFilter);
+                    failures = 0;
+                    _firstConnect.TrySetResult();
+                }
+                catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (Exception ex)
+                {
+                    failures++;
+                    if (failures == 1 || failures % 10 == 0)
+                    {
+                        _logger.LogWarning("Ingress: cannot connect to MQTT broker {Host}:{Port} ({Failures} attempts): {Error}",
+                            _options.Host, _options.Port, failures, ex.Message);
+                    }
+                }
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 100 * (1 << Math.Min(failures, 5)))), _time, _stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    private async Task OnMessage(MqttApplicationMessageReceivedEventArgs e)
+    {
+        e.AutoAcknowledge = false;
+        var message = e.ApplicationMessage;
+        var inbound = new InboundMessage(message.Topic, message.Payload.ToArray(), message.ContentType, _time.GetUtcNow());
+        Task<IngressVerdict> verdict;
+        try
+        {
+            // Waits while the pipeline is full: this client reads no further, and the broker holds the rest.
+            verdict = await _pipeline.SubmitAsync(inbound, _stopping.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or System.Threading.Channels.ChannelClosedException)
+        {
+            return;
+        }
+
+        _ = AcknowledgeWhenFinal(e, verdict);
+    }
+
+    private async Task AcknowledgeWhenFinal(MqttApplicationMessageReceivedEventArgs e, Task<IngressVerdict> verdict)
+    {
+        try
+        {
+            await verdict;
+            await e.AcknowledgeAsync(CancellationToken.None);
+            Interlocked.Increment(ref _acknowledged);
+        }
+        catch (Exception ex)
+        {
+            // Not final (stopping), or the connection is gone: the broker delivers it again; the log drops the copy.
+            _logger.LogDebug(ex, "Ingress: message on {Topic} not acknowledged", e.ApplicationMessage.Topic);
+        }
+    }
+}

@@ -1,0 +1,426 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using TwinCluster.Grains.Interfaces;
+using TwinCluster.Ingress.Storage;
+using TwinCluster.Ingress.Wire;
+
+namespace TwinCluster.Ingress.Pipeline;
+
+/// <summary>
+/// The ingress, transport aside: takes MQTT publishes, checks them (<see cref="TelemetryAdmission"/>), appends the
+/// good ones to the telemetry log in batches, records the rest as dead letters, publishes what the log took as new
+/// to the twins' streams, and only then completes each message's verdict, which is when the transport may
+/// acknowledge it. Two stages run at once (check + log, then publish), each one batch at a time, so acknowledgements
+/// keep arrival order. Bounded: when <see cref="IngressPipelineOptions.Capacity"/> messages wait,
+/// <see cref="SubmitAsync"/> waits too.
+/// </summary>
+public sealed class IngressPipeline : IAsyncDisposable
+{
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+
+    private readonly IngressPipelineOptions _options;
+    private readonly ITelemetryLog _log;
+    private readonly IDeadLetterStore _deadLetters;
+    private readonly ITwinDirectory _directory;
+    private readonly ITelemetrySink _sink;
+    private readonly IReportedPropertySink? _properties;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly TelemetryAdmission _admission;
+    private readonly Channel<Pending> _input;
+    private readonly Channel<Stage> _staged;
+    private readonly CancellationTokenSource _abort = new();
+    private Task? _admitLoop;
+    private Task? _publishLoop;
+
+    /// <summary>Creates the pipeline; <see cref="Start"/> runs it.</summary>
+    public IngressPipeline(IngressPipelineOptions options, ITelemetryLog log, IDeadLetterStore deadLetters,
+        ITwinDirectory directory, ITelemetrySink sink, IReportedPropertySink? properties = null,
+        IngressMetrics? metrics = null, TimeProvider? time = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _log = log ?? throw new ArgumentNullException(nameof(log));
+        _deadLetters = deadLetters ?? throw new ArgumentNullException(nameof(deadLetters));
+        _directory = directory ?? throw new ArgumentNullException(nameof(directory));
+        _sink = sink ?? throw new ArgumentNullException(nameof(sink));
+        _properties = properties;
+        Metrics = metrics ?? new IngressMetrics();
+        _time = time ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        // The log is the judge of duplicates (exact (twin, seq) keys, across processes), so the admission's own
+        // sequence tracker is never fed.
+        _admission = new TelemetryAdmission(options.Limits, new SequenceTracker());
+        _input = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.Capacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _staged = Channel.CreateBounded<Stage>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+    }
+
+    /// <summary>The counters.</summary>
+    public IngressMetrics Metrics { get; }
+
+    /// <summary>True when the log survives a crash; false means an acknowledged message may be lost with the process.</summary>
+    public bool IsDurable => _log.IsDurable;
+
+    /// <summary>Starts the stages.</summary>
+    public void Start()
+    {
+        if (_admitLoop is not null)
+        {
+            throw new InvalidOperationException("the pipeline is already running");
+        }
+
+        _admitLoop = Task.Run(AdmitLoop);
+        _publishLoop = Task.Run(PublishLoop);
+    }
+
+    /// <summary>
+    /// Queues one publish, waiting while the pipeline is full. The returned task completes with the message's
+    /// verdict once it is final (logged and handed on, or dead-lettered); it is cancelled when the pipeline stops
+    /// first, and then the message must not be acknowledged.
+    /// </summary>
+    public async ValueTask<Task<IngressVerdict>> SubmitAsync(InboundMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var pending = new Pending(message);
+        await _input.Writer.WriteAsync(pending, cancellationToken);
+        return pending.Verdict.Task;
+    }
+
+    /// <summary>
+    /// Stops taking messages and finishes those already taken; when <paramref name="cancellationToken"/> fires
+    /// first, the rest are cancelled (not acknowledged, so the broker delivers them again).
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        _input.Writer.TryComplete();
+        if (_admitLoop is null || _publishLoop is null)
+        {
+            return;
+        }
+
+        using var registration = cancellationToken.Register(() => _abort.Cancel());
+        try
+        {
+            await Task.WhenAll(_admitLoop, _publishLoop);
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+            // Cut short: what was not finished is cancelled below.
+        }
+
+        while (_input.Reader.TryRead(out var left))
+        {
+            left.Verdict.TrySetCanceled();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await StopAsync(timeout.Token);
+        _abort.Dispose();
+    }
+
+    private async Task AdmitLoop()
+    {
+        var batch = new List<Pending>(_options.MaxBatch);
+        try
+        {
+            while (await _input.Reader.WaitToReadAsync(_abort.Token))
+            {
+                batch.Clear();
+                while (batch.Count < _options.MaxBatch && _input.Reader.TryRead(out var pending))
+                {
+                    batch.Add(pending);
+                }
+
+                Stage stage;
+                try
+                {
+                    stage = await Admit(batch, _abort.Token);
+                }
+                catch (Exception ex)
+                {
+                    foreach (var pending in batch)
+                    {
+                        pending.Fail(ex);
+                    }
+
+                    throw;
+                }
+
+                await _staged.Writer.WriteAsync(stage, _abort.Token);
+            }
+        }
+        finally
+        {
+            _staged.Writer.TryComplete();
+        }
+    }
+
+    private async Task PublishLoop()
+    {
+        await foreach (var stage in _staged.Reader.ReadAllAsync(_abort.Token))
+        {
+            try
+            {
+                await Task.WhenAll(stage.Batches.Select(b => PublishWithRetry(b, _abort.Token)));
+            }
+            catch (Exception ex)
+            {
+                foreach (var (pending, _) in stage.Accepted)
+                {
+                    pending.Fail(ex);
+                }
+
+                throw;
+            }
+
+            foreach (var (pending, verdict) in stage.Accepted)
+            {
+                pending.Verdict.TrySetResult(verdict);
+            }
+        }
+    }
+
+    private async Task<Stage> Admit(List<Pending> batch, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var telemetry = new List<(Pending Pending, TwinId Twin)>(batch.Count);
+        var properties = new List<(Pending Pending, TwinId Twin)>();
+        var deadLetters = new List<(Pending Pending, DeadLetter Letter)>();
+        foreach (var pending in batch)
+        {
+            var message = pending.Message;
+            if (!TelemetryTopic.TryParse(message.Topic, out var topic))
+            {
+                deadLetters.Add((pending, Letter(message, null, DeadLetterReason.InvalidTopic,
+                    $"topic '{Shorten(message.Topic)}' is not twins/{{twinId}}/telemetry or twins/{{twinId}}/properties", now)));
+            }
+            else if (topic.Kind == TopicKind.Properties)
+            {
+                properties.Add((pending, topic.TwinId));
+            }
+            else
+            {
+                telemetry.Add((pending, topic.TwinId));
+            }
+        }
+
+        var models = await ResolveModels(telemetry.Select(t => t.Twin).Distinct().ToList(), cancellationToken);
+        var accepted = new List<(Pending Pending, TelemetryMessage Message)>(telemetry.Count);
+        foreach (var (pending, twin) in telemetry)
+        {
+            var model = models[twin];
+            var message = pending.Message;
+            var result = _admission.Admit(message.Topic, new ReadOnlySequence<byte>(message.Payload), message.ContentType, now,
+                _ => model?.Model, model?.Models ?? Modeling.ModelSet.Empty, out _);
+            if (result.IsSuccess)
+            {
+                accepted.Add((pending, result.Message));
+            }
+            else
+            {
+                deadLetters.Add((pending, Letter(message, twin, result.Rejection.Reason, result.Rejection.Message, now)));
+            }
+        }
+
+        var watch = Stopwatch.StartNew();
+        var added = accepted.Count == 0 ? [] : await AppendWithRetry(accepted.Select(a => a.Message).ToList(), cancellationToken);
+        Metrics.Batch(batch.Count, watch.Elapsed);
+        var isNew = new HashSet<TelemetryMessage>(added, ReferenceEqualityComparer.Instance);
+        var staged = new List<(Pending, IngressVerdict)>(accepted.Count + properties.Count);
+        foreach (var (pending, message) in accepted)
+        {
+            if (isNew.Contains(message))
+            {
+                staged.Add((pending, IngressVerdict.Accepted));
+            }
+            else
+            {
+                deadLetters.Add((pending, Letter(pending.Message, message.TwinId, DeadLetterReason.DuplicateSeq,
+                    $"seq {message.Seq} of twin '{message.TwinId.Value}' is already in the telemetry log", now)));
+            }
+        }
+
+        Metrics.Accept(added.Count);
+        foreach (var (pending, verdict, letter) in await ApplyProperties(properties, now, cancellationToken))
+        {
+            if (letter is null)
+            {
+                staged.Add((pending, verdict));
+            }
+            else
+            {
+                deadLetters.Add((pending, letter));
+            }
+        }
+
+        await StoreDeadLetters(deadLetters, cancellationToken);
+        return new Stage(staged, TelemetryRecords.ByTwin(added, now));
+    }
+
+    private async Task<Dictionary<TwinId, TwinModel?>> ResolveModels(List<TwinId> twins, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var lookups = twins.Select(t => _directory.FindAsync(t, cancellationToken).AsTask()).ToList();
+                var found = await Task.WhenAll(lookups);
+                var models = new Dictionary<TwinId, TwinModel?>(twins.Count);
+                for (var i = 0; i < twins.Count; i++)
+                {
+                    models[twins[i]] = found[i];
+                }
+
+                return models;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // The cluster is unreachable: the messages are not at fault, so they wait rather than be refused.
+                _logger.LogWarning(ex, "Ingress: twin lookup failed (attempt {Attempt}); retrying", attempt);
+                await Task.Delay(Backoff(attempt), _time, cancellationToken);
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<TelemetryMessage>> AppendWithRetry(List<TelemetryMessage> messages, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await _log.AppendNewAsync(messages, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // Nothing is acknowledged until this succeeds; meanwhile the pipeline fills and the transports wait.
+                _logger.LogWarning(ex, "Ingress: telemetry log append of {Count} messages failed (attempt {Attempt}); retrying",
+                    messages.Count, attempt);
+                await Task.Delay(Backoff(attempt), _time, cancellationToken);
+            }
+        }
+    }
+
+    private async Task PublishWithRetry(TelemetryBatch batch, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await _sink.PublishAsync(batch, cancellationToken);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // A full or moving stream queue: wait (this is the backpressure from slow twins). The records are
+                // logged, so even if this process dies now the twin catches up from the log.
+                Metrics.PublishRetried();
+                if (attempt % 10 == 1)
+                {
+                    _logger.LogWarning(ex, "Ingress: publishing {Count} records to twin {TwinId} failed (attempt {Attempt}); retrying",
+                        batch.Records.Length, batch.TwinId, attempt);
+                }
+
+                await Task.Delay(Backoff(attempt), _time, cancellationToken);
+            }
+        }
+    }
+
+    private async Task<List<(Pending, IngressVerdict, DeadLetter?)>> ApplyProperties(
+        List<(Pending Pending, TwinId Twin)> properties, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var results = new List<(Pending, IngressVerdict, DeadLetter?)>(properties.Count);
+        foreach (var (pending, twin) in properties)
+        {
+            var message = pending.Message;
+            Rejection? rejection;
+            if (message.Payload.Length > _options.Limits.MaxPayloadBytes)
+            {
+                rejection = new Rejection(DeadLetterReason.TooLarge,
+                    $"payload of {message.Payload.Length} bytes is over the limit of {_options.Limits.MaxPayloadBytes}");
+            }
+            else if (_properties is null)
+            {
+                rejection = new Rejection(DeadLetterReason.InvalidTopic, "this ingress does not take reported properties");
+            }
+            else
+            {
+                rejection = await _properties.ApplyAsync(twin, message.Payload, cancellationToken);
+            }
+
+            results.Add(rejection is null
+                ? (pending, IngressVerdict.Accepted, null)
+                : (pending, IngressVerdict.Rejected, Letter(message, twin, rejection.Reason, rejection.Message, now)));
+        }
+
+        return results;
+    }
+
+    private async Task StoreDeadLetters(List<(Pending Pending, DeadLetter Letter)> deadLetters, CancellationToken cancellationToken)
+    {
+        if (deadLetters.Count == 0)
+        {
+            return;
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await _deadLetters.AddAsync(deadLetters.Select(d => d.Letter).ToList(), cancellationToken);
+                break;
+            }
+            catch (Exception ex) when (attempt < 5 && (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
+            {
+                _logger.LogWarning(ex, "Ingress: storing {Count} dead letters failed (attempt {Attempt}); retrying", deadLetters.Count, attempt);
+                await Task.Delay(Backoff(attempt), _time, cancellationToken);
+            }
+        }
+
+        foreach (var (pending, letter) in deadLetters)
+        {
+            Metrics.DeadLetter(letter.Reason);
+            pending.Verdict.TrySetResult(letter.Reason == DeadLetterReason.DuplicateSeq ? IngressVerdict.Duplicate : IngressVerdict.Rejected);
+        }
+    }
+
+    private static DeadLetter Letter(InboundMessage message, TwinId? twin, DeadLetterReason reason, string text, DateTimeOffset now) =>
+        DeadLetter.Of(now, message.Topic, twin, reason, text, message.Payload.Span);
+
+    private static TimeSpan Backoff(int attempt) =>
+        TimeSpan.FromMilliseconds(Math.Min(MaxBackoff.TotalMilliseconds, 50 * Math.Pow(2, Math.Min(attempt, 10))));
+
+    private static string Shorten(string text) => text.Length <= 64 ? text : text[..64] + "…";
+
+    private sealed class Pending(InboundMessage message)
+    {
+        public InboundMessage Message { get; } = message;
+
+        public TaskCompletionSource<IngressVerdict> Verdict { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Fail(Exception ex)
+        {
+            if (ex is OperationCanceledException)
+            {
+                Verdict.TrySetCanceled();
+            }
+            else
+            {
+                Verdict.TrySetException(ex);
+            }
+        }
+    }
+
+    private sealed record Stage(List<(Pending Pending, IngressVerdict Verdict)> Accepted, List<TelemetryBatch> Batches);
+}
