@@ -11,12 +11,13 @@ internal sealed class SiloProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private SiloProcess(Process process, int siloPort, int gatewayPort, int httpPort)
+    private SiloProcess(Process process, int siloPort, int gatewayPort, int httpPort, int mqttPort)
     {
         _process = process;
         SiloPort = siloPort;
         GatewayPort = gatewayPort;
         HttpPort = httpPort;
+        MqttPort = mqttPort;
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.BeginOutputReadLine();
@@ -28,6 +29,12 @@ internal sealed class SiloProcess : IAsyncDisposable
     public int GatewayPort { get; }
 
     public int HttpPort { get; }
+
+    /// <summary>The embedded MQTT broker's port (it runs by default in the embedded mode; in PostgreSQL mode only with TwinCluster__Mqtt__Enabled=true).</summary>
+    public int MqttPort { get; }
+
+    /// <summary>The process id, for CPU accounting.</summary>
+    public int ProcessId => _process.Id;
 
     public string Output
     {
@@ -59,7 +66,7 @@ internal sealed class SiloProcess : IAsyncDisposable
             throw new FileNotFoundException($"the silo is not built at {SiloDll}");
         }
 
-        int siloPort = FreeTcpPort.Next(), gatewayPort = FreeTcpPort.Next(), httpPort = FreeTcpPort.Next();
+        int siloPort = FreeTcpPort.Next(), gatewayPort = FreeTcpPort.Next(), httpPort = FreeTcpPort.Next(), mqttPort = FreeTcpPort.Next();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(SiloDll);
         if (connectionString is not null)
@@ -71,6 +78,8 @@ internal sealed class SiloProcess : IAsyncDisposable
         start.Environment["TwinCluster__SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["TwinCluster__GatewayPort"] = gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["TwinCluster__HttpPort"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // Never the default 1883: a system Mosquitto or another test's silo may hold it.
+        start.Environment["TwinCluster__Mqtt__Port"] = mqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         // Short failure detection: a killed silo is declared dead in seconds, not tens of seconds.
         start.Environment["TwinCluster__Membership__ProbeTimeout"] = "00:00:01";
         start.Environment["TwinCluster__Membership__NumMissedProbesLimit"] = "2";
@@ -82,7 +91,7 @@ internal sealed class SiloProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the silo process");
-        return new SiloProcess(process, siloPort, gatewayPort, httpPort);
+        return new SiloProcess(process, siloPort, gatewayPort, httpPort, mqttPort);
     }
 
     /// <summary>Polls /readyz until the silo sees <paramref name="activeSilos"/> active silos, or fails with its log.</summary>
