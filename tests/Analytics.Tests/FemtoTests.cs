@@ -49,7 +49,7 @@ public sealed class FemtoTests(ITestOutputHelper output)
                 pairs.Add((actual, estimate.RulSeconds));
                 if (print)
                 {
-                    output.WriteLine($"{name} cut {fraction:0.00}: actual {actual,6:0} s predicted {estimate.RulSeconds,6:0} s [{estimate.LowerSeconds:0}, {estimate.UpperSeconds:0}] accuracy {PhmScore.Accuracy(actual, estimate.RulSeconds):0.000} ");
+                    output.WriteLine($"{name} cut {fraction:0.00}: actual {actual,6:0} s predicted {estimate.RulSeconds,6:0} s [{estimate.LowerSeconds:0}, {estimate.UpperSeconds:0}] accuracy {PhmScore.Accuracy(actual, estimate.RulSeconds):0.000} (bandwidth {model.Bandwidth})");
                 }
             }
         }
@@ -84,17 +84,23 @@ public sealed class FemtoTests(ITestOutputHelper output)
         TestData.RequireDir("femto");
         var (score, pairs) = LeaveOneBearingOut(new FleetRulModelOptions(), print: true);
         var (constant, constantScore) = PhmScore.BestConstant(pairs.Select(p => p.Actual).ToList());
-        var (_, ageOnly) = (0, LeaveOneBearingOut(new FleetRulModelOptions { UseVibration = false, UseAge = true }, print: false).Score);
-        var (_, withAge) = (0, LeaveOneBearingOut(new FleetRulModelOptions { UseAge = true }, print: false).Score);
-        var (_, withoutShape) = (0, LeaveOneBearingOut(new FleetRulModelOptions { UseTrendAndShape = false }, print: false).Score);
-        var (_, learnedConstant) = (0, LeaveOneBearingOut(new FleetRulModelOptions { UseVibration = false, UseAge = false }, print: false).Score);
+        double Score(FleetRulModelOptions options) => LeaveOneBearingOut(options, print: false).Score;
+        var agePrior = Score(new FleetRulModelOptions { UseVibration = false });
+        var seconds = Score(new FleetRulModelOptions { RulAsMultipleOfAge = false });
+        var previous = Score(new FleetRulModelOptions { RulAsMultipleOfAge = false, Bandwidth = 1 });
+        var ageOnly = Score(new FleetRulModelOptions { UseVibration = false, UseAge = true });
+        var withAge = Score(new FleetRulModelOptions { UseAge = true });
+        var withoutShape = Score(new FleetRulModelOptions { UseTrendAndShape = false });
+        var learnedConstant = Score(new FleetRulModelOptions { UseVibration = false, UseAge = false, RulAsMultipleOfAge = false });
         output.WriteLine($"PHM 2012 score, {pairs.Count} cuts at {string.Join(", ", CutFractions)} of life, leave-one-bearing-out:");
-        output.WriteLine($"  fleet model (vibration state: RMS growth, peak vs failure, RMS slope, kurtosis): {score:0.000}");
-        output.WriteLine($"  age only: {ageOnly:0.000}; vibration state + age: {withAge:0.000}; growth features only (no slope, kurtosis): {withoutShape:0.000}");
-        output.WriteLine($"  constant learned leave-one-bearing-out (no state): {learnedConstant:0.000}");
-        foreach (var bandwidth in new[] { 0.5, 2.0, 4.0 })
+        output.WriteLine($"  fleet model (RUL as a multiple of age; state: RMS growth, peak vs failure, RMS slope, kurtosis; bandwidth chosen on the training runs): {score:0.000}");
+        output.WriteLine($"  the same without the vibration state (a learned multiple of age): {agePrior:0.000}");
+        output.WriteLine($"  RUL in seconds with the state: {seconds:0.000}; in seconds, bandwidth fixed at 1 (the earlier model): {previous:0.000}");
+        output.WriteLine($"  log age as a state feature only: {ageOnly:0.000}; vibration state + log age: {withAge:0.000}; growth features only (no slope, kurtosis): {withoutShape:0.000}");
+        output.WriteLine($"  constant in seconds learned leave-one-bearing-out (no state, no age): {learnedConstant:0.000}");
+        foreach (var bandwidth in new[] { 0.5, 1.0, 2.0, 4.0 })
         {
-            output.WriteLine($"  kernel bandwidth {bandwidth}: {LeaveOneBearingOut(new FleetRulModelOptions { Bandwidth = bandwidth }, print: false).Score:0.000}");
+            output.WriteLine($"  kernel bandwidth fixed at {bandwidth}: {Score(new FleetRulModelOptions { Bandwidth = bandwidth }):0.000}");
         }
 
         output.WriteLine($"  health-trend extrapolation alone (RulEstimator, no fleet data): {TrendOnly():0.000}");

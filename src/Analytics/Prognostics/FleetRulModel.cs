@@ -2,43 +2,63 @@ namespace TwinCluster.Analytics.Prognostics;
 
 /// <summary>
 /// RUL learned from other machines' run-to-failure histories by state similarity: the degradation state now
-/// (RMS growth over the machine's own healthy baseline, recent peak relative to the failure level; optionally RMS slope, kurtosis, age) is compared
-/// with every state of every training run from the second half of its life on, and the prediction is the value
-/// that maximises the PHM 2012 accuracy over the true remaining lives of the training states, weighted by a Gaussian
-/// kernel of their distance (late predictions cost more than early ones, so uncertain states get cautious answers).
+/// (RMS growth over the machine's own quietest level, recent peak relative to the failure level; optionally RMS slope,
+/// kurtosis, age) is compared with every state of every training run from the second half of its life on, and the
+/// prediction is the value that maximises the PHM 2012 accuracy over the true remaining lives of the training states,
+/// weighted by a Gaussian kernel of their distance (late predictions cost more than early ones, so uncertain states get
+/// cautious answers). Remaining lives are learned as multiples of the operating age by default (a state then stands for
+/// a fraction of life used, which transfers between machines whose lives differ several-fold). Every training run has
+/// the same prior weight, spread over its states, so a run that never was in the current state hardly votes. The
+/// kernel bandwidth is chosen by leave-one-run-out on the training runs themselves unless one is given.
 /// The band is the weighted 10–90 % range of those remaining lives.
 /// </summary>
 public sealed class FleetRulModel
 {
     private const double Offset = 60;
+    private const int SelectionStatesPerRun = 20;
+    private const int SelectionGrid = 60;
+    private const int PredictionGrid = 300;
+    private static readonly double[] BandwidthCandidates = [double.PositiveInfinity, 4, 2, 1, 0.5];
     private readonly FleetRulModelOptions _options;
-    private readonly List<(int Run, double[] X, double Actual)> _rows;
+    private readonly (int Run, double[] X, double Target)[] _rows;
     private readonly double[] _mean;
     private readonly double[] _scale;
-    private readonly int _runs;
+    private readonly double[] _rowsPerRun;
+    private readonly double _maxTarget;
 
-    private FleetRulModel(FleetRulModelOptions options, List<(int Run, double[] X, double Actual)> rows, double[] mean, double[] scale, int runs)
+    private FleetRulModel(FleetRulModelOptions options, (int Run, double[] X, double Target)[] rows, double[] mean, double[] scale, int runs)
     {
         _options = options;
         _rows = rows;
         _mean = mean;
         _scale = scale;
-        _runs = runs;
+        _rowsPerRun = new double[runs];
+        foreach (var row in rows)
+        {
+            _rowsPerRun[row.Run]++;
+        }
+
+        _maxTarget = rows.Max(r => r.Target) * 1.5;
+        Bandwidth = options.Bandwidth > 0 ? options.Bandwidth : SelectBandwidth();
     }
+
+    /// <summary>Kernel bandwidth in use, in standard deviations of the state features (infinite: the state is ignored).</summary>
+    public double Bandwidth { get; }
 
     /// <summary>Learns from complete run-to-failure histories (each ends at failure).</summary>
     public static FleetRulModel Train(IReadOnlyList<IReadOnlyList<CaptureFeatures>> runs, FleetRulModelOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(runs);
         options ??= new FleetRulModelOptions();
-        var rows = new List<(int Run, double[] X, double Actual)>();
+        var rows = new List<(int Run, double[] X, double Target)>();
         for (var r = 0; r < runs.Count; r++)
         {
             var run = runs[r];
             var end = run[^1].TimeSeconds;
             for (var i = (int)(options.TrainFromLifeFraction * (run.Count - 1)); i < run.Count - 1; i++)
             {
-                rows.Add((r, Features(run, i, options), end - run[i].TimeSeconds));
+                var rul = end - run[i].TimeSeconds;
+                rows.Add((r, Features(run, i, options), options.RulAsMultipleOfAge ? rul / Age(run, i) : rul));
             }
         }
 
@@ -47,7 +67,7 @@ public sealed class FleetRulModel
             throw new ArgumentException("Too little training data.", nameof(runs));
         }
 
-        // Standardise so that each feature counts alike in the distance; every run weighs the same.
+        // Standardise so that each feature counts alike in the distance.
         var p = rows[0].X.Length;
         var mean = new double[p];
         var scale = new double[p];
@@ -58,7 +78,12 @@ public sealed class FleetRulModel
             scale[j] = v > 1e-12 ? Math.Sqrt(v) : 1;
         }
 
-        return new FleetRulModel(options, rows, mean, scale, runs.Count);
+        foreach (var row in rows)
+        {
+            Standardise(row.X, mean, scale);
+        }
+
+        return new FleetRulModel(options, [.. rows], mean, scale, runs.Count);
     }
 
     /// <summary>Predicts RUL at the last capture of an observed history.</summary>
@@ -72,43 +97,12 @@ public sealed class FleetRulModel
 
         var last = history.Count - 1;
         var x = Features(history, last, _options);
+        Standardise(x, _mean, _scale);
+        var weights = new double[_rows.Length];
+        Weigh(x, Bandwidth, -1, weights);
+        var best = BestAnswer(weights, PredictionGrid);
 
-        // Gaussian kernel on the standardised state; each training run's weights sum to one so every run counts alike.
-        var weights = new double[_rows.Count];
-        var perRun = new double[_runs];
-        var bandwidth2 = 2 * _options.Bandwidth * _options.Bandwidth;
-        for (var i = 0; i < _rows.Count; i++)
-        {
-            weights[i] = Math.Exp(-Distance(x, _rows[i].X) / bandwidth2) + 1e-12;
-            perRun[_rows[i].Run] += weights[i];
-        }
-
-        for (var i = 0; i < _rows.Count; i++)
-        {
-            weights[i] /= perRun[_rows[i].Run];
-        }
-
-        // The answer maximising the expected PHM accuracy under those weights.
-        var best = 0.0;
-        var bestScore = double.NegativeInfinity;
-        var max = _rows.Max(r => r.Actual) * 1.5;
-        for (var c = 0; c <= 300; c++)
-        {
-            var candidate = max * Math.Pow(10, -3 + 3.0 * c / 300);
-            double score = 0;
-            for (var i = 0; i < _rows.Count; i++)
-            {
-                score += weights[i] * PhmScore.Accuracy(_rows[i].Actual, candidate);
-            }
-
-            if (score > bestScore)
-            {
-                bestScore = score;
-                best = candidate;
-            }
-        }
-
-        var order = Enumerable.Range(0, _rows.Count).OrderBy(i => _rows[i].Actual).ToArray();
+        var order = Enumerable.Range(0, _rows.Length).OrderBy(i => _rows[i].Target).ToArray();
         var total = weights.Sum();
         double cumulative = 0, lower = 0, upper = 0;
         var lowQ = (0.5 - _options.Coverage / 2) * total;
@@ -119,17 +113,24 @@ public sealed class FleetRulModel
             cumulative += weights[i];
             if (before < lowQ && cumulative >= lowQ)
             {
-                lower = _rows[i].Actual;
+                lower = _rows[i].Target;
             }
 
             if (before < highQ && cumulative >= highQ)
             {
-                upper = _rows[i].Actual;
+                upper = _rows[i].Target;
             }
         }
 
         lower = Math.Min(lower, best);
         upper = Math.Max(upper, best);
+        if (_options.RulAsMultipleOfAge)
+        {
+            var age = Age(history, last);
+            best *= age;
+            lower *= age;
+            upper *= age;
+        }
 
         // Health: how far the peak has climbed, on a log scale, from the first capture's level to the failure level.
         var start = Math.Max(history[0].Peak, 1e-9);
@@ -139,17 +140,136 @@ public sealed class FleetRulModel
         return new RulEstimate(best, lower, upper, history[last].TimeSeconds + best, health, "fleet");
     }
 
-    private double Distance(double[] a, double[] b)
+    private static void Standardise(double[] x, double[] mean, double[] scale)
     {
-        double d = 0;
-        for (var j = 0; j < a.Length; j++)
+        for (var j = 0; j < x.Length; j++)
         {
-            var u = (a[j] - b[j]) / _scale[j];
-            d += u * u;
+            x[j] = (x[j] - mean[j]) / scale[j];
+        }
+    }
+
+    // Gaussian kernel weights on the standardised state; each run's prior weight is spread over its states.
+    private void Weigh(double[] x, double bandwidth, int excludeRun, double[] weights)
+    {
+        var minD = double.PositiveInfinity;
+        for (var i = 0; i < _rows.Length; i++)
+        {
+            if (_rows[i].Run == excludeRun)
+            {
+                weights[i] = double.NaN;
+                continue;
+            }
+
+            double d = 0;
+            var row = _rows[i].X;
+            for (var j = 0; j < x.Length; j++)
+            {
+                var u = x[j] - row[j];
+                d += u * u;
+            }
+
+            weights[i] = d;
+            minD = Math.Min(minD, d);
         }
 
-        return d;
+        var twoB2 = 2 * bandwidth * bandwidth;
+        for (var i = 0; i < _rows.Length; i++)
+        {
+            // Relative to the nearest state, so a state far from every training state still gets finite weights.
+            weights[i] = double.IsNaN(weights[i]) ? 0
+                : (double.IsPositiveInfinity(bandwidth) ? 1 : Math.Exp(-(weights[i] - minD) / twoB2)) / _rowsPerRun[_rows[i].Run];
+        }
     }
+
+    // The answer maximising the expected PHM accuracy under the weights (on a logarithmic grid over three decades).
+    private double BestAnswer(double[] weights, int grid)
+    {
+        var best = 0.0;
+        var bestScore = double.NegativeInfinity;
+        for (var c = 0; c <= grid; c++)
+        {
+            var candidate = _maxTarget * Math.Pow(10, -3 + 3.0 * c / grid);
+            double score = 0;
+            for (var i = 0; i < _rows.Length; i++)
+            {
+                if (weights[i] > 0)
+                {
+                    score += weights[i] * PhmScore.Accuracy(_rows[i].Target, candidate);
+                }
+            }
+
+            if (score > bestScore)
+            {
+                bestScore = score;
+                best = candidate;
+            }
+        }
+
+        return best;
+    }
+
+    // Leave-one-run-out over the training runs: each candidate bandwidth answers for states of a run it did not see.
+    // One-standard-error rule: the widest bandwidth within one standard error (across runs) of the best one, so a
+    // state that barely helps on a few runs is not trusted.
+    private double SelectBandwidth()
+    {
+        var runs = _rowsPerRun.Length;
+        if (_rows[0].X.Length == 0 || _rowsPerRun.Count(n => n > 0) < 3)
+        {
+            return double.PositiveInfinity;
+        }
+
+        var weights = new double[_rows.Length];
+        var perRun = new List<double[]>();
+        foreach (var bandwidth in BandwidthCandidates)
+        {
+            var scores = new List<double>();
+            for (var r = 0; r < runs; r++)
+            {
+                if (_rowsPerRun[r] == 0)
+                {
+                    continue;
+                }
+
+                var stride = Math.Max(1, (int)Math.Ceiling(_rowsPerRun[r] / SelectionStatesPerRun));
+                double runSum = 0;
+                var n = 0;
+                var seen = 0;
+                for (var i = 0; i < _rows.Length; i++)
+                {
+                    if (_rows[i].Run != r || seen++ % stride != 0)
+                    {
+                        continue;
+                    }
+
+                    Weigh(_rows[i].X, bandwidth, r, weights);
+                    runSum += PhmScore.Accuracy(_rows[i].Target, BestAnswer(weights, SelectionGrid));
+                    n++;
+                }
+
+                scores.Add(runSum / n);
+            }
+
+            perRun.Add([.. scores]);
+        }
+
+        var means = perRun.Select(s => s.Average()).ToArray();
+        var best = Array.IndexOf(means, means.Max());
+        var spread = perRun[best].Select(v => (v - means[best]) * (v - means[best])).Sum() / (perRun[best].Length - 1);
+        var standardError = Math.Sqrt(spread / perRun[best].Length);
+        for (var c = 0; c < BandwidthCandidates.Length; c++)
+        {
+            if (means[c] >= means[best] - standardError)
+            {
+                return BandwidthCandidates[c];
+            }
+        }
+
+        return BandwidthCandidates[best];
+    }
+
+    // Operating time since the first capture (the machine's start of life), at least one offset so it is never zero.
+    private static double Age(IReadOnlyList<CaptureFeatures> h, int i) => Math.Max(h[i].TimeSeconds - h[0].TimeSeconds, Offset);
 
     internal static double[] Features(IReadOnlyList<CaptureFeatures> h, int i, FleetRulModelOptions options)
     {
@@ -161,17 +281,23 @@ public sealed class FleetRulModel
 
         if (options.UseVibration)
         {
-            double RollingRms(int end)
+            // Rolling medians of five captures: single-capture spikes (a kurtosis of 200 on a healthy bearing) do not count.
+            double RollingMedian(int end, Func<CaptureFeatures, double> value)
             {
+                Span<double> w = stackalloc double[5];
                 var a = Math.Max(0, end - 4);
-                double s = 0;
-                for (var k = a; k <= end; k++)
+                var n = end - a + 1;
+                for (var k = 0; k < n; k++)
                 {
-                    s += h[k].Rms;
+                    w[k] = value(h[a + k]);
                 }
 
-                return s / (end - a + 1);
+                w[..n].Sort();
+                return n % 2 == 1 ? w[n / 2] : 0.5 * (w[n / 2 - 1] + w[n / 2]);
             }
+
+            double RollingRms(int end) => RollingMedian(end, c => c.Rms);
+            double RollingPeak(int end) => RollingMedian(end, c => c.Peak);
 
             var recent = RollingRms(i);
             var baseline = double.PositiveInfinity;
@@ -180,28 +306,8 @@ public sealed class FleetRulModel
                 baseline = Math.Min(baseline, RollingRms(k));
             }
 
-            double RollingPeak(int end)
-            {
-                var a = Math.Max(0, end - 4);
-                double s = 0;
-                for (var k = a; k <= end; k++)
-                {
-                    s += h[k].Peak;
-                }
-
-                return s / (end - a + 1);
-            }
-
             var recentPeak = RollingPeak(i);
-            double kurt = 0;
-            var n = 0;
-            for (var k = Math.Max(0, i - 4); k <= i; k++)
-            {
-                kurt += h[k].Kurtosis;
-                n++;
-            }
-
-            kurt /= n;
+            var kurt = RollingMedian(i, c => c.Kurtosis);
 
             // Slope of log RMS over the last ten captures, per hour.
             var m = Math.Min(10, i + 1);
