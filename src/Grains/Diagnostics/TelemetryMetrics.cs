@@ -18,8 +18,13 @@ public sealed class TelemetryMetrics : IDisposable
         _dropped = _meter.CreateCounter<long>("twincluster.telemetry.dropped", description: "Telemetry messages that reached a twin that does not exist");
     }
 
-    public void Applied(int count, bool fromLog) =>
-        _applied.Add(count, new KeyValuePair<string, object?>("source", fromLog ? "log" : "live"));
+    public void Applied(int count, bool fromLog)
+    {
+        if (count > 0)
+        {
+            _applied.Add(count, new KeyValuePair<string, object?>("source", fromLog ? "log" : "live"));
+        }
+    }
 
     public void Skipped(long count)
     {

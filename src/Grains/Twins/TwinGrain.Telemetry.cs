@@ -19,6 +19,7 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
 {
     private const int FillPage = 500;
 
+    private readonly HashSet<long> _waitingFromLog = [];
     private TelemetrySequencer? _sequencer;
     private IGrainTimer? _telemetryTimer;
     private LatencyRecorder _applyDelay = new();
@@ -74,7 +75,7 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
             _checkpointDirty = true;
         }
 
-        Apply(ready, fromLog: false, now);
+        Apply(ready, now);
         if (Sequencer.Gap is not null)
         {
             await FillGap(CancellationToken.None);
@@ -152,7 +153,7 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
         if (Sequencer.LastApplied < 0)
         {
             // Nothing applied yet and the log has nothing lower: the stream starts at the first seq that came.
-            Apply(SkipGap(), fromLog: false, now);
+            Apply(SkipGap(), now);
             _gapSince = null;
             return;
         }
@@ -162,7 +163,7 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
         {
             logger.LogWarning("Twin {TwinId}: seq {From}..{To} never reached the log within {Timeout}; skipping them",
                 Id, Sequencer.Gap?.From, Sequencer.Gap?.To, _telemetryOptions.GapTimeout);
-            Apply(SkipGap(), fromLog: false, now);
+            Apply(SkipGap(), now);
             _gapSince = Sequencer.Gap is null ? null : now;
         }
     }
@@ -190,23 +191,31 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
             var ready = new List<TelemetryRecord>(page.Count);
             foreach (var record in page)
             {
-                Sequencer.Offer(record, ready);
+                // Remembered, so the record counts as filled from the log even if it waits behind a gap first.
+                _waitingFromLog.Add(record.Seq);
+                if (!Sequencer.Offer(record, ready))
+                {
+                    _waitingFromLog.Remove(record.Seq);
+                }
             }
 
-            Apply(ready, fromLog: true, time.GetUtcNow());
+            Apply(ready, time.GetUtcNow());
             from = page[^1].Seq + 1;
         }
     }
 
-    private void Apply(List<TelemetryRecord> ready, bool fromLog, DateTimeOffset now)
+    private void Apply(List<TelemetryRecord> ready, DateTimeOffset now)
     {
         if (ready.Count == 0)
         {
             return;
         }
 
+        var filled = 0;
         foreach (var record in ready)
         {
+            var fromLog = _waitingFromLog.Remove(record.Seq);
+            filled += fromLog ? 1 : 0;
             T.Applied++;
             T.Samples += record.SampleCount;
             if (fromLog)
@@ -233,7 +242,8 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
         T.LastSeq = Sequencer.LastApplied;
         T.LastAppliedAt = now;
         _checkpointDirty = true;
-        _telemetryMetrics.Applied(ready.Count, fromLog);
+        _telemetryMetrics.Applied(ready.Count - filled, fromLog: false);
+        _telemetryMetrics.Applied(filled, fromLog: true);
     }
 
     private static double Rms(float[] samples)

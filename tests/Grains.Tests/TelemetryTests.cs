@@ -1,0 +1,147 @@
+using System.Collections.Immutable;
+using Orleans.Runtime;
+using TwinCluster.Grains.Interfaces;
+using TwinCluster.Ingress.Wire;
+
+namespace TwinCluster.Grains.Tests;
+
+/// <summary>Twins applying telemetry from their stream: in seq order, each once, gaps filled from the log.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class TelemetryTests(ClusterFixture fixture)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    private IClusterClient Client => fixture.Client;
+
+    [Fact]
+    public async Task Out_of_order_and_repeated_records_are_applied_once_each_in_seq_order()
+    {
+        var id = await NewTwin();
+        await Publish(id, 1, 2, 3);
+        await Publish(id, 5, 4, 3, 6);   // 5 before 4, 3 again
+        await Publish(id, 6, 7);
+
+        var status = await WaitFor(id, s => s.LastSeq == 7 && s.DuplicatesIgnored == 2);
+        Assert.Equal(7, status.Applied);
+        Assert.Equal(0, status.Skipped);
+        Assert.Equal(7 * 5, status.Samples);   // a 4-sample block and a scalar per record
+        Assert.Equal(7, status.Latest["temperature"].Seq);
+        Assert.Equal(70.0 + 7, status.Latest["temperature"].Value);
+        Assert.Equal(Rms([1, -1, 1, -1]), status.Latest["vibration"].Value, 6);
+        Assert.Equal(7, status.ApplyDelay.Total);
+    }
+
+    [Fact]
+    public async Task A_gap_in_the_stream_is_filled_from_the_log()
+    {
+        var id = await NewTwin();
+        await Log(id, Enumerable.Range(1, 10));
+        await Publish(id, 1, 2, 3);
+        await Publish(id, 8, 9, 10);   // 4..7 were lost on the way (a crashed stream queue), but are logged
+
+        var status = await WaitFor(id, s => s.LastSeq == 10);
+        Assert.Equal(10, status.Applied);
+        // 4..7 can only have come from the log; the others live, or from the log when a read caught up first.
+        Assert.InRange(status.FilledFromLog, 4, 10);
+        Assert.Equal(10, status.FilledFromLog + status.ApplyDelay.Total);
+        Assert.Equal(0, status.Skipped);
+    }
+
+    [Fact]
+    public async Task Logged_messages_that_never_arrived_live_are_caught_up()
+    {
+        var id = await NewTwin();
+        await Log(id, [1, 2]);
+        await Publish(id, 1, 2);
+        await WaitFor(id, s => s.LastSeq == 2);
+
+        // 3..5 reach the log only (the tail of a burst whose stream queue died with its silo): reading catches up.
+        await Log(id, [3, 4, 5]);
+        var status = await Client.GetTwin(new TwinId(id)).GetTelemetry();
+        Assert.Equal(5, status.LastSeq);
+        Assert.Equal(5, status.Applied);
+        Assert.InRange(status.FilledFromLog, 3, 5);
+        Assert.Equal(5, status.FilledFromLog + status.ApplyDelay.Total);
+    }
+
+    [Fact]
+    public async Task A_gap_the_log_cannot_fill_is_skipped_after_the_timeout_and_counted()
+    {
+        var id = await NewTwin();
+        await Log(id, [1, 2, 6]);
+        await Publish(id, 1, 2, 6);   // 3..5 were never accepted by any ingress
+
+        var status = await WaitFor(id, s => s.LastSeq == 6);
+        Assert.Equal(3, status.Applied);
+        Assert.Equal(3, status.Skipped);
+    }
+
+    [Fact]
+    public async Task Telemetry_for_a_twin_that_does_not_exist_creates_nothing()
+    {
+        var id = Ids.New("ghost");
+        await Publish(id, 1);
+        // The record reached the grain (or is on its way); either way the twin must stay absent.
+        var error = await Assert.ThrowsAsync<TwinOperationException>(() => Client.GetTwin(new TwinId(id)).GetTelemetry());
+        Assert.Equal(TwinErrorCode.NotFound, error.Code);
+        Assert.Null(await Client.GetTwin(new TwinId(id)).Get());
+    }
+
+    [Fact]
+    public async Task Counts_survive_deactivation_and_old_seqs_stay_duplicates()
+    {
+        var id = await NewTwin();
+        await Publish(id, 1, 2, 3);
+        await WaitFor(id, s => s.LastSeq == 3);
+
+        await Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero, TestContext.Current.CancellationToken);
+        await Publish(id, 2, 3, 4);
+
+        var status = await WaitFor(id, s => s.LastSeq == 4 && s.DuplicatesIgnored == 2);
+        Assert.Equal(4, status.Applied);
+    }
+
+    private async Task<string> NewTwin()
+    {
+        var id = Ids.New("tb");
+        await Client.GetTwin(new TwinId(id)).Create(TestModels.Bearing, "{}");
+        return id;
+    }
+
+    private Task Publish(string id, params long[] seqs) =>
+        Client.GetStreamProvider(TelemetryStreams.Provider)
+            .GetStream<TelemetryBatch>(StreamId.Create(TelemetryStreams.Namespace, id))
+            .OnNextAsync(new TelemetryBatch(id, [.. seqs.Select(Record)]));
+
+    private async Task Log(string id, IEnumerable<int> seqs) =>
+        await fixture.TelemetryLog.AppendAsync(seqs.Select(s => new TelemetryMessage(new TwinId(id), s, DateTimeOffset.UtcNow, 1000,
+            [new TelemetryChannel("vibration", [1, -1, 1, -1], "g"), new TelemetryChannel("temperature", [70.0 + s], null, isScalar: true)],
+            WireFormat.Json)).ToList(), TestContext.Current.CancellationToken);
+
+    private static TelemetryRecord Record(long seq) => new(seq, DateTime.UtcNow, 1000, DateTime.UtcNow,
+        [new TelemetryValue("vibration", "g", double.NaN, [1, -1, 1, -1]), new TelemetryValue("temperature", null, 70.0 + seq, null)]);
+
+    private static double Rms(float[] samples) => Math.Sqrt(samples.Average(s => (double)s * s));
+
+    /// <summary>Reads the twin's telemetry status until <paramref name="done"/> holds; fails with the last status.</summary>
+    private async Task<TelemetryStatus> WaitFor(string id, Func<TelemetryStatus, bool> done)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        TelemetryStatus status;
+        do
+        {
+            status = await Client.GetTwin(new TwinId(id)).GetTelemetry();
+            if (done(status))
+            {
+                return status;
+            }
+
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        Assert.Fail($"twin {id} never reached the expected telemetry state; last: applied {status.Applied}, last seq {status.LastSeq}, " +
+            $"duplicates {status.DuplicatesIgnored}, skipped {status.Skipped}, filled {status.FilledFromLog}");
+        return status;
+    }
+}
