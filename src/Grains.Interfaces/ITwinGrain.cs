@@ -76,8 +76,9 @@ public interface ITwinGrain : IGrainWithStringKey
     Task RemoveIncoming(string sourceId, string relationshipId);
 
     /// <summary>
-    /// What the twin has applied of its telemetry. Before answering, a twin that has received telemetry catches up
-    /// with the telemetry log, so the answer counts every message the ingress acknowledged.
+    /// What the twin has applied of its telemetry. Before answering, a twin that was just activated, or has had no
+    /// live telemetry for <c>TwinCluster:Telemetry:IdleCatchUp</c>, catches up with the telemetry log, so once
+    /// telemetry pauses the answer counts every message the ingress acknowledged.
     /// </summary>
     [Alias("GetTelemetry")]
     Task<TelemetryStatus> GetTelemetry();

@@ -61,6 +61,19 @@ public sealed record LatencyHistogram
         return new LatencyHistogram { Counts = ImmutableArray.Create(sum) };
     }
 
+    /// <summary>What this histogram holds beyond <paramref name="earlier"/> (a snapshot of the same recorder).</summary>
+    public LatencyHistogram Minus(LatencyHistogram earlier)
+    {
+        ArgumentNullException.ThrowIfNull(earlier);
+        var difference = new long[BucketCount];
+        for (var i = 0; i < BucketCount; i++)
+        {
+            difference[i] = Math.Max(0, Get(i) - earlier.Get(i));
+        }
+
+        return new LatencyHistogram { Counts = ImmutableArray.Create(difference) };
+    }
+
     /// <summary>
     /// The value at quantile <paramref name="q"/> (0..1), as the upper edge of the bucket that holds it (an
     /// overestimate by at most one bucket width); null when empty.

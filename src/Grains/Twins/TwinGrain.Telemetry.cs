@@ -101,7 +101,13 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
             throw TwinOperationException.TwinNotFound(Id);
         }
 
-        await CatchUpFromLog(CancellationToken.None);
+        if (_sequencer is null || time.GetUtcNow() - _lastLiveAt >= _telemetryOptions.IdleCatchUp)
+        {
+            // Freshly activated, or quiet for a while: what the log holds beyond the last applied seq was lost on the
+            // way (a crashed silo's stream queue). While live records flow, the timer and the gap logic do this.
+            await CatchUpFromLog(CancellationToken.None);
+        }
+
         return new TelemetryStatus
         {
             Applied = T.Applied,

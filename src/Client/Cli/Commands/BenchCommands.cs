@@ -105,6 +105,7 @@ public static class BenchCommands
             return ExitCodes.Ok;
         }));
         bench.Subcommands.Add(twins);
+        bench.Subcommands.Add(Ingest());
         return bench;
     }
 
@@ -172,4 +173,77 @@ public static class BenchCommands
 
     private static string Describe(double[] sorted) =>
         string.Create(CultureInfo.InvariantCulture, $"p50 {Percentile(sorted, 0.5):0.000} ms, p99 {Percentile(sorted, 0.99):0.000} ms, max {sorted[^1]:0.000} ms");
+
+    private static Command Ingest()
+    {
+        var broker = new Option<string>("--broker") { Description = "MQTT broker host:port.", DefaultValueFactory = _ => "127.0.0.1:1883" };
+        var twinCount = new Option<int>("--twins") { Description = "Twins receiving telemetry.", DefaultValueFactory = _ => 100 };
+        var rate = new Option<double>("--rate") { Description = "Sustained target, messages/s over all twins.", DefaultValueFactory = _ => 10_000 };
+        var duration = new Option<int>("--duration") { Description = "Seconds of the sustained phase.", DefaultValueFactory = _ => 60 };
+        var shortPhase = new Option<int>("--phase") { Description = "Seconds of the raw-broker, unpaced and half-rate phases.", DefaultValueFactory = _ => 15 };
+        var block = new Option<int>("--block") { Description = "Samples per message.", DefaultValueFactory = _ => 1024 };
+        var publishers = new Option<int>("--publishers") { Description = "Publisher connections.", DefaultValueFactory = _ => 8 };
+        var inFlight = new Option<int>("--in-flight") { Description = "Unacknowledged publishes per connection.", DefaultValueFactory = _ => 64 };
+        var command = new Command("ingest",
+            "Publishers → broker → ingress → stream → twins: raw broker rate (the ceiling), unpaced end-to-end rate, a sustained " +
+            "paced phase and a half-rate latency phase; loss, duplicates and publish→applied latency from the twins' own counts.")
+        {
+            broker, twinCount, rate, duration, shortPhase, block, publishers, inFlight,
+        };
+        command.SetAction(CliContext.Handler(async (ctx, ct) =>
+        {
+            var (host, port) = ParseEndpoint(ctx.Value(broker));
+            if (ctx.Value(twinCount) < 1 || ctx.Value(publishers) < 1 || ctx.Value(inFlight) < 1 || ctx.Value(rate) <= 0
+                || ctx.Value(duration) < 1 || ctx.Value(shortPhase) < 1 || ctx.Value(block) < 1)
+            {
+                throw new UsageException("--twins, --publishers, --in-flight, --rate, --duration, --phase and --block must be positive");
+            }
+
+            await using var connection = await ctx.ConnectAsync(ct);
+            var options = new Client.Bench.IngestBenchOptions
+            {
+                Host = host,
+                Port = port,
+                Twins = ctx.Value(twinCount),
+                Publishers = ctx.Value(publishers),
+                InFlight = ctx.Value(inFlight),
+                Block = ctx.Value(block),
+                Rate = ctx.Value(rate),
+                Duration = TimeSpan.FromSeconds(ctx.Value(duration)),
+                ShortPhase = TimeSpan.FromSeconds(ctx.Value(shortPhase)),
+            };
+            var bench = new Client.Bench.IngestBench(connection.Client, options, Console.WriteLine);
+            await bench.SetUpAsync(ct);
+            await bench.RunPhaseAsync("warm-up (not counted)", options.Rate / 4, TimeSpan.FromSeconds(5), ct);
+            var raw = await bench.RawBrokerRateAsync(options.ShortPhase, ct);
+            var unpaced = await bench.RunPhaseAsync("unpaced end-to-end", null, options.ShortPhase, ct);
+            var sustained = await bench.RunPhaseAsync($"sustained at {options.Rate:N0} msg/s for {options.Duration.TotalSeconds:0} s", options.Rate, options.Duration, ct);
+            var half = await bench.RunPhaseAsync($"half rate ({options.Rate / 2:N0} msg/s) for latency", options.Rate / 2, options.ShortPhase, ct);
+            Console.WriteLine();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
+                | figure | target | measured |
+                |---|---|---|
+                | raw broker rate, subscriber that does nothing (ceiling) | — | {raw:N0} msg/s |
+                | unpaced end-to-end rate (applied in twins) | ≥ half the raw rate ({raw / 2:N0}) | {unpaced.AppliedRate:N0} msg/s = {unpaced.AppliedRate / raw:0.00} × raw |
+                | sustained {options.Rate:N0} msg/s for {options.Duration.TotalSeconds:0} s: applied rate | ≥ 10,000 msg/s | {sustained.AppliedRate:N0} msg/s ({sustained.SamplesPerSecond / 1e6:0.0} M samples/s) |
+                | sustained: lost / double-counted | 0 / 0 | {sustained.Lost:N0} / {sustained.DoubleCounted:N0} |
+                | sustained: publish→applied p50 / p99 | — | {sustained.P50Ms:0.#} / {sustained.P99Ms:0.#} ms |
+                | half rate: publish→applied p50 / p99 | p99 < 100 ms | {half.P50Ms:0.#} / {half.P99Ms:0.#} ms |
+                | half rate: lost / double-counted | 0 / 0 | {half.Lost:N0} / {half.DoubleCounted:N0} |
+                """));
+            return new[] { unpaced, sustained, half }.All(p => p.Lost == 0 && p.DoubleCounted == 0) ? ExitCodes.Ok : ExitCodes.Failed;
+        }));
+        return command;
+    }
+
+    private static (string Host, int Port) ParseEndpoint(string text)
+    {
+        var colon = text.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        {
+            throw new UsageException($"--broker '{text}' must be host:port");
+        }
+
+        return (text[..colon], port);
+    }
 }
