@@ -217,7 +217,8 @@ public sealed class MosquittoBrokerTests
     /// Flow control as measured. MQTTnet 5 hands messages to the handler one at a time, but a handler that returns
     /// without acknowledging does not hold up the next message: unacknowledged messages pile up to the broker's send
     /// window, which is the client's MQTT 5 receive maximum when the client sends one (larger or smaller than the
-    /// broker's setting) and Mosquitto's max_inflight_messages when it does not (MQTTnet sends none by default).
+    /// broker's setting) and Mosquitto's max_inflight_messages when it does not (MQTTnet sends none unless
+    /// MqttClientOptions.ReceiveMaximum is set: MqttV5PropertiesWriter.WriteReceiveMaximum skips 0).
     /// Acknowledging the newest outstanding message lets exactly one more through. Acknowledging the oldest one lets
     /// a whole window more through in Mosquitto 2.0.11 (Debian 12): db__message_delete_outgoing refills up to the
     /// acknowledged message's position in the in-flight list, not up to the count in flight (src/database.c, fixed in
@@ -300,6 +301,11 @@ public sealed class MosquittoBrokerTests
         }, Ct);
     }
 
+    /// <summary>
+    /// MQTTnet 5.2 (Source/MQTTnet/MqttClient.cs): the socket loop only puts PUBLISH packets in an unbounded queue, and
+    /// one task (ProcessReceivedPublishPackets) takes them out and awaits the handlers for each before the next; with
+    /// AutoAcknowledge left true it then sends the PUBACK, so a slow handler slows every message and its acknowledgement.
+    /// </summary>
     [Fact]
     public async Task The_MQTTnet_client_invokes_the_message_handler_for_one_message_at_a_time()
     {
