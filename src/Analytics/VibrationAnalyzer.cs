@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.Intrinsics;
 using TwinCluster.Analytics.Fft;
 using TwinCluster.Analytics.Internal;
 
@@ -31,6 +32,8 @@ public sealed class VibrationAnalyzer
     private double[] _specIm = [];
     private double[] _ses = [];
     private double[] _envelopes = [];
+    private double[] _tileRe = [];
+    private double[] _tileIm = [];
     private readonly bool[] _candidate;
     private readonly double[] _bandSk;
     private readonly double[] _bandM2;
@@ -97,6 +100,9 @@ public sealed class VibrationAnalyzer
 
     /// <summary>Frequency resolution of spectra in Hz.</summary>
     public double ResolutionHz => _df;
+
+    /// <summary>Forces one inverse transform per band instead of the tiled sums (tests compare the two).</summary>
+    internal bool DirectEnvelopes { get; set; }
 
     /// <summary>The options this analyzer was built with.</summary>
     public VibrationAnalyzerOptions Options => _options;
@@ -399,10 +405,17 @@ public sealed class VibrationAnalyzer
             _bandHi[b] = hi;
         }
 
+        var tiles = TilePlan(m);
         for (var s = 0; s < segments; s++)
         {
             var re = _specRe.AsSpan(s * _bins, _bins);
             var im = _specIm.AsSpan(s * _bins, _bins);
+            if (tiles.Width > 0)
+            {
+                TiledEnvelopes(s, re, im, plan, tiles, lowCut);
+                continue;
+            }
+
             for (var b = 0; b < bands; b++)
             {
                 var lo = _bandLo[b];
@@ -429,15 +442,7 @@ public sealed class VibrationAnalyzer
 
                 // Ratios (kurtosis, prominence) need no 1/m scaling.
                 plan.Complex.InverseUnscaled(cr, ci);
-                var env = _envelopes.AsSpan((s * bands + b) * m, m);
-                Simd.SquaredMagnitude(cr, ci, env);
-
-                // Hann's square exceeds 1/4 on the middle half only; divide the taper out there.
-                var middle = m / 4 + 1;
-                var (m2, m4) = Simd.WeightedMoments(env[middle..(3 * m / 4)], plan.InverseWindowSquared.AsSpan(middle, 3 * m / 4 - middle));
-
-                _bandM2[b] += m2;
-                _bandM4[b] += m4;
+                AccumulateBand(s, b, plan);
             }
         }
 
@@ -493,26 +498,11 @@ public sealed class VibrationAnalyzer
                     continue;
                 }
 
-                var env = _envelopes.AsSpan((s * bands + b) * m, m);
-                double sum = 0;
-                for (var j = 0; j < m; j++)
-                {
-                    sum += env[j];
-                }
-
-                var mean = sum / m;
-                var work = plan.Squared;
-                for (var j = 0; j < m; j++)
-                {
-                    work[j] = env[j] - mean;
-                }
-
-                plan.Real.Forward(work, plan.SesRe, plan.SesIm);
-                var acc = _ses.AsSpan(b * half, half);
-                for (var k = 0; k < half; k++)
-                {
-                    acc[k] += plan.SesRe[k] * plan.SesRe[k] + plan.SesIm[k] * plan.SesIm[k];
-                }
+                // Removing the envelope's mean only clears bin 0 of its spectrum, so that is all that is done.
+                plan.Real.Forward(_envelopes.AsSpan((s * bands + b) * m, m), plan.SesRe, plan.SesIm);
+                plan.SesRe[0] = 0;
+                plan.SesIm[0] = 0;
+                Simd.AccumulateSquaredMagnitude(plan.SesRe, plan.SesIm, _ses.AsSpan(b * half, half));
             }
         }
 
@@ -534,15 +524,208 @@ public sealed class VibrationAnalyzer
         return new EnvelopeResult(m, half, bestSk, Math.Max(0, bestSkValue), kurtBand);
     }
 
+    // Squared envelope of band b in segment s from plan.Re/Im, and the band's moments on the middle half.
+    private void AccumulateBand(int s, int b, EnvelopePlan plan)
+    {
+        var m = plan.Re.Length;
+        var env = _envelopes.AsSpan((s * _grid.Length + b) * m, m);
+        Simd.SquaredMagnitude(plan.Re, plan.Im, env);
+        BandMoments(b, env, plan);
+    }
+
+    private void BandMoments(int b, ReadOnlySpan<double> env, EnvelopePlan plan)
+    {
+        // Hann's square exceeds 1/4 on the middle half only; divide the taper out there.
+        var m = env.Length;
+        var middle = m / 4 + 1;
+        var (m2, m4) = Simd.WeightedMoments(env[middle..(3 * m / 4)], plan.InverseWindowSquared.AsSpan(middle, 3 * m / 4 - middle));
+        _bandM2[b] += m2;
+        _bandM4[b] += m4;
+    }
+
+    /// <summary>
+    /// When every band of the grid is a run of whole finest-level bands whose offsets are multiples of m/2, the
+    /// inverse transforms are taken once per finest band ("tile", half-open, referenced to its nominal start) and each
+    /// band's complex envelope is the sum of its tiles (times (-1)^j for an odd multiple of m/2) plus its inclusive top
+    /// bin: by linearity this is the same envelope as folding the band's bins directly, up to a phase ramp that |c|² drops.
+    /// Width 0 means the grid does not qualify.
+    /// </summary>
+    private TileLayout TilePlan(int m)
+    {
+        var levels = Math.Max(0, _options.EnvelopeLevels);
+        if (levels == 0 || DirectEnvelopes)
+        {
+            return default;
+        }
+
+        var count = (2 << levels) - 1;
+        var first = _grid.Length - count;
+        var width = (int)Math.Round(_grid[first].Width / _df);
+        if (width < 2 || width % 2 != 0 || 2 * width < m || (width < m ? m % width : width % m) != 0)
+        {
+            return default;
+        }
+
+        for (var b = 0; b < _grid.Length; b++)
+        {
+            var start = (int)Math.Round(_grid[b].LowHz / _df);
+            var end = (int)Math.Round(_grid[b].HighHz / _df);
+            if (start % (width / 2) != 0 || (end - start) % width != 0 || end - start < width)
+            {
+                return default;
+            }
+        }
+
+        if (_tileRe.Length < count * m)
+        {
+            _tileRe = new double[count * m];
+            _tileIm = new double[count * m];
+        }
+
+        return new TileLayout(width, count);
+    }
+
+    private void TiledEnvelopes(int s, ReadOnlySpan<double> re, ReadOnlySpan<double> im, EnvelopePlan plan, TileLayout tiles, int lowCut)
+    {
+        var m = plan.Re.Length;
+        var width = tiles.Width;
+        var top = _bins - 2;
+        for (var t = 0; t < tiles.Count; t++)
+        {
+            var tr = _tileRe.AsSpan(t * m, m);
+            var ti = _tileIm.AsSpan(t * m, m);
+            var start = t * width / 2;
+            var lo = Math.Max(lowCut, start);
+            var hi = Math.Min(top, start + width - 1);
+            if (lo > hi)
+            {
+                tr.Clear();
+                ti.Clear();
+                continue;
+            }
+
+            // Bin k goes to (k - start) mod m: a copy when the tile fits, folded when it is wider than m.
+            var first = Math.Min(m - (lo - start) % m, hi - lo + 1);
+            var at0 = (lo - start) % m;
+            tr[..at0].Clear();
+            ti[..at0].Clear();
+            re.Slice(lo, first).CopyTo(tr[at0..]);
+            im.Slice(lo, first).CopyTo(ti[at0..]);
+            tr[(at0 + first)..].Clear();
+            ti[(at0 + first)..].Clear();
+            for (var c = lo + first; c <= hi;)
+            {
+                var at = (c - start) % m;
+                var len = Math.Min(m - at, hi - c + 1);
+                AddInto(tr.Slice(at, len), re.Slice(c, len));
+                AddInto(ti.Slice(at, len), im.Slice(c, len));
+                c += len;
+            }
+
+            plan.Complex.InverseUnscaled(tr, ti);
+        }
+
+        for (var b = 0; b < _grid.Length; b++)
+        {
+            if (_bandLo[b] < 0)
+            {
+                continue;
+            }
+
+            var start = (int)Math.Round(_grid[b].LowHz / _df);
+            var end = (int)Math.Round(_grid[b].HighHz / _df);
+            var firstTile = start / (width / 2);
+            var tileCount = (end - start) / width;
+
+            // The band's bins run up to and including its upper edge (clipped below Nyquist like the direct path).
+            var hasTop = end <= top && end >= _bandLo[b];
+            var env = _envelopes.AsSpan((s * _grid.Length + b) * m, m);
+            SquaredMagnitudeOfTileSum(m, firstTile, tileCount, width, hasTop ? re[end] : 0, hasTop ? im[end] : 0, (end - start) % m != 0, env);
+            BandMoments(b, env, plan);
+        }
+    }
+
+    // |sum of tiles firstTile, firstTile + 2, ... (times (-1)^j at odd multiples of m/2) + top bin|², in one pass.
+    private void SquaredMagnitudeOfTileSum(int m, int firstTile, int tileCount, int width, double topRe, double topIm, bool topAlternates, Span<double> destination)
+    {
+        ref var tilesRe = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_tileRe);
+        ref var tilesIm = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_tileIm);
+        ref var d = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(destination);
+        Span<int> offsets = stackalloc int[Math.Min(tileCount, 64)];
+        Span<bool> alternates = stackalloc bool[offsets.Length];
+        if (offsets.Length < tileCount)
+        {
+            throw new InvalidOperationException("Too many tiles per band.");
+        }
+
+        for (var k = 0; k < tileCount; k++)
+        {
+            offsets[k] = (firstTile + 2 * k) * m;
+            alternates[k] = k * width % m != 0;
+        }
+
+        var j = 0;
+        if (Vector256.IsHardwareAccelerated && m % 4 == 0)
+        {
+            var sign = Vector256.Create(1.0, -1.0, 1.0, -1.0);
+            var topSign = topAlternates ? sign : Vector256<double>.One;
+            var cr = topSign * Vector256.Create(topRe);
+            var ci = topSign * Vector256.Create(topIm);
+            for (; j < m; j += 4)
+            {
+                var sr = cr;
+                var si = ci;
+                for (var k = 0; k < tileCount; k++)
+                {
+                    var at = (nuint)(offsets[k] + j);
+                    var xr = Vector256.LoadUnsafe(ref tilesRe, at);
+                    var xi = Vector256.LoadUnsafe(ref tilesIm, at);
+                    if (alternates[k])
+                    {
+                        sr += sign * xr;
+                        si += sign * xi;
+                    }
+                    else
+                    {
+                        sr += xr;
+                        si += xi;
+                    }
+                }
+
+                (sr * sr + si * si).StoreUnsafe(ref d, (nuint)j);
+            }
+
+            return;
+        }
+
+        for (; j < m; j++)
+        {
+            var odd = (j & 1) != 0;
+            var sr = topAlternates && odd ? -topRe : topRe;
+            var si = topAlternates && odd ? -topIm : topIm;
+            for (var k = 0; k < tileCount; k++)
+            {
+                var xr = _tileRe[offsets[k] + j];
+                var xi = _tileIm[offsets[k] + j];
+                sr += alternates[k] && odd ? -xr : xr;
+                si += alternates[k] && odd ? -xi : xi;
+            }
+
+            destination[j] = sr * sr + si * si;
+        }
+    }
+
+    private readonly record struct TileLayout(int Width, int Count);
+
     private static void AddInto(Span<double> destination, ReadOnlySpan<double> source)
     {
         var i = 0;
-        if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated)
         {
             for (; i <= source.Length - 4; i += 4)
             {
-                var sum = System.Runtime.Intrinsics.Vector256.Create<double>(destination.Slice(i, 4)) + System.Runtime.Intrinsics.Vector256.Create<double>(source.Slice(i, 4));
-                System.Runtime.Intrinsics.Vector256.CopyTo(sum, destination.Slice(i, 4));
+                var sum = Vector256.Create<double>(destination.Slice(i, 4)) + Vector256.Create<double>(source.Slice(i, 4));
+                Vector256.CopyTo(sum, destination.Slice(i, 4));
             }
         }
 
@@ -794,8 +977,6 @@ public sealed class VibrationAnalyzer
         public double[] Re { get; } = new double[m];
 
         public double[] Im { get; } = new double[m];
-
-        public double[] Squared { get; } = new double[m];
 
         public double[] SesRe { get; } = new double[m / 2 + 1];
 

@@ -12,6 +12,7 @@ public sealed class FftTests
     [InlineData(16)]
     [InlineData(64)]
     [InlineData(512)]
+    [InlineData(2048)]
     [InlineData(4096)]
     [InlineData(32768)]
     public void Complex_fft_matches_MathNet(int n)
