@@ -32,6 +32,12 @@ public sealed class TelemetryPump
     /// <summary>Pace the ticks to the simulation's tick rate (default); false runs as fast as acknowledgements allow.</summary>
     public bool Paced { get; init; } = true;
 
+    /// <summary>
+    /// How long outstanding messages may wait for their PUBACK once generation has ended; infinite by default, so
+    /// only the drain token limits it.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; init; } = Timeout.InfiniteTimeSpan;
+
     /// <summary>Clock for pacing.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -52,12 +58,14 @@ public sealed class TelemetryPump
 
     /// <summary>
     /// Generates <paramref name="ticks"/> ticks (0: until <paramref name="stop"/>) and publishes them, then waits for
-    /// every outstanding acknowledgement until <paramref name="drain"/> is cancelled. Returns true when every
+    /// every outstanding acknowledgement until <paramref name="drain"/> is cancelled or <see cref="DrainTimeout"/>
+    /// passes. Publications still unacknowledged then are given up. Returns true when every
     /// generated message was acknowledged. Throws the first <see cref="MqttPublishRejectedException"/> met.
     /// </summary>
     public async Task<bool> RunAsync(long ticks, CancellationToken stop, CancellationToken drain)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(ticks);
+        using var drainLimit = CancellationTokenSource.CreateLinkedTokenSource(drain);
         var start = TimeProvider.GetTimestamp();
         var tickSeconds = 1 / _simulation.Options.TickRateHz;
         try
@@ -77,7 +85,7 @@ public sealed class TelemetryPump
                 {
                     await MakeRoomAsync(stop);
                     ThrowIfFailed();
-                    var publication = PublishAsync(message, drain);
+                    var publication = PublishAsync(message, drainLimit.Token);
                     lock (_pending)
                     {
                         _pending.Enqueue(publication);
@@ -92,6 +100,11 @@ public sealed class TelemetryPump
             // Stop asked for: fall through to draining what is in flight.
         }
 
+        if (DrainTimeout != Timeout.InfiniteTimeSpan)
+        {
+            drainLimit.CancelAfter(DrainTimeout);
+        }
+
         Task[] outstanding;
         lock (_pending)
         {
@@ -101,9 +114,9 @@ public sealed class TelemetryPump
 
         try
         {
-            await Task.WhenAll(outstanding).WaitAsync(drain);
+            await Task.WhenAll(outstanding).WaitAsync(drainLimit.Token);
         }
-        catch (OperationCanceledException) when (drain.IsCancellationRequested)
+        catch (OperationCanceledException) when (drainLimit.IsCancellationRequested)
         {
             return false;
         }
