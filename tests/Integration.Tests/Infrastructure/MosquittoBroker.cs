@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using MQTTnet;
@@ -265,11 +266,11 @@ public sealed partial class MosquittoBroker : IAsyncDisposable
             {
                 if (graceful)
                 {
-                    var kill = await ProcessRunner.RunAsync("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)],
-                        TimeSpan.FromSeconds(10), cancellationToken);
-                    if (kill.ExitCode != 0 && !process.HasExited)
+                    // .NET can only SIGKILL; libc kill(2) needs no kill binary (procps) on the machine.
+                    if (SendSignal(process.Id, SigTerm) != 0 && !process.HasExited)
                     {
-                        throw new InvalidOperationException($"kill -TERM {process.Id} failed: {kill.Output}");
+                        throw new InvalidOperationException(
+                            $"kill({process.Id}, SIGTERM) failed with errno {Marshal.GetLastPInvokeError()}.");
                     }
                 }
                 else
@@ -444,6 +445,11 @@ public sealed partial class MosquittoBroker : IAsyncDisposable
             _output.AppendLine(line);
         }
     }
+
+    private const int SigTerm = 15;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int processId, int signal);
 
     [GeneratedRegex(@"mosquitto version (\d+\.\d+\.\d+) (?:starting|running)")]
     private static partial Regex VersionLine();
