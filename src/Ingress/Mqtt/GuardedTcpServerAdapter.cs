@@ -84,7 +84,9 @@ internal sealed class GuardedTcpServerAdapter(IPEndPoint endpoint, int maxPacket
         try
         {
             socket.NoDelay = true;
-            await using var stream = new PacketSizeGuardStream(new NetworkStream(socket, ownsSocket: true), maxPacketBytes);
+            var remote = socket.RemoteEndPoint;
+            await using var stream = new PacketSizeGuardStream(new NetworkStream(socket, ownsSocket: true), maxPacketBytes,
+                reason => logger.LogWarning("MQTT broker: {Remote}: {Reason}", remote, reason));
             var channel = new MqttTcpChannel(stream, socket.LocalEndPoint!, socket.RemoteEndPoint!, clientCertificate: null);
             var formatter = new MqttPacketFormatterAdapter(new MqttBufferWriter(options.WriterBufferSize, options.WriterBufferSizeMax));
             using var adapter = new MqttChannelAdapter(channel, formatter, mqttLogger);

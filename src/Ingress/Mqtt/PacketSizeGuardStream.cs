@@ -5,7 +5,10 @@ namespace TwinCluster.Ingress.Mqtt;
 /// the connection as soon as a packet announces more than <see cref="MaxPacketBytes"/>. MQTTnet's server allocates a
 /// packet's body from the announced length before it knows who is talking; this stops that allocation.
 /// </summary>
-public sealed class PacketSizeGuardStream(Stream inner, int maxPacketBytes) : Stream
+/// <param name="inner">The connection's stream.</param>
+/// <param name="maxPacketBytes">The largest packet let through.</param>
+/// <param name="refused">Told why, when a packet is refused (MQTTnet swallows the exception into a disconnect).</param>
+public sealed class PacketSizeGuardStream(Stream inner, int maxPacketBytes, Action<string>? refused = null) : Stream
 {
     private enum Part { TypeByte, Length, Body }
 
@@ -103,8 +106,9 @@ public sealed class PacketSizeGuardStream(Stream inner, int maxPacketBytes) : St
                         var total = 1L + _lengthShift / 7 + _length;
                         if (total > MaxPacketBytes)
                         {
-                            throw new InvalidDataException(
-                                $"MQTT packet of {total} bytes is over the broker's limit of {MaxPacketBytes} bytes; closing the connection");
+                            var reason = $"MQTT packet of {total} bytes is over the broker's limit of {MaxPacketBytes} bytes; closing the connection";
+                            refused?.Invoke(reason);
+                            throw new InvalidDataException(reason);
                         }
 
                         _bodyLeft = _length;
@@ -112,7 +116,9 @@ public sealed class PacketSizeGuardStream(Stream inner, int maxPacketBytes) : St
                     }
                     else if (_lengthShift >= 28)
                     {
-                        throw new InvalidDataException("malformed MQTT remaining length; closing the connection");
+                        const string reason = "malformed MQTT remaining length; closing the connection";
+                        refused?.Invoke(reason);
+                        throw new InvalidDataException(reason);
                     }
 
                     break;
