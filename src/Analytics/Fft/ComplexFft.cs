@@ -122,6 +122,36 @@ public sealed class ComplexFft
         return (v >> 16) | (v << 16);
     }
 
+    /// <summary>
+    /// Forward transform of complex samples stored interleaved (re, im, re, im, ...), e.g. a real signal read as
+    /// even/odd pairs, into split arrays: the first pass gathers straight from the pairs, with no deinterleaving pass.
+    /// </summary>
+    internal void ForwardInterleaved(ReadOnlySpan<double> interleaved, Span<double> re, Span<double> im)
+    {
+        if (interleaved.Length < 2 * Length || re.Length < Length || im.Length < Length)
+        {
+            throw new ArgumentException("Buffers are shorter than the FFT length.");
+        }
+
+        ref var x = ref MemoryMarshal.GetReference(interleaved);
+        ref var sr = ref MemoryMarshal.GetArrayDataReference(_scratchRe);
+        ref var si = ref MemoryMarshal.GetArrayDataReference(_scratchIm);
+        var rev = _reverse;
+        for (var s = 0; s < Length; s += 4)
+        {
+            var ia = 2 * rev[s];
+            var ib = 2 * rev[s + 1];
+            var ic = 2 * rev[s + 2];
+            var id = 2 * rev[s + 3];
+            FirstButterfly(
+                ref sr, ref si, s,
+                Unsafe.Add(ref x, ia), Unsafe.Add(ref x, ia + 1), Unsafe.Add(ref x, ib), Unsafe.Add(ref x, ib + 1),
+                Unsafe.Add(ref x, ic), Unsafe.Add(ref x, ic + 1), Unsafe.Add(ref x, id), Unsafe.Add(ref x, id + 1));
+        }
+
+        Passes(ref MemoryMarshal.GetReference(re), ref MemoryMarshal.GetReference(im));
+    }
+
     private void Transform(ref double inRe, ref double inIm)
     {
         var n = Length;
@@ -137,25 +167,39 @@ public sealed class ComplexFft
             var ib = rev[s + 1];
             var ic = rev[s + 2];
             var id = rev[s + 3];
-            double ar = Unsafe.Add(ref inRe, ia), ai = Unsafe.Add(ref inIm, ia);
-            double br = Unsafe.Add(ref inRe, ib), bi = Unsafe.Add(ref inIm, ib);
-            double cr = Unsafe.Add(ref inRe, ic), ci = Unsafe.Add(ref inIm, ic);
-            double dr = Unsafe.Add(ref inRe, id), di = Unsafe.Add(ref inIm, id);
-            double t0r = ar + br, t0i = ai + bi, t1r = ar - br, t1i = ai - bi;
-            double t2r = cr + dr, t2i = ci + di, t3r = cr - dr, t3i = ci - di;
-            ref var r0 = ref Unsafe.Add(ref re, s);
-            ref var i0 = ref Unsafe.Add(ref im, s);
-            r0 = t0r + t2r;
-            i0 = t0i + t2i;
-            Unsafe.Add(ref r0, 2) = t0r - t2r;
-            Unsafe.Add(ref i0, 2) = t0i - t2i;
-            // t3 * (-i) = (t3i, -t3r)
-            Unsafe.Add(ref r0, 1) = t1r + t3i;
-            Unsafe.Add(ref i0, 1) = t1i - t3r;
-            Unsafe.Add(ref r0, 3) = t1r - t3i;
-            Unsafe.Add(ref i0, 3) = t1i + t3r;
+            FirstButterfly(
+                ref re, ref im, s,
+                Unsafe.Add(ref inRe, ia), Unsafe.Add(ref inIm, ia), Unsafe.Add(ref inRe, ib), Unsafe.Add(ref inIm, ib),
+                Unsafe.Add(ref inRe, ic), Unsafe.Add(ref inIm, ic), Unsafe.Add(ref inRe, id), Unsafe.Add(ref inIm, id));
         }
 
+        Passes(ref inRe, ref inIm);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FirstButterfly(ref double re, ref double im, int s, double ar, double ai, double br, double bi, double cr, double ci, double dr, double di)
+    {
+        double t0r = ar + br, t0i = ai + bi, t1r = ar - br, t1i = ai - bi;
+        double t2r = cr + dr, t2i = ci + di, t3r = cr - dr, t3i = ci - di;
+        ref var r0 = ref Unsafe.Add(ref re, s);
+        ref var i0 = ref Unsafe.Add(ref im, s);
+        r0 = t0r + t2r;
+        i0 = t0i + t2i;
+        Unsafe.Add(ref r0, 2) = t0r - t2r;
+        Unsafe.Add(ref i0, 2) = t0i - t2i;
+        // t3 * (-i) = (t3i, -t3r)
+        Unsafe.Add(ref r0, 1) = t1r + t3i;
+        Unsafe.Add(ref i0, 1) = t1i - t3r;
+        Unsafe.Add(ref r0, 3) = t1r - t3i;
+        Unsafe.Add(ref i0, 3) = t1i + t3r;
+    }
+
+    // The passes after the first, from scratch; the last one writes (inRe, inIm), the caller's output arrays.
+    private void Passes(ref double inRe, ref double inIm)
+    {
+        var n = Length;
+        ref var re = ref MemoryMarshal.GetArrayDataReference(_scratchRe);
+        ref var im = ref MemoryMarshal.GetArrayDataReference(_scratchIm);
         ref var twr = ref MemoryMarshal.GetArrayDataReference(_twRe);
         ref var twi = ref MemoryMarshal.GetArrayDataReference(_twIm);
         if (n == 4)

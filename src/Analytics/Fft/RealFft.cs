@@ -57,16 +57,10 @@ public sealed class RealFft
             throw new ArgumentException("Buffers are too short for this plan.");
         }
 
+        // Even samples as real parts, odd as imaginary: the input read as interleaved complex pairs.
         var zr = _zr;
         var zi = _zi;
-        ref var x = ref MemoryMarshal.GetReference(input);
-        for (var k = 0; k < m; k++)
-        {
-            zr[k] = Unsafe.Add(ref x, 2 * k);
-            zi[k] = Unsafe.Add(ref x, 2 * k + 1);
-        }
-
-        _half.Forward(zr, zi);
+        _half.ForwardInterleaved(input[..Length], zr, zi);
 
         // X[k] = E[k] + W^k O[k], E = (Z[k] + conj Z[m-k]) / 2, O = -i (Z[k] - conj Z[m-k]) / 2.
         re[0] = zr[0] + zi[0];
