@@ -36,7 +36,8 @@ public sealed class CwruTests(ITestOutputHelper output)
             }
 
             var result = make(fs, geometry).Analyze(samples, rpm / 60 * (1 + speedError));
-            var scores = string.Join(" ", result.Diagnosis.Scores.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}={kv.Value:0.#}"));
+            var scores = string.Join(" ", result.Diagnosis.Scores.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}={kv.Value:0.#}"))
+                + $" kurtosis={result.Indicators.Kurtosis:0.0} velocity={result.Indicators.RmsVelocity:0.00} health={result.HealthIndex:0.00}";
             rows.Add(new Row(file, truth, result.Diagnosis.Fault.ToString(), result.Diagnosis.Confidence, scores));
         }
 
