@@ -24,7 +24,8 @@ public sealed class FleetRulModel
     private readonly double[] _mean;
     private readonly double[] _scale;
     private readonly double[] _rowsPerRun;
-    private readonly double _maxTarget;
+    private readonly double[] _candidates;
+    private readonly double[] _accuracy;
 
     private FleetRulModel(FleetRulModelOptions options, (int Run, double[] X, double Target)[] rows, double[] mean, double[] scale, int runs)
     {
@@ -38,7 +39,19 @@ public sealed class FleetRulModel
             _rowsPerRun[row.Run]++;
         }
 
-        _maxTarget = rows.Max(r => r.Target) * 1.5;
+        // PHM accuracy of every candidate answer (a logarithmic grid over three decades) against every training state.
+        var maxTarget = rows.Max(r => r.Target) * 1.5;
+        _candidates = new double[PredictionGrid + 1];
+        _accuracy = new double[(PredictionGrid + 1) * rows.Length];
+        for (var c = 0; c <= PredictionGrid; c++)
+        {
+            _candidates[c] = maxTarget * Math.Pow(10, -3 + 3.0 * c / PredictionGrid);
+            for (var i = 0; i < rows.Length; i++)
+            {
+                _accuracy[c * rows.Length + i] = PhmScore.Accuracy(rows[i].Target, _candidates[c]);
+            }
+        }
+
         Bandwidth = options.Bandwidth > 0 ? options.Bandwidth : SelectBandwidth();
     }
 
@@ -181,27 +194,26 @@ public sealed class FleetRulModel
         }
     }
 
-    // The answer maximising the expected PHM accuracy under the weights (on a logarithmic grid over three decades).
+    // The answer maximising the expected PHM accuracy under the weights; a coarser grid takes every k-th candidate.
     private double BestAnswer(double[] weights, int grid)
     {
+        var stride = PredictionGrid / grid;
+        var rows = _rows.Length;
         var best = 0.0;
         var bestScore = double.NegativeInfinity;
-        for (var c = 0; c <= grid; c++)
+        for (var c = 0; c <= PredictionGrid; c += stride)
         {
-            var candidate = _maxTarget * Math.Pow(10, -3 + 3.0 * c / grid);
+            var accuracy = _accuracy.AsSpan(c * rows, rows);
             double score = 0;
-            for (var i = 0; i < _rows.Length; i++)
+            for (var i = 0; i < rows; i++)
             {
-                if (weights[i] > 0)
-                {
-                    score += weights[i] * PhmScore.Accuracy(_rows[i].Target, candidate);
-                }
+                score += weights[i] * accuracy[i];
             }
 
             if (score > bestScore)
             {
                 bestScore = score;
-                best = candidate;
+                best = _candidates[c];
             }
         }
 
