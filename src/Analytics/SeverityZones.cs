@@ -23,13 +23,14 @@ public sealed record SeverityZones(double BoundaryAB, double BoundaryBC, double 
         : SeverityZone.D;
 
     /// <summary>
-    /// A continuous health in [0, 1]: 1 at rest, 0.75 at A/B, 0.5 at B/C, 0.25 at C/D, 0 at twice the C/D limit.
+    /// A continuous health in [0, 1] on the analyzer's scale (0.5 at the alarm): 1 at rest, 0.9 at A/B, 0.75 at B/C
+    /// (warning), 0.5 at C/D (alarm), 0 at twice the C/D limit.
     /// </summary>
     public double Health(double velocityRmsMmPerS)
     {
         var v = Math.Max(0, velocityRmsMmPerS);
         ReadOnlySpan<double> x = [0, BoundaryAB, BoundaryBC, BoundaryCD, 2 * BoundaryCD];
-        ReadOnlySpan<double> y = [1, 0.75, 0.5, 0.25, 0];
+        ReadOnlySpan<double> y = [1, 0.9, 0.75, 0.5, 0];
         for (var i = 1; i < x.Length; i++)
         {
             if (v <= x[i])

@@ -238,28 +238,11 @@ public sealed class VibrationAnalyzer
         var level = Math.Clamp((rmsVelocity - _zones.BoundaryAB) / (_zones.BoundaryCD - _zones.BoundaryAB), 0, 1);
 
         var damage = 0.25 * lines + 0.25 * impulses + 0.5 * level;
-        return Math.Clamp(Math.Min(1 - damage, VelocityHealth(rmsVelocity)), 0, 1);
+        return Math.Clamp(Math.Min(1 - damage, _zones.Health(rmsVelocity)), 0, 1);
     }
 
     private const double KurtosisOnset = 3.5;
     private const double KurtosisDeveloped = 10;
-
-    // 1 at rest, 0.9 at A/B, 0.75 at B/C (warning), 0.5 at C/D (alarm), 0 at twice the alarm limit.
-    private double VelocityHealth(double v)
-    {
-        ReadOnlySpan<double> x = [0, _zones.BoundaryAB, _zones.BoundaryBC, _zones.BoundaryCD, 2 * _zones.BoundaryCD];
-        ReadOnlySpan<double> y = [1, 0.9, 0.75, 0.5, 0];
-        v = Math.Max(0, v);
-        for (var i = 1; i < x.Length; i++)
-        {
-            if (v <= x[i])
-            {
-                return y[i - 1] + (y[i] - y[i - 1]) * (v - x[i - 1]) / (x[i] - x[i - 1]);
-            }
-        }
-
-        return 0;
-    }
 
     private double LineVelocity(double fHz, double toMm)
     {

@@ -32,7 +32,8 @@ public sealed class KinematicsTests
         Assert.Equal(SeverityZone.C, zones.Classify(4.0));
         Assert.Equal(SeverityZone.D, zones.Classify(6.0));
         Assert.True(zones.Health(1) > zones.Health(3) && zones.Health(3) > zones.Health(6));
-        Assert.Equal(0.5, zones.Health(zones.BoundaryBC), 1e-12);
+        Assert.Equal(0.75, zones.Health(zones.BoundaryBC), 1e-12);
+        Assert.Equal(0.5, zones.Health(zones.BoundaryCD), 1e-12);
         Assert.Equal(0, zones.Health(100));
     }
 }
