@@ -3,7 +3,10 @@ namespace TwinCluster.Analytics.Prognostics;
 /// <summary>Configuration of a <see cref="RulEstimator"/>.</summary>
 public sealed record RulEstimatorOptions
 {
-    /// <summary>Health index at which the alarm is raised (end of useful life); 0.25 is the C/D zone boundary.</summary>
+    /// <summary>
+    /// Health index at which the alarm is raised (end of useful life). The default 0.25 suits <see cref="BaselineHealth"/>
+    /// (RMS at about 5.6 times the baseline); for the analyzer's health index, whose alarm is 0.5, pass 0.5.
+    /// </summary>
     public double AlarmThreshold { get; init; } = 0.25;
 
     /// <summary>Points (most recent) used to fit the degradation trend.</summary>
