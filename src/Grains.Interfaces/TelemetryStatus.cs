@@ -21,7 +21,10 @@ public sealed record TelemetryStatus
     /// <summary>Messages that reached the twin again and were ignored (seq already applied).</summary>
     [Id(3)] public long DuplicatesIgnored { get; init; }
 
-    /// <summary>Sequence numbers given up on: missing from the log after the gap timeout (never accepted).</summary>
+    /// <summary>
+    /// Sequence numbers given up on and still missing: not in the log when the gap timeout passed. One that arrives
+    /// later after all is applied then (out of order) and leaves this count.
+    /// </summary>
     [Id(4)] public long Skipped { get; init; }
 
     /// <summary>Samples applied over all channels.</summary>

@@ -65,6 +65,26 @@ public sealed class TelemetrySequencerTests
     }
 
     [Fact]
+    public void A_seq_that_arrives_after_its_gap_was_given_up_is_applied_late_once()
+    {
+        var sequencer = new TelemetrySequencer(lastApplied: 2);
+        var ready = new List<TelemetryRecord>();
+        sequencer.Offer(R(7), ready);
+        Assert.Equal(4, sequencer.SkipGap(ready));   // 3..6
+        ready.Clear();
+
+        Assert.True(sequencer.Offer(R(5), ready));
+        Assert.Equal([5L], ready.Select(r => r.Seq));
+        Assert.False(sequencer.Offer(R(5), ready));   // once only
+        Assert.True(sequencer.Offer(R(3), ready));
+        Assert.True(sequencer.Offer(R(6), ready));
+        Assert.True(sequencer.Offer(R(4), ready));
+        Assert.False(sequencer.Offer(R(2), ready));   // applied in order long ago
+        Assert.Equal(4, sequencer.LateArrivals);
+        Assert.Equal(7, sequencer.LastApplied);
+    }
+
+    [Fact]
     public void With_nothing_applied_the_first_record_waits_for_lower_ones_and_starting_there_skips_nothing()
     {
         var sequencer = new TelemetrySequencer(lastApplied: -1);

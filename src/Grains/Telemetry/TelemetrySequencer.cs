@@ -10,7 +10,11 @@ namespace TwinCluster.Grains.Telemetry;
 /// </summary>
 public sealed class TelemetrySequencer
 {
+    private const int MaxSkippedRanges = 256;
+
     private readonly SortedDictionary<long, TelemetryRecord> _pending = [];
+    // Gaps given up on, oldest first: a record that arrives late into one is still applied (once).
+    private readonly List<(long From, long To)> _skipped = [];
     private readonly int _maxPending;
 
     /// <summary>Starts after <paramref name="lastApplied"/> (-1: nothing applied yet).</summary>
@@ -46,16 +50,32 @@ public sealed class TelemetrySequencer
         }
     }
 
+    /// <summary>How many seqs were given up on and then arrived after all (applied late, out of order).</summary>
+    public long LateArrivals { get; private set; }
+
     /// <summary>
     /// Takes one record. Returns false when it is a duplicate (its seq was applied or is already waiting); otherwise
-    /// adds it and moves every record that is now in order to <paramref name="ready"/>. With nothing applied yet,
-    /// the first record waits (the caller looks for lower seqs in the log, then calls <see cref="SkipGap"/>).
+    /// adds it and moves every record that is now in order to <paramref name="ready"/>. A record whose seq was given
+    /// up on (<see cref="SkipGap"/>) goes to <paramref name="ready"/> at once, late. With nothing applied yet, the
+    /// first record waits (the caller looks for lower seqs in the log, then calls <see cref="SkipGap"/>).
     /// </summary>
     public bool Offer(TelemetryRecord record, List<TelemetryRecord> ready)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(ready);
-        if (record.Seq <= LastApplied || _pending.ContainsKey(record.Seq))
+        if (record.Seq <= LastApplied)
+        {
+            if (!TakeSkipped(record.Seq))
+            {
+                return false;
+            }
+
+            LateArrivals++;
+            ready.Add(record);
+            return true;
+        }
+
+        if (_pending.ContainsKey(record.Seq))
         {
             return false;
         }
@@ -86,9 +106,45 @@ public sealed class TelemetrySequencer
         var first = First();
         // From nothing applied, starting at the first seq that exists is not a loss.
         var skipped = LastApplied < 0 ? 0 : first - LastApplied - 1;
+        if (skipped > 0)
+        {
+            _skipped.Add((LastApplied + 1, first - 1));
+            if (_skipped.Count > MaxSkippedRanges)
+            {
+                _skipped.RemoveAt(0);
+            }
+        }
+
         LastApplied = first - 1;
         Drain(ready);
         return skipped;
+    }
+
+    private bool TakeSkipped(long seq)
+    {
+        for (var i = _skipped.Count - 1; i >= 0; i--)
+        {
+            var (from, to) = _skipped[i];
+            if (seq < from || seq > to)
+            {
+                continue;
+            }
+
+            _skipped.RemoveAt(i);
+            if (from < seq)
+            {
+                _skipped.Insert(i, (from, seq - 1));
+            }
+
+            if (seq < to)
+            {
+                _skipped.Insert(from < seq ? i + 1 : i, (seq + 1, to));
+            }
+
+            return true;
+        }
+
+        return false;
     }
 
     private void Drain(List<TelemetryRecord> ready)

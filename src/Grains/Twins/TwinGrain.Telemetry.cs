@@ -20,6 +20,7 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
     private const int FillPage = 500;
 
     private readonly HashSet<long> _waitingFromLog = [];
+    private long _lateCounted;
     private TelemetrySequencer? _sequencer;
     private IGrainTimer? _telemetryTimer;
     private LatencyRecorder _applyDelay = new();
@@ -218,6 +219,14 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
         }
 
         var filled = 0;
+        var late = Sequencer.LateArrivals - _lateCounted;
+        if (late > 0)
+        {
+            // Seqs given up on that arrived after all: applied now, no longer skipped.
+            T.Skipped -= late;
+            _lateCounted = Sequencer.LateArrivals;
+        }
+
         foreach (var record in ready)
         {
             var fromLog = _waitingFromLog.Remove(record.Seq);
@@ -245,7 +254,7 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
             }
         }
 
-        T.LastSeq = Sequencer.LastApplied;
+        T.LastSeq = Math.Max(T.LastSeq, Sequencer.LastApplied);
         T.LastAppliedAt = now;
         _checkpointDirty = true;
         _telemetryMetrics.Applied(ready.Count - filled, fromLog: false);

@@ -16,7 +16,12 @@ public sealed class ExternalBrokerOptions
     /// </summary>
     public string ClientId { get; set; } = "twincluster-ingress-" + Environment.MachineName.ToLowerInvariant();
 
-    /// <summary>The shared-subscription group (default <c>twincluster</c>); empty subscribes without sharing.</summary>
+    /// <summary>
+    /// The shared-subscription group (default <c>twincluster</c>), so several ingress processes split the load; empty
+    /// subscribes without sharing. Mosquitto 2.0.11 (Debian 12) does not keep a shared subscription across its own
+    /// restart: what was queued for the group, and what arrives before the ingress subscribes again, is dropped. A
+    /// single ingress on such a broker should use a plain subscription (empty), which its persistent session keeps.
+    /// </summary>
     public string SharedGroup { get; set; } = "twincluster";
 
     /// <summary>How long the broker keeps the session of a disconnected ingress (default 1 day).</summary>

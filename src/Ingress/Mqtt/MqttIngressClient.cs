@@ -111,12 +111,12 @@ public sealed class MqttIngressClient : IAsyncDisposable
                 try
                 {
                     var result = await _client.ConnectAsync(built, _stopping.Token);
-                    if (!result.IsSessionPresent)
-                    {
-                        await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
-                            .WithTopicFilter(f => f.WithTopic(_options.TopicFilter).WithAtLeastOnceQoS())
-                            .Build(), _stopping.Token);
-                    }
+                    // Subscribed again even when the session was kept: Mosquitto 2.0.11 restores a persistent session
+                    // after a restart without its shared subscription (seen in the broker-restart fault test), and
+                    // subscribing to the same filter again only replaces it.
+                    await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+                        .WithTopicFilter(f => f.WithTopic(_options.TopicFilter).WithAtLeastOnceQoS())
+                        .Build(), _stopping.Token);
 
                     _logger.LogInformation("Ingress: connected to MQTT broker {Host}:{Port} as {ClientId} ({Session}), subscribed to {Filter}",
                         _options.Host, _options.Port, _options.ClientId, result.IsSessionPresent ? "session resumed" : "new session", _options.TopicFilter);
