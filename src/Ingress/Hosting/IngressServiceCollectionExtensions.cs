@@ -31,8 +31,10 @@ public static class IngressServiceCollectionExtensions
         }
         else
         {
-            // About 20,000 messages: a few seconds at full rate, enough to fill the gaps of reordering.
-            services.TryAddSingleton<ITelemetryLog>(_ => new InMemoryTelemetryLog(maxPerTwin: 256, maxTotal: 20_000));
+            // One process holds the log, the streams and the twins, so a twin misses live records only when the
+            // process dies, which takes this log with it: it serves reordering and catch-up, and a short history is
+            // enough. 8,192 messages (about 64 MiB of 1,024-sample blocks) keeps the garbage collector's work small.
+            services.TryAddSingleton<ITelemetryLog>(_ => new InMemoryTelemetryLog(maxPerTwin: 128, maxTotal: 8_192));
             services.TryAddSingleton<IDeadLetterStore>(_ => new InMemoryDeadLetterStore(capacity: 10_000));
         }
 

@@ -237,11 +237,12 @@ public sealed class IngressPipeline : IAsyncDisposable
         var watch = Stopwatch.StartNew();
         var added = accepted.Count == 0 ? [] : await AppendWithRetry(accepted.Select(a => a.Message).ToList(), cancellationToken);
         Metrics.Batch(batch.Count, watch.Elapsed);
-        var isNew = new HashSet<TelemetryMessage>(added, ReferenceEqualityComparer.Instance);
+        // The log returns a subset of what it was given, so as many back as went in means all were new (the usual case).
+        var isNew = added.Count == accepted.Count ? null : new HashSet<TelemetryMessage>(added, ReferenceEqualityComparer.Instance);
         var staged = new List<(Pending, IngressVerdict)>(accepted.Count + properties.Count);
         foreach (var (pending, message) in accepted)
         {
-            if (isNew.Contains(message))
+            if (isNew is null || isNew.Contains(message))
             {
                 staged.Add((pending, IngressVerdict.Accepted));
             }
