@@ -33,8 +33,12 @@ public sealed class TelemetryOptions
     /// <summary>How often a twin that received telemetry writes its checkpoint (default 10 s).</summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long a twin waits for a missing seq before it gives up on it (default 10 s).</summary>
-    public TimeSpan GapTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// How long a twin waits for a missing seq before it gives up on it (default 3 s). A gap from reordering is filled
+    /// from the log at once; this wait covers seqs that were refused or never sent, which hold the twin's later
+    /// telemetry back meanwhile. A seq that arrives after it was given up on is still applied.
+    /// </summary>
+    public TimeSpan GapTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>After this long without live telemetry a twin checks the log once for messages it missed (default 5 s).</summary>
     public TimeSpan IdleCatchUp { get; set; } = TimeSpan.FromSeconds(5);

@@ -245,6 +245,11 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
 
             foreach (var channel in record.Channels)
             {
+                if (T.Latest.TryGetValue(channel.Name, out var newer) && newer.Seq > record.Seq)
+                {
+                    continue;   // a late arrival: the latest reading stays the latest
+                }
+
                 T.Latest[channel.Name] = new TelemetryReading(
                     channel.Samples is { } samples ? Rms(samples) : channel.Value,
                     channel.Unit,

@@ -8,7 +8,8 @@ namespace TwinCluster.Ingress.Hosting;
 
 /// <summary>
 /// Runs the ingress: the pipeline, and the transport that feeds it (the embedded broker or a client of an external
-/// one). Stops the transport first, then lets the pipeline finish what it took.
+/// one). On stop, an external-broker client stops taking messages but stays connected while the pipeline finishes
+/// what it took (so those are acknowledged), then disconnects; the embedded broker stops first.
 /// </summary>
 public sealed class IngressService(
     IngressSettings settings,
@@ -73,7 +74,7 @@ public sealed class IngressService(
     {
         if (_client is not null)
         {
-            await _client.StopAsync();
+            await _client.StopTakingAsync();
         }
 
         if (_broker is not null)
@@ -84,6 +85,11 @@ public sealed class IngressService(
         if (_pipeline is not null)
         {
             await _pipeline.StopAsync(cancellationToken);
+        }
+
+        if (_client is not null)
+        {
+            await _client.StopAsync();
         }
     }
 

@@ -25,6 +25,7 @@ public sealed class MqttIngressClient : IAsyncDisposable
     private readonly TaskCompletionSource _firstConnect = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _connectLoop;
     private long _acknowledged;
+    private volatile bool _taking = true;
 
     /// <summary>Creates the client; <see cref="StartAsync"/> connects.</summary>
     public MqttIngressClient(ExternalBrokerOptions options, IngressPipeline pipeline, ILogger logger, TimeProvider? time = null)
@@ -56,9 +57,24 @@ public sealed class MqttIngressClient : IAsyncDisposable
         await _firstConnect.Task.WaitAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Stops taking messages (and reconnecting) but stays connected, so that what the pipeline already took can still
+    /// be acknowledged as it becomes final. Messages that arrive meanwhile stay unacknowledged in the session.
+    /// </summary>
+    public async Task StopTakingAsync()
+    {
+        _taking = false;
+        await _stopping.CancelAsync();
+        if (_connectLoop is not null)
+        {
+            await _connectLoop;
+        }
+    }
+
     /// <summary>Disconnects; messages not yet final stay unacknowledged in the broker's session.</summary>
     public async Task StopAsync()
     {
+        _taking = false;
         await _stopping.CancelAsync();
         if (_connectLoop is not null)
         {
@@ -152,6 +168,11 @@ public sealed class MqttIngressClient : IAsyncDisposable
     private async Task OnMessage(MqttApplicationMessageReceivedEventArgs e)
     {
         e.AutoAcknowledge = false;
+        if (!_taking)
+        {
+            return;   // stopping: left unacknowledged, delivered again to the next session
+        }
+
         var message = e.ApplicationMessage;
         var inbound = new InboundMessage(message.Topic, message.Payload.ToArray(), message.ContentType, _time.GetUtcNow());
         Task<IngressVerdict> verdict;

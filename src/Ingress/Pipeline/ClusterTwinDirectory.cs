@@ -19,6 +19,9 @@ public sealed class ClusterTwinDirectory(IGrainFactory grains, TimeProvider time
     /// <summary>How long a found twin's model is trusted (default 30 s).</summary>
     public TimeSpan PositiveTtl { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Most twins kept in the cache (default 200,000).</summary>
+    public int MaxCachedTwins { get; init; } = 200_000;
+
     /// <summary>How long "no such twin" is trusted (default 2 s).</summary>
     public TimeSpan NegativeTtl { get; init; } = TimeSpan.FromSeconds(2);
 
@@ -29,6 +32,23 @@ public sealed class ClusterTwinDirectory(IGrainFactory grains, TimeProvider time
         if (_twins.TryGetValue(twinId, out var cached) && cached.Expires > now)
         {
             return await cached.Lookup;
+        }
+
+        if (_twins.Count >= MaxCachedTwins)
+        {
+            // Bounded: drop what has expired; if every entry is fresh (a flood of distinct ids), start over.
+            foreach (var (key, entry) in _twins)
+            {
+                if (entry.Expires <= now)
+                {
+                    _twins.TryRemove(key, out _);
+                }
+            }
+
+            if (_twins.Count >= MaxCachedTwins)
+            {
+                _twins.Clear();
+            }
         }
 
         var lookup = Lookup(twinId);
@@ -96,12 +116,12 @@ public sealed class ClusterTwinDirectory(IGrainFactory grains, TimeProvider time
         try
         {
             var closure = await grains.GetModelRepository().GetClosure(modelId)
-                ?? throw new InvalidOperationException($"model '{modelId}' is not in the model repository");
+                ?? throw new TwinModelUnavailableException($"the twin's model '{modelId}' is not in the model repository");
             var result = new ModelParser().Parse(closure.Documents.Select((json, i) => new ModelSource($"{modelId}#{i}", json)));
             var model = result.Models?.Find(modelId);
             if (!result.IsValid || result.Models is null || model is null)
             {
-                throw new InvalidOperationException($"stored model '{modelId}' does not parse");
+                throw new TwinModelUnavailableException($"the twin's model '{modelId}' does not parse");
             }
 
             return (model, result.Models);

@@ -9,9 +9,16 @@ public sealed record TwinModel(string ModelId, InterfaceModel Model, ModelSet Mo
 /// <summary>Tells the ingress whether a twin exists and what its model is.</summary>
 public interface ITwinDirectory
 {
-    /// <summary>The twin's model, or null when the twin does not exist.</summary>
+    /// <summary>
+    /// The twin's model, or null when the twin does not exist. Throws <see cref="TwinModelUnavailableException"/> when
+    /// the twin exists but its model cannot be used (missing from the repository, or no longer parsing); any other
+    /// exception means "try again".
+    /// </summary>
     ValueTask<TwinModel?> FindAsync(TwinId twinId, CancellationToken cancellationToken);
 }
+
+/// <summary>The twin exists but its model cannot be used; its telemetry is dead-lettered, not retried.</summary>
+public sealed class TwinModelUnavailableException(string message) : Exception(message);
 
 /// <summary>Where reported properties (<c>twins/{id}/properties</c>) are written.</summary>
 public interface IReportedPropertySink

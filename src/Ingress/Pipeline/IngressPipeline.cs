@@ -13,9 +13,11 @@ namespace TwinCluster.Ingress.Pipeline;
 /// The ingress, transport aside: takes MQTT publishes, checks them (<see cref="TelemetryAdmission"/>), appends the
 /// good ones to the telemetry log in batches, records the rest as dead letters, publishes what the log took as new
 /// to the twins' streams, and only then completes each message's verdict, which is when the transport may
-/// acknowledge it. Two stages run at once (check + log, then publish), each one batch at a time, so acknowledgements
-/// keep arrival order. Bounded: when <see cref="IngressPipelineOptions.Capacity"/> messages wait,
-/// <see cref="SubmitAsync"/> waits too.
+/// acknowledge it. Two stages run at once (check + log, then publish), each one batch at a time. Verdicts are not
+/// strictly in arrival order (a dead letter is final before the accepted messages of its batch are published).
+/// Bounded: when <see cref="IngressPipelineOptions.Capacity"/> messages wait, <see cref="SubmitAsync"/> waits too.
+/// A failure never stops the stages: the messages it touched are left without a verdict (not acknowledged, so the
+/// broker delivers them again) and the next batch goes on.
 /// </summary>
 public sealed class IngressPipeline : IAsyncDisposable
 {
@@ -148,17 +150,26 @@ public sealed class IngressPipeline : IAsyncDisposable
                 {
                     stage = await Admit(batch, _abort.Token);
                 }
-                catch (Exception ex)
+                catch (Exception ex) when (!_abort.IsCancellationRequested)
                 {
+                    // Not acknowledged: the broker delivers these again. The ingress itself carries on.
+                    _logger.LogError(ex, "Ingress: a batch of {Count} messages failed; they stay unacknowledged", batch.Count);
                     foreach (var pending in batch)
                     {
                         pending.Fail(ex);
                     }
 
-                    throw;
+                    continue;
                 }
 
                 await _staged.Writer.WriteAsync(stage, _abort.Token);
+            }
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+            foreach (var pending in batch)
+            {
+                pending.Verdict.TrySetCanceled();
             }
         }
         finally
@@ -169,25 +180,40 @@ public sealed class IngressPipeline : IAsyncDisposable
 
     private async Task PublishLoop()
     {
-        await foreach (var stage in _staged.Reader.ReadAllAsync(_abort.Token))
+        try
         {
-            try
+            await foreach (var stage in _staged.Reader.ReadAllAsync(CancellationToken.None))
             {
-                await Task.WhenAll(stage.Batches.Select(b => PublishWithRetry(b, _abort.Token)));
-            }
-            catch (Exception ex)
-            {
-                foreach (var (pending, _) in stage.Accepted)
+                try
                 {
-                    pending.Fail(ex);
+                    await Task.WhenAll(stage.Batches.Select(b => PublishWithRetry(b, _abort.Token)));
+                }
+                catch (Exception ex)
+                {
+                    // Cut short by an abort: logged but not acknowledged; the broker delivers them again.
+                    foreach (var (pending, _) in stage.Accepted)
+                    {
+                        pending.Fail(ex);
+                    }
+
+                    continue;
                 }
 
-                throw;
+                foreach (var (pending, verdict) in stage.Accepted)
+                {
+                    pending.Verdict.TrySetResult(verdict);
+                }
             }
-
-            foreach (var (pending, verdict) in stage.Accepted)
+        }
+        finally
+        {
+            // Whatever is left staged after an abort is cancelled, never left hanging.
+            while (_staged.Reader.TryRead(out var left))
             {
-                pending.Verdict.TrySetResult(verdict);
+                foreach (var (pending, _) in left.Accepted)
+                {
+                    pending.Verdict.TrySetCanceled();
+                }
             }
         }
     }
@@ -220,8 +246,14 @@ public sealed class IngressPipeline : IAsyncDisposable
         var accepted = new List<(Pending Pending, TelemetryMessage Message)>(telemetry.Count);
         foreach (var (pending, twin) in telemetry)
         {
-            var model = models[twin];
+            var (model, broken) = models[twin];
             var message = pending.Message;
+            if (broken is not null)
+            {
+                deadLetters.Add((pending, Letter(message, twin, DeadLetterReason.UnknownTwin, broken, now)));
+                continue;
+            }
+
             var result = _admission.Admit(message.Topic, new ReadOnlySequence<byte>(message.Payload), message.ContentType, now,
                 _ => model?.Model, model?.Models ?? Modeling.ModelSet.Empty, out _);
             if (result.IsSuccess)
@@ -270,28 +302,42 @@ public sealed class IngressPipeline : IAsyncDisposable
         return new Stage(staged, TelemetryRecords.ByTwin(added, now));
     }
 
-    private async Task<Dictionary<TwinId, TwinModel?>> ResolveModels(List<TwinId> twins, CancellationToken cancellationToken)
+    // Each twin on its own: a twin whose model cannot be used (TwinModelUnavailableException) has its messages
+    // dead-lettered; a lookup that fails otherwise (the cluster unreachable) is retried, and the messages wait.
+    private async Task<Dictionary<TwinId, (TwinModel? Model, string? Broken)>> ResolveModels(List<TwinId> twins, CancellationToken cancellationToken)
     {
+        var models = new Dictionary<TwinId, (TwinModel?, string?)>(twins.Count);
+        var todo = twins;
         for (var attempt = 1; ; attempt++)
         {
-            try
+            var lookups = todo.Select(t => (Twin: t, Task: _directory.FindAsync(t, cancellationToken).AsTask())).ToList();
+            var retry = new List<TwinId>();
+            Exception? last = null;
+            foreach (var (twin, task) in lookups)
             {
-                var lookups = twins.Select(t => _directory.FindAsync(t, cancellationToken).AsTask()).ToList();
-                var found = await Task.WhenAll(lookups);
-                var models = new Dictionary<TwinId, TwinModel?>(twins.Count);
-                for (var i = 0; i < twins.Count; i++)
+                try
                 {
-                    models[twins[i]] = found[i];
+                    models[twin] = (await task, null);
                 }
+                catch (TwinModelUnavailableException ex)
+                {
+                    models[twin] = (null, ex.Message);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    retry.Add(twin);
+                    last = ex;
+                }
+            }
 
+            if (retry.Count == 0)
+            {
                 return models;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                // The cluster is unreachable: the messages are not at fault, so they wait rather than be refused.
-                _logger.LogWarning(ex, "Ingress: twin lookup failed (attempt {Attempt}); retrying", attempt);
-                await Task.Delay(Backoff(attempt), _time, cancellationToken);
-            }
+
+            _logger.LogWarning(last, "Ingress: lookup of {Count} twins failed (attempt {Attempt}); retrying", retry.Count, attempt);
+            await Task.Delay(Backoff(attempt), _time, cancellationToken);
+            todo = retry;
         }
     }
 
@@ -357,7 +403,18 @@ public sealed class IngressPipeline : IAsyncDisposable
             }
             else
             {
-                rejection = await _properties.ApplyAsync(twin, message.Payload, cancellationToken);
+                try
+                {
+                    rejection = await _properties.ApplyAsync(twin, message.Payload, cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    // Not the message's fault (a silo moving, a concurrent write): no verdict, so no acknowledgement,
+                    // and the broker delivers it again.
+                    _logger.LogWarning(ex, "Ingress: reported properties of twin {TwinId} not written; left unacknowledged", twin.Value);
+                    pending.Fail(ex);
+                    continue;
+                }
             }
 
             results.Add(rejection is null
@@ -382,8 +439,9 @@ public sealed class IngressPipeline : IAsyncDisposable
                 await _deadLetters.AddAsync(deadLetters.Select(d => d.Letter).ToList(), cancellationToken);
                 break;
             }
-            catch (Exception ex) when (attempt < 5 && (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
+                // A dead letter is how a refused message is accounted for: like the log, wait for the store.
                 _logger.LogWarning(ex, "Ingress: storing {Count} dead letters failed (attempt {Attempt}); retrying", deadLetters.Count, attempt);
                 await Task.Delay(Backoff(attempt), _time, cancellationToken);
             }

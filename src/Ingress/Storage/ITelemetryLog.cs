@@ -26,9 +26,12 @@ public interface ITelemetryLog
     /// </summary>
     Task<IReadOnlyList<TelemetryMessage>> AppendNewAsync(IReadOnlyList<TelemetryMessage> batch, CancellationToken cancellationToken = default);
 
-    /// <summary>The logged messages of <paramref name="twinId"/> with seq in the inclusive range, in seq order.</summary>
+    /// <summary>
+    /// The logged messages of <paramref name="twinId"/> with seq in the inclusive range, in seq order: the first
+    /// <paramref name="limit"/> of them.
+    /// </summary>
     Task<IReadOnlyList<TelemetryMessage>> ReadAsync(
-        TwinId twinId, long fromSeqInclusive, long toSeqInclusive, CancellationToken cancellationToken = default);
+        TwinId twinId, long fromSeqInclusive, long toSeqInclusive, CancellationToken cancellationToken = default, int limit = int.MaxValue);
 
     /// <summary>The highest logged seq of <paramref name="twinId"/>, or null when none is logged.</summary>
     Task<long?> LastSeqAsync(TwinId twinId, CancellationToken cancellationToken = default);

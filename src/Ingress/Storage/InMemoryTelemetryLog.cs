@@ -70,9 +70,16 @@ public sealed class InMemoryTelemetryLog : ITelemetryLog
                     _twins.Add(message.TwinId, log);
                 }
 
-                // Already held, or older than everything a full twin keeps (it would be dropped at once).
-                if (log.ContainsKey(message.Seq) || (log.Count >= MaxPerTwin && message.Seq < log.Keys.First()))
+                if (log.ContainsKey(message.Seq))
                 {
+                    continue;
+                }
+
+                if (log.Count >= MaxPerTwin && message.Seq < log.Keys.First())
+                {
+                    // New, but older than everything a full twin keeps: it would be dropped at once. It counts as
+                    // new (it was never seen), it is just not kept.
+                    added.Add(message);
                     continue;
                 }
 
@@ -106,12 +113,13 @@ public sealed class InMemoryTelemetryLog : ITelemetryLog
 
     /// <inheritdoc />
     public Task<IReadOnlyList<TelemetryMessage>> ReadAsync(
-        TwinId twinId, long fromSeqInclusive, long toSeqInclusive, CancellationToken cancellationToken = default)
+        TwinId twinId, long fromSeqInclusive, long toSeqInclusive, CancellationToken cancellationToken = default, int limit = int.MaxValue)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         lock (_lock)
         {
             IReadOnlyList<TelemetryMessage> messages = _twins.TryGetValue(twinId, out var log)
-                ? log.Where(p => p.Key >= fromSeqInclusive && p.Key <= toSeqInclusive).Select(p => p.Value).ToList()
+                ? log.Where(p => p.Key >= fromSeqInclusive && p.Key <= toSeqInclusive).Take(limit).Select(p => p.Value).ToList()
                 : [];
             return Task.FromResult(messages);
         }

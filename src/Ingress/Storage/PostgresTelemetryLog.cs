@@ -131,18 +131,21 @@ public sealed class PostgresTelemetryLog : ITelemetryLog
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<TelemetryMessage>> ReadAsync(
-        TwinId twinId, long fromSeqInclusive, long toSeqInclusive, CancellationToken cancellationToken = default)
+        TwinId twinId, long fromSeqInclusive, long toSeqInclusive, CancellationToken cancellationToken = default, int limit = int.MaxValue)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         await using var command = _dataSource.CreateCommand($"""
             SELECT seq, ts, sample_rate_hz, wire_format, channel_names, channel_units, channel_scalar, channel_lengths,
                    sample_width, samples
             FROM {LogTable}
             WHERE twin_id = $1 AND seq BETWEEN $2 AND $3
             ORDER BY seq
+            LIMIT $4
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = twinId.Value });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = fromSeqInclusive });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = toSeqInclusive });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = limit });
 
         var messages = new List<TelemetryMessage>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

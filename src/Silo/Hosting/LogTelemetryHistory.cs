@@ -12,9 +12,8 @@ public sealed class LogTelemetryHistory(ITelemetryLog log, TimeProvider time) : 
     public async Task<IReadOnlyList<TelemetryRecord>> ReadAsync(string twinId, long fromSeq, long toSeq, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        // A seq range of `limit` holds at most `limit` messages; fewer when some were never logged.
-        var last = toSeq - fromSeq >= limit ? fromSeq + limit - 1 : toSeq;
-        var messages = await log.ReadAsync(new TwinId(twinId), fromSeq, last, cancellationToken);
+        // Paged by count, not by seq window: a long run of seqs that were never logged does not end the read early.
+        var messages = await log.ReadAsync(new TwinId(twinId), fromSeq, toSeq, cancellationToken, limit);
         // Their acceptance time is not logged; "now" makes no claim about the live path's delay (log fills are not timed).
         var now = time.GetUtcNow();
         return messages.Select(m => TelemetryRecords.From(m, now)).ToList();

@@ -66,7 +66,9 @@ public sealed class InMemoryTelemetryLogTests
         await log.AppendAsync([.. Enumerable.Range(1, 5).Select(i => Message(i))], Ct);
         var late = await log.AppendAsync([Message(1)], Ct);
 
-        Assert.Equal(0, late);
+        // Below what a full twin keeps, the log cannot tell a repeat from a message never seen: it counts as new
+        // (the twin, which knows what it applied, ignores a repeat) and is not kept.
+        Assert.Equal(1, late);
         Assert.Equal([3L, 4L, 5L], (await log.ReadAsync(Samples.Twin, 0, 10, Ct)).Select(m => m.Seq));
         Assert.Equal(5, await log.LastSeqAsync(Samples.Twin, Ct));
     }
