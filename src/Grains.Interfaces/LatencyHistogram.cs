@@ -39,8 +39,9 @@ public sealed record LatencyHistogram
             return (int)(milliseconds / LinearWidthMs);
         }
 
-        var index = LinearBuckets + (int)(Math.Log(milliseconds / (LinearBuckets * LinearWidthMs)) / Math.Log(Growth));
-        return Math.Min(index, BucketCount - 1);
+        // Clamped as a double: an infinite (or enormous) delay must not overflow the cast.
+        var index = LinearBuckets + Math.Log(milliseconds / (LinearBuckets * LinearWidthMs)) / Math.Log(Growth);
+        return (int)Math.Min(index, BucketCount - 1);
     }
 
     /// <summary>The upper edge of bucket <paramref name="bucket"/> in milliseconds.</summary>

@@ -102,6 +102,24 @@ public sealed class TelemetryTests(ClusterFixture fixture)
         Assert.Equal(4, status.Applied);
     }
 
+    [Fact]
+    public async Task A_twin_deleted_and_created_again_starts_its_telemetry_afresh()
+    {
+        var id = await NewTwin();
+        await Publish(id, 1, 2, 3);
+        await WaitFor(id, s => s.LastSeq == 3);
+
+        await Client.GetTwin(new TwinId(id)).Delete(null, cascade: false);
+        await Client.GetTwin(new TwinId(id)).Create(TestModels.Bearing, "{}");
+        var fresh = await Client.GetTwin(new TwinId(id)).GetTelemetry();
+        Assert.Equal(0, fresh.Applied);
+
+        await Publish(id, 1, 2);   // the new device counts from 1 again
+        var status = await WaitFor(id, s => s.LastSeq == 2);
+        Assert.Equal(2, status.Applied);
+        Assert.Equal(0, status.DuplicatesIgnored);
+    }
+
     private async Task<string> NewTwin()
     {
         var id = Ids.New("tb");

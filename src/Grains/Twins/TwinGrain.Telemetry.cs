@@ -323,6 +323,18 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
         }
     }
 
+    private async Task ForgetTelemetry()
+    {
+        await _telemetry.ClearStateAsync();
+        _telemetry.State = new TelemetryCheckpoint();
+        _sequencer = null;
+        _waitingFromLog.Clear();
+        _lateCounted = 0;
+        _checkpointDirty = false;
+        _applyDelay = new LatencyRecorder();
+        _endToEndDelay = new LatencyRecorder();
+    }
+
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         await WriteCheckpoint();

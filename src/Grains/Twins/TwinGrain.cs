@@ -166,6 +166,8 @@ public sealed partial class TwinGrain(
             await state.ClearStateAsync();
             S.Clear();
             await index.Remove(Id);
+            // A twin created again under this id starts its telemetry afresh (its device may count from 1 again).
+            await ForgetTelemetry();
         }
         finally
         {
