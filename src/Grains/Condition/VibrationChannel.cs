@@ -1,0 +1,159 @@
+using TwinCluster.Analytics;
+
+namespace TwinCluster.Grains.Condition;
+
+/// <summary>
+/// One vibration channel of a monitor: a float ring buffer one window long, the analyzer for its sample rate, where
+/// the next block should start in time, and the last few results (for the median health and majority diagnosis).
+/// </summary>
+internal sealed class VibrationChannel
+{
+    private readonly float[] _ring;
+    private readonly AnalysisResult[] _recent;
+    private readonly double[] _healthScratch;
+    private int _write;
+    private int _untilWindow;
+    private int _recentCount;
+    private int _recentNext;
+
+    public VibrationChannel(string name, double sampleRateHz, VibrationAnalyzerOptions analyzerOptions, ConditionOptions options)
+    {
+        Name = name;
+        SampleRateHz = sampleRateHz;
+        Analyzer = new VibrationAnalyzer(analyzerOptions with { SampleRateHz = sampleRateHz });
+        WindowSamples = Math.Max((int)Math.Round(options.WindowSeconds * sampleRateHz), Analyzer.WindowSize);
+        Hop = Math.Max(1, (int)Math.Round(WindowSamples * (1 - options.Overlap)));
+        _ring = new float[WindowSamples];
+        _recent = new AnalysisResult[options.SmoothingWindows];
+        _healthScratch = new double[options.SmoothingWindows];
+        _untilWindow = WindowSamples;
+    }
+
+    public string Name { get; }
+
+    public double SampleRateHz { get; }
+
+    public VibrationAnalyzer Analyzer { get; }
+
+    public int WindowSamples { get; }
+
+    public int Hop { get; }
+
+    /// <summary>Where (ticks) the next block should start; NaN when unknown.</summary>
+    public double ExpectedTicks { get; set; } = double.NaN;
+
+    public long LastAnalysisTicks { get; private set; } = long.MinValue;
+
+    public bool WindowReady => _untilWindow == 0;
+
+    public bool HasResults => _recentCount > 0;
+
+    /// <summary>Forgets the samples held: the next window starts with the next sample.</summary>
+    public void Restart()
+    {
+        _write = 0;
+        _untilWindow = WindowSamples;
+    }
+
+    /// <summary>Forgets the recent results as well (after a restore).</summary>
+    public void Reset()
+    {
+        Restart();
+        ExpectedTicks = double.NaN;
+        Array.Clear(_recent);
+        _recentCount = 0;
+        _recentNext = 0;
+        LastAnalysisTicks = long.MinValue;
+    }
+
+    /// <summary>Appends samples up to the next full window; returns how many were taken.</summary>
+    public int Append(ReadOnlySpan<float> samples)
+    {
+        var take = Math.Min(samples.Length, _untilWindow);
+        var rest = samples[..take];
+        while (!rest.IsEmpty)
+        {
+            var n = Math.Min(rest.Length, _ring.Length - _write);
+            rest[..n].CopyTo(_ring.AsSpan(_write));
+            _write = (_write + n) % _ring.Length;
+            rest = rest[n..];
+        }
+
+        _untilWindow -= take;
+        return take;
+    }
+
+    /// <summary>Copies the window, oldest sample first (valid when <see cref="WindowReady"/>: the ring is full).</summary>
+    public void CopyWindow(Span<double> destination)
+    {
+        var older = _ring.AsSpan(_write);
+        var newer = _ring.AsSpan(0, _write);
+        for (var i = 0; i < older.Length; i++)
+        {
+            destination[i] = older[i];
+        }
+
+        var d = destination[older.Length..];
+        for (var i = 0; i < newer.Length; i++)
+        {
+            d[i] = newer[i];
+        }
+    }
+
+    /// <summary>Passes over the ready window without a result; the next one is a hop later.</summary>
+    public void Skip() => _untilWindow = Hop;
+
+    /// <summary>Records the result of the ready window; the next one is a hop later.</summary>
+    public void Completed(AnalysisResult result, long endTicks)
+    {
+        _untilWindow = Hop;
+        _recent[_recentNext] = result;
+        _recentNext = (_recentNext + 1) % _recent.Length;
+        _recentCount = Math.Min(_recentCount + 1, _recent.Length);
+        LastAnalysisTicks = endTicks;
+    }
+
+    /// <summary>Median health of the recent results.</summary>
+    public double SmoothedHealth()
+    {
+        var h = _healthScratch.AsSpan(0, _recentCount);
+        for (var i = 0; i < _recentCount; i++)
+        {
+            h[i] = _recent[i].HealthIndex;
+        }
+
+        h.Sort();
+        return _recentCount % 2 == 1 ? h[_recentCount / 2] : 0.5 * (h[_recentCount / 2 - 1] + h[_recentCount / 2]);
+    }
+
+    /// <summary>The latest result whose diagnosis is the one most of the recent results agree on (ties: the latest).</summary>
+    public AnalysisResult Representative()
+    {
+        var latest = Recent(0);
+        var best = latest;
+        var bestVotes = 0;
+        for (var i = 0; i < _recentCount; i++)
+        {
+            var candidate = Recent(i);
+            var votes = 0;
+            for (var j = 0; j < _recentCount; j++)
+            {
+                if (Recent(j).Diagnosis.Fault == candidate.Diagnosis.Fault)
+                {
+                    votes++;
+                }
+            }
+
+            if (votes > bestVotes)
+            {
+                best = candidate;
+                bestVotes = votes;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>The result <paramref name="age"/> analyses ago (0: the latest).</summary>
+    private AnalysisResult Recent(int age) => _recent[((_recentNext - 1 - age) % _recent.Length + _recent.Length) % _recent.Length];
+}
