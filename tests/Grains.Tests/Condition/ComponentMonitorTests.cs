@@ -297,4 +297,40 @@ public sealed class ComponentMonitorTests(ITestOutputHelper output)
         static TelemetryRecord Speed(string name, double value, string unit) =>
             new(1, ConditionFeed.Epoch, null, ConditionFeed.Epoch, [new TelemetryValue(name, unit, value, null)]);
     }
+
+    [Fact]
+    public void Without_gap_detection_blocks_stamped_when_sent_are_joined()
+    {
+        // The fleet simulator sends one 80 ms block per second stamped with the clock's now; its samples are contiguous.
+        var monitor = new ComponentMonitor(ComponentKind.Generator, ConditionFeed.Properties(), new ConditionOptions { GapTolerance = null });
+        var feed = new ConditionFeed();
+        for (var k = 0; k < 25; k++)
+        {
+            monitor.Offer(feed.Next(ConditionFeed.At(k)));
+        }
+
+        Assert.Equal(0, monitor.Restarts);
+        Assert.Equal(3, monitor.WindowsAnalysed);
+    }
+
+    [Fact]
+    public void The_worst_channel_makes_the_condition()
+    {
+        var monitor = new ComponentMonitor(ComponentKind.Generator, ConditionFeed.Properties());
+        var healthy = new ConditionFeed(severity: 0, seed: 1);
+        var faulty = new ConditionFeed(severity: 0.4, seed: 2);
+        var blockSeconds = ConditionFeed.BlockSize / healthy.SampleRateHz;
+        for (var k = 0; k < 40; k++)
+        {
+            var at = ConditionFeed.At(k * blockSeconds);
+            var a = healthy.Next(at);
+            var b = faulty.Next(at);
+            monitor.Offer(a with { Channels = [.. a.Channels, b.Channels[0] with { Name = "bearingVibration" }] });
+        }
+
+        var condition = monitor.Condition!;
+        Assert.Equal("bearingVibration", condition.Channel);
+        Assert.Equal(FaultKind.OuterRace, condition.Fault);
+        Assert.Equal(2 * 5, monitor.WindowsAnalysed);   // 3.2 s: windows at 1, 1.5, 2, 2.5, 3 s on each channel
+    }
 }
