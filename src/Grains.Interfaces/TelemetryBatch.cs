@@ -36,6 +36,16 @@ public sealed record TelemetryRecord(
     [property: Id(3)] DateTime AcceptedAtUtc,
     [property: Id(4)] ImmutableArray<TelemetryValue> Channels)
 {
+    /// <summary>
+    /// True for a marker, not a message: the device used this seq for a message the ingress refused (it is a dead
+    /// letter), so the twin moves past it instead of waiting for it. It has no channels and is not applied.
+    /// </summary>
+    [Id(5)] public bool Refused { get; init; }
+
+    /// <summary>The marker for a refused seq.</summary>
+    public static TelemetryRecord RefusedMarker(long seq, DateTime acceptedAtUtc) =>
+        new(seq, acceptedAtUtc, null, acceptedAtUtc, []) { Refused = true };
+
     /// <summary>The total number of samples over all channels.</summary>
     public int SampleCount
     {

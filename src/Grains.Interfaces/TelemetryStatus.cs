@@ -42,6 +42,9 @@ public sealed record TelemetryStatus
 
     /// <summary>Delay from the message timestamp (the device clock) to application, since activation.</summary>
     [Id(9)] public LatencyHistogram EndToEndDelay { get; init; } = LatencyHistogram.Empty;
+
+    /// <summary>Seqs the ingress refused (dead letters), which the twin moved past without waiting.</summary>
+    [Id(10)] public long Refused { get; init; }
 }
 
 /// <summary>

@@ -120,6 +120,29 @@ public sealed class TelemetryTests(ClusterFixture fixture)
         Assert.Equal(0, status.DuplicatesIgnored);
     }
 
+    [Fact]
+    public async Task A_refused_seq_lets_the_twin_move_on_at_once_and_a_wild_one_changes_nothing()
+    {
+        var id = await NewTwin();
+        await Publish(id, 1, 2);
+        await PublishRecords(id, TelemetryRecord.RefusedMarker(3, DateTime.UtcNow), Record(4));
+        var status = await WaitFor(id, s => s.LastSeq == 4);
+        Assert.Equal(3, status.Applied);
+        Assert.Equal(1, status.Refused);
+        Assert.Equal(0, status.Skipped);
+
+        await PublishRecords(id, TelemetryRecord.RefusedMarker(1_000_000, DateTime.UtcNow));
+        await Publish(id, 5);
+        status = await WaitFor(id, s => s.LastSeq == 5);
+        Assert.Equal(4, status.Applied);
+        Assert.Equal(1, status.Refused);
+    }
+
+    private Task PublishRecords(string id, params TelemetryRecord[] records) =>
+        Client.GetStreamProvider(TelemetryStreams.Provider)
+            .GetStream<TelemetryBatch>(StreamId.Create(TelemetryStreams.Namespace, id))
+            .OnNextAsync(new TelemetryBatch(id, [.. records]));
+
     private async Task<string> NewTwin()
     {
         var id = Ids.New("tb");

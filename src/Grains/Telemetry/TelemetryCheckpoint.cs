@@ -25,6 +25,8 @@ public sealed class TelemetryCheckpoint
     [Id(6)] public DateTimeOffset? LastAppliedAt { get; set; }
 
     [Id(7)] public Dictionary<string, TelemetryReading> Latest { get; set; } = new(StringComparer.Ordinal);
+
+    [Id(8)] public long Refused { get; set; }
 }
 
 /// <summary>How twins apply telemetry (configuration section <c>TwinCluster:Telemetry</c>).</summary>

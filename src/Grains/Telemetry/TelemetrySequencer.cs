@@ -32,6 +32,9 @@ public sealed class TelemetrySequencer
     /// <summary>Records held back behind a gap.</summary>
     public int PendingCount => _pending.Count;
 
+    /// <summary>The highest seq applied or waiting.</summary>
+    public long HighestKnown => _pending.Count > 0 ? _pending.Keys.Max() : LastApplied;
+
     /// <summary>
     /// The missing range (inclusive) that holds records back, or null when nothing waits. With nothing applied yet,
     /// the range starts at 0: lower seqs may still be in the log.
@@ -118,6 +121,19 @@ public sealed class TelemetrySequencer
         LastApplied = first - 1;
         Drain(ready);
         return skipped;
+    }
+
+    /// <summary>
+    /// Remembers <paramref name="seq"/> as given up on (a refused message), so that if the device sends it again
+    /// and it is accepted, it is applied late rather than taken for a duplicate.
+    /// </summary>
+    public void MarkSkipped(long seq)
+    {
+        _skipped.Add((seq, seq));
+        if (_skipped.Count > MaxSkippedRanges)
+        {
+            _skipped.RemoveAt(0);
+        }
     }
 
     private bool TakeSkipped(long seq)

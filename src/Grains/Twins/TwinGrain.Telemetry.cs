@@ -67,6 +67,13 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
         var ready = new List<TelemetryRecord>(item.Records.Length);
         foreach (var record in item.Records)
         {
+            if (record.Refused && record.Seq > Sequencer.HighestKnown + 1)
+            {
+                // A refused message may carry any seq: it may close a gap next to what is known, never open one
+                // (a wild seq would otherwise make every later message look like a duplicate).
+                continue;
+            }
+
             if (Sequencer.Offer(record, ready))
             {
                 continue;
@@ -116,6 +123,7 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
             FilledFromLog = T.FilledFromLog,
             DuplicatesIgnored = T.DuplicatesIgnored,
             Skipped = T.Skipped,
+            Refused = T.Refused,
             Samples = T.Samples,
             LastAppliedAt = T.LastAppliedAt,
             Latest = T.Latest.ToImmutableDictionary(StringComparer.Ordinal),
@@ -230,6 +238,14 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
         foreach (var record in ready)
         {
             var fromLog = _waitingFromLog.Remove(record.Seq);
+            if (record.Refused)
+            {
+                // A dead letter's seq: moved past, not applied.
+                T.Refused++;
+                Sequencer.MarkSkipped(record.Seq);
+                continue;
+            }
+
             filled += fromLog ? 1 : 0;
             T.Applied++;
             T.Samples += record.SampleCount;
@@ -262,7 +278,7 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
         T.LastSeq = Math.Max(T.LastSeq, Sequencer.LastApplied);
         T.LastAppliedAt = now;
         _checkpointDirty = true;
-        _telemetryMetrics.Applied(ready.Count - filled, fromLog: false);
+        _telemetryMetrics.Applied(ready.Count(r => !r.Refused) - filled, fromLog: false);
         _telemetryMetrics.Applied(filled, fromLog: true);
     }
 

@@ -244,6 +244,7 @@ public sealed class IngressPipeline : IAsyncDisposable
 
         var models = await ResolveModels(telemetry.Select(t => t.Twin).Distinct().ToList(), cancellationToken);
         var accepted = new List<(Pending Pending, TelemetryMessage Message)>(telemetry.Count);
+        var refused = new List<(TwinId Twin, long Seq)>();
         foreach (var (pending, twin) in telemetry)
         {
             var (model, broken) = models[twin];
@@ -263,6 +264,11 @@ public sealed class IngressPipeline : IAsyncDisposable
             else
             {
                 deadLetters.Add((pending, Letter(message, twin, result.Rejection.Reason, result.Rejection.Message, now)));
+                if (result.RefusedSeq is { } seq)
+                {
+                    // The device used this seq: tell the twin, so its later telemetry does not wait for it.
+                    refused.Add((twin, seq));
+                }
             }
         }
 
@@ -299,7 +305,7 @@ public sealed class IngressPipeline : IAsyncDisposable
         }
 
         await StoreDeadLetters(deadLetters, cancellationToken);
-        return new Stage(staged, TelemetryRecords.ByTwin(added, now));
+        return new Stage(staged, TelemetryRecords.ByTwin(added, now, refused));
     }
 
     // Each twin on its own: a twin whose model cannot be used (TwinModelUnavailableException) has its messages

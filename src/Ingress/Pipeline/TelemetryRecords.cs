@@ -34,9 +34,15 @@ public static class TelemetryRecords
             acceptedAt.UtcDateTime, channels.MoveToImmutable());
     }
 
-    /// <summary>Groups <paramref name="messages"/> by twin, each group in seq order.</summary>
-    public static List<TelemetryBatch> ByTwin(IEnumerable<TelemetryMessage> messages, DateTimeOffset acceptedAt) =>
-        messages.GroupBy(m => m.TwinId)
-            .Select(g => new TelemetryBatch(g.Key.Value, [.. g.OrderBy(m => m.Seq).Select(m => From(m, acceptedAt))]))
+    /// <summary>
+    /// Groups <paramref name="messages"/> and the markers of <paramref name="refused"/> seqs by twin, each group in seq
+    /// order.
+    /// </summary>
+    public static List<TelemetryBatch> ByTwin(IEnumerable<TelemetryMessage> messages, DateTimeOffset acceptedAt,
+        IEnumerable<(TwinId Twin, long Seq)>? refused = null) =>
+        messages.Select(m => (Twin: m.TwinId, Record: From(m, acceptedAt)))
+            .Concat((refused ?? []).Select(r => (r.Twin, Record: TelemetryRecord.RefusedMarker(r.Seq, acceptedAt.UtcDateTime))))
+            .GroupBy(r => r.Twin)
+            .Select(g => new TelemetryBatch(g.Key.Value, [.. g.Select(r => r.Record).OrderBy(r => r.Seq)]))
             .ToList();
 }

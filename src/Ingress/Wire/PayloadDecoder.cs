@@ -77,7 +77,7 @@ public static class PayloadDecoder
 
         if (message.SampleRateHz is { } fs && !double.IsFinite(fs))
         {
-            return DecodeResult.Fail(DeadLetterReason.NonFinite, "fs is not finite");
+            return DecodeResult.Refuse(new Rejection(DeadLetterReason.NonFinite, "fs is not finite"), message.Seq);
         }
 
         foreach (var channel in message.Channels)
@@ -87,12 +87,12 @@ public static class PayloadDecoder
             {
                 if (!double.IsFinite(values[i]))
                 {
-                    return DecodeResult.Fail(DeadLetterReason.NonFinite, $"values.{channel.Name}[{i}] is {values[i]}");
+                    return DecodeResult.Refuse(new Rejection(DeadLetterReason.NonFinite, $"values.{channel.Name}[{i}] is {values[i]}"), message.Seq);
                 }
             }
         }
 
-        return CheckTimestamp(message, limits, now) is { } late ? late : result;
+        return CheckTimestamp(message, limits, now) is { } late ? DecodeResult.Refuse(late, message.Seq) : result;
     }
 
     /// <summary>The format a payload without a content type is in, or null when it is neither.</summary>

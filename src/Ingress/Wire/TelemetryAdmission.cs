@@ -64,7 +64,7 @@ public sealed class TelemetryAdmission
 
         if (TelemetrySchemaCheck.Check(decoded.Message, model, models) is { } mismatch)
         {
-            return mismatch;
+            return DecodeResult.Refuse(mismatch, decoded.Message.Seq);
         }
 
         sequence = _sequences.Classify(parsed.TwinId, decoded.Message.Seq);

@@ -91,6 +91,7 @@ public sealed class IngressPipelineTests
             [IngressVerdict.Accepted, IngressVerdict.Rejected, IngressVerdict.Accepted, IngressVerdict.Rejected, IngressVerdict.Rejected],
             await All(verdicts));
         Assert.Equal([1L, 3L], _sink.SeqsOf(Pump1));
+        Assert.Equal([2L], _sink.RefusedSeqsOf(Pump1));   // the twin is told not to wait for the refused seq
         Assert.Equal([1L, 3L], (await _log.ReadAsync(Pump1, 0, 10, Ct)).Select(m => m.Seq));
 
         var letters = await DeadLetters();

@@ -85,8 +85,13 @@ internal sealed class RecordingSink : ITelemetrySink
         }
     }
 
+    /// <summary>The seqs of the messages published for <paramref name="twin"/> (refused-seq markers aside).</summary>
     public IReadOnlyList<long> SeqsOf(TwinId twin) =>
-        [.. Published.Where(b => b.TwinId == twin.Value).SelectMany(b => b.Records).Select(r => r.Seq)];
+        [.. Published.Where(b => b.TwinId == twin.Value).SelectMany(b => b.Records).Where(r => !r.Refused).Select(r => r.Seq)];
+
+    /// <summary>The refused seqs the twin was told to move past.</summary>
+    public IReadOnlyList<long> RefusedSeqsOf(TwinId twin) =>
+        [.. Published.Where(b => b.TwinId == twin.Value).SelectMany(b => b.Records).Where(r => r.Refused).Select(r => r.Seq)];
 
     public async Task PublishAsync(TelemetryBatch batch, CancellationToken cancellationToken)
     {
@@ -99,7 +104,7 @@ internal sealed class RecordingSink : ITelemetrySink
         lock (_lock)
         {
             _published.Add(batch);
-            var records = _published.Sum(b => b.Records.Length);
+            var records = _published.Sum(b => b.Records.Count(r => !r.Refused));
             foreach (var waiter in _waiters.Where(w => records >= w.Count))
             {
                 waiter.Signal.TrySetResult();
@@ -113,7 +118,7 @@ internal sealed class RecordingSink : ITelemetrySink
         var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_lock)
         {
-            if (_published.Sum(b => b.Records.Length) >= count)
+            if (_published.Sum(b => b.Records.Count(r => !r.Refused)) >= count)
             {
                 return Task.CompletedTask;
             }

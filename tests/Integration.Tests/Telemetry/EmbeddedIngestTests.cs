@@ -143,6 +143,24 @@ public sealed class EmbeddedIngestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_refused_message_does_not_make_the_twin_wait_for_its_seq()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        const string twin = "wt-01-gbx-hss";
+        using var device = await ConnectPublisherAsync(Silo.MqttPort);
+        Assert.True(await PublishAsync(device, $"twins/{twin}/telemetry", Json(1, "\"temperature\":50")));
+        Assert.True(await PublishAsync(device, $"twins/{twin}/telemetry",
+            Json(2, "\"temperature\":120", extra: ",\"units\":{\"temperature\":\"degreeFahrenheit\"}")));
+        Assert.True(await PublishAsync(device, $"twins/{twin}/telemetry", Json(3, "\"temperature\":51")));
+
+        // Seq 2 is a dead letter; the twin is told so and applies 3 without waiting for 2 (nothing skipped).
+        var status = await WaitForAsync(Grains, twin, s => s.LastSeq == 3, ct);
+        Assert.Equal(2, status.Applied);
+        Assert.Equal(1, status.Refused);
+        Assert.Equal(0, status.Skipped);
+    }
+
+    [Fact]
     public async Task An_oversized_mqtt_packet_closes_only_its_own_connection()
     {
         var ct = TestContext.Current.CancellationToken;
