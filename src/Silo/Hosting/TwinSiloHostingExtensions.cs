@@ -139,6 +139,13 @@ public static class TwinSiloHostingExtensions
                 a.BatchContainerBatchSize = 32;
             }));
             b.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly);
+            // The queue cache keeps delivered events for rewinding, by default for minutes: at 10,000 blocks a
+            // second that is gigabytes. Twins rewind from the telemetry log instead, so keep seconds.
+            b.ConfigureCacheEviction(o => o.Configure(e =>
+            {
+                e.DataMinTimeInCache = TimeSpan.FromSeconds(2);
+                e.DataMaxAgeInCache = TimeSpan.FromSeconds(10);
+            }));
         });
         return silo;
     }
