@@ -74,7 +74,7 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
                 continue;
             }
 
-            if (Sequencer.Offer(record, ready))
+            if (Sequencer.Offer(record, ready) || record.Refused)
             {
                 continue;
             }
