@@ -45,6 +45,15 @@ public sealed record TelemetryStatus
 
     /// <summary>Seqs the ingress refused (dead letters), which the twin moved past without waiting.</summary>
     [Id(10)] public long Refused { get; init; }
+
+    /// <summary>For a monitored component after its first analysed window: its condition in words (diagnosis, zone, RUL).</summary>
+    [Id(11)] public string? Condition { get; init; }
+
+    /// <summary>For a monitored component: its health index, 1 healthy … 0 failed.</summary>
+    [Id(12)] public double? Health { get; init; }
+
+    /// <summary>For a monitored component: Normal, Warning or Alarm.</summary>
+    [Id(13)] public string? Alert { get; init; }
 }
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Orleans.Runtime;
 using TwinCluster.Grains.Interfaces;
+using TwinCluster.Grains.Twins;
 using TwinCluster.Ingress.Wire;
 
 namespace TwinCluster.Grains.Tests;
@@ -136,6 +137,38 @@ public sealed class TelemetryTests(ClusterFixture fixture)
         status = await WaitFor(id, s => s.LastSeq == 5);
         Assert.Equal(4, status.Applied);
         Assert.Equal(1, status.Refused);
+    }
+
+    [Fact]
+    public async Task A_bearing_twin_analyses_its_vibration_and_reports_the_defect_it_carries()
+    {
+        var id = Ids.New("mb");
+        await Client.GetTwin(new TwinId(id)).Create(TestModels.MainBearing, Condition.ConditionFeed.Properties());
+        var feed = new Condition.ConditionFeed(severity: 0.6);
+        var records = feed.Records(0, 4);   // 4 s of contiguous 12.8 kHz blocks with an outer-race defect
+        for (var i = 0; i < records.Count; i += 10)
+        {
+            await PublishRecords(id, [.. records.Skip(i).Take(10)]);
+        }
+
+        var status = await WaitFor(id, s => s.LastSeq == records.Count && s.Condition is not null);
+        Assert.Contains("outer-race", status.Condition, StringComparison.Ordinal);
+        Assert.InRange(status.Health!.Value, 0, 0.95);
+
+        // The condition is checkpointed: a new activation reports it before any new telemetry arrives.
+        await Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero, TestContext.Current.CancellationToken);
+        var restored = await Client.GetTwin(new TwinId(id)).GetTelemetry();
+        Assert.Equal(status.Condition, restored.Condition);
+
+        // A twin that is not a bearing, gearbox or generator is not monitored.
+        var plain = Ids.New("tu");
+        await Client.GetTwin(new TwinId(plain)).Create(TestModels.Turbine, "{}");
+        Assert.Null(TwinGrain.MonitoredKind("dtmi:test:Turbine;1", []));
+        Assert.Equal(Analytics.ComponentKind.MainBearing, TwinGrain.MonitoredKind(TestModels.MainBearing, [TestModels.Bearing]));
+        await PublishRecords(plain, [.. feed.Records(10, 4).Select((r, i) => r with { Seq = i + 1 })]);
+        var plainStatus = await WaitFor(plain, s => s.LastSeq == records.Count);
+        Assert.Null(plainStatus.Condition);
+        Assert.Null(plainStatus.Health);
     }
 
     private Task PublishRecords(string id, params TelemetryRecord[] records) =>

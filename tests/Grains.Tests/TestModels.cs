@@ -29,7 +29,11 @@ public static class TestModels
         """
         [{"@context":"dtmi:dtdl:context;3","@id":"dtmi:test:Bearing;1","@type":"Interface","contents":[
           {"@type":"Property","name":"balls","schema":"integer","writable":true},
-          {"@type":"Property","name":"pitchDiameterMm","schema":"double","writable":true}]},
+          {"@type":"Property","name":"pitchDiameterMm","schema":"double","writable":true},
+          {"@type":"Property","name":"ballDiameterMm","schema":"double","writable":true},
+          {"@type":"Property","name":"contactAngleDeg","schema":"double","writable":true},
+          {"@type":"Property","name":"vibrationSampleRateHz","schema":"double","writable":true},
+          {"@type":"Property","name":"bearingType","schema":"string","writable":true}]},
          {"@context":"dtmi:dtdl:context;3","@id":"dtmi:test:MainBearing;1","@type":"Interface","extends":"dtmi:test:Bearing;1","contents":[
           {"@type":"Property","name":"position","schema":"string","writable":true}]}]
         """,

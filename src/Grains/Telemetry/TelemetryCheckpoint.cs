@@ -27,6 +27,9 @@ public sealed class TelemetryCheckpoint
     [Id(7)] public Dictionary<string, TelemetryReading> Latest { get; set; } = new(StringComparer.Ordinal);
 
     [Id(8)] public long Refused { get; set; }
+
+    /// <summary>The condition monitor's checkpoint, for a monitored component.</summary>
+    [Id(9)] public Condition.ConditionCheckpoint? Condition { get; set; }
 }
 
 /// <summary>How twins apply telemetry (configuration section <c>TwinCluster:Telemetry</c>).</summary>

@@ -58,6 +58,7 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
         _lastLiveAt = now;
         _idleChecked = false;
         EnsureTelemetryTimer();
+        await EnsureMonitor();
         if (T.LastSeq >= 0 && _sequencer is null)
         {
             // First batch since a (re)activation that had a checkpoint: what the log got since goes first.
@@ -109,6 +110,7 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
             throw TwinOperationException.TwinNotFound(Id);
         }
 
+        await EnsureMonitor();
         if (_sequencer is null || time.GetUtcNow() - _lastLiveAt >= _telemetryOptions.IdleCatchUp)
         {
             // Freshly activated, or quiet for a while: what the log holds beyond the last applied seq was lost on the
@@ -124,6 +126,9 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
             DuplicatesIgnored = T.DuplicatesIgnored,
             Skipped = T.Skipped,
             Refused = T.Refused,
+            Condition = _monitor?.Condition?.Explain(),
+            Health = _monitor?.Condition?.HealthIndex,
+            Alert = _monitor?.Condition?.Alert.ToString(),
             Samples = T.Samples,
             LastAppliedAt = T.LastAppliedAt,
             Latest = T.Latest.ToImmutableDictionary(StringComparer.Ordinal),
@@ -227,6 +232,7 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
         }
 
         var filled = 0;
+        var highest = T.LastSeq;
         var late = Sequencer.LateArrivals - _lateCounted;
         if (late > 0)
         {
@@ -247,6 +253,13 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
             }
 
             filled += fromLog ? 1 : 0;
+            if (record.Seq > highest)
+            {
+                // In order (a late arrival is counted, not analysed: its samples belong to the past).
+                Analyse(record);
+                highest = record.Seq;
+            }
+
             T.Applied++;
             T.Samples += record.SampleCount;
             if (fromLog)
@@ -328,6 +341,11 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
 
         try
         {
+            if (_monitor is not null)
+            {
+                T.Condition = _monitor.Snapshot();
+            }
+
             await _telemetry.WriteStateAsync();
             _checkpointDirty = false;
             _lastCheckpointAt = time.GetUtcNow();
@@ -349,6 +367,7 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
         _checkpointDirty = false;
         _applyDelay = new LatencyRecorder();
         _endToEndDelay = new LatencyRecorder();
+        ForgetCondition();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

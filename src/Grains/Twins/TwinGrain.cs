@@ -23,6 +23,7 @@ public sealed partial class TwinGrain(
     ITelemetryHistory history,
     IOptions<TelemetryOptions> telemetryOptions,
     TelemetryMetrics telemetryMetrics,
+    Models.ModelCache models,
     TwinRules rules,
     IndexRouter index,
     TwinMetrics metrics,
@@ -39,6 +40,7 @@ public sealed partial class TwinGrain(
     private readonly ITelemetryHistory _history = history;
     private readonly TelemetryOptions _telemetryOptions = telemetryOptions.Value;
     private readonly TelemetryMetrics _telemetryMetrics = telemetryMetrics;
+    private readonly Models.ModelCache _models = models;
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _deleting;

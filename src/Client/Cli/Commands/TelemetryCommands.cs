@@ -28,6 +28,10 @@ public static class TelemetryCommands
                     status.FilledFromLog,
                     status.DuplicatesIgnored,
                     status.Skipped,
+                    status.Refused,
+                    status.Condition,
+                    status.Health,
+                    status.Alert,
                     status.Samples,
                     status.LastAppliedAt,
                     status.Latest,
@@ -39,6 +43,11 @@ public static class TelemetryCommands
 
             Console.WriteLine($"{ctx.Value(twin)}: {status.Applied} messages applied (last seq {status.LastSeq}), {status.Samples} samples; " +
                 $"{status.FilledFromLog} filled from the log, {status.DuplicatesIgnored} duplicates ignored, {status.Skipped} seqs skipped");
+            if (status.Condition is { } condition)
+            {
+                Console.WriteLine("condition: " + condition);
+            }
+
             if (status.ApplyDelay.Total > 0)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -1,0 +1,86 @@
+using Microsoft.Extensions.Logging;
+using TwinCluster.Analytics;
+using TwinCluster.Grains.Condition;
+using TwinCluster.Grains.Interfaces;
+
+namespace TwinCluster.Grains.Twins;
+
+/// <summary>
+/// Condition monitoring inside a component twin: a twin whose model is (or extends) a bearing, main bearing, gearbox
+/// or generator feeds every record it applies in order to a <see cref="ComponentMonitor"/>, whose checkpoint is kept
+/// with the telemetry checkpoint. Other twins are not monitored.
+/// </summary>
+public sealed partial class TwinGrain
+{
+    private ComponentMonitor? _monitor;
+    private bool _monitorChecked;
+    private bool _monitorFailed;
+
+    /// <summary>The severity-zone kind for a model, from its id and its bases; null when it is not a monitored component.</summary>
+    public static ComponentKind? MonitoredKind(string modelId, IEnumerable<string> bases)
+    {
+        ArgumentNullException.ThrowIfNull(bases);
+        var ids = bases.Prepend(modelId).ToList();
+        bool Is(string name) => ids.Any(id => id.Contains(":" + name + ";", StringComparison.OrdinalIgnoreCase));
+        return Is("MainBearing") ? ComponentKind.MainBearing
+            : Is("Gearbox") ? ComponentKind.Gearbox
+            : Is("Generator") ? ComponentKind.Generator
+            : Is("Bearing") ? ComponentKind.Generic
+            : null;
+    }
+
+    private async Task EnsureMonitor()
+    {
+        if (_monitorChecked || !S.Exists)
+        {
+            return;
+        }
+
+        _monitorChecked = true;
+        try
+        {
+            var model = await _models.GetAsync(S.ModelId);
+            if (MonitoredKind(S.ModelId, model.Interface.AllBases) is not { } kind)
+            {
+                return;
+            }
+
+            _monitor = new ComponentMonitor(kind, S.PropertiesJson);
+            if (T.Condition is { } checkpoint)
+            {
+                _monitor.Restore(checkpoint);
+            }
+        }
+        catch (Exception ex) when (ex is TwinOperationException or ArgumentException)
+        {
+            logger.LogWarning(ex, "Twin {TwinId}: no condition monitoring ({Reason})", Id, ex.Message);
+            _monitor = null;
+        }
+    }
+
+    /// <summary>Feeds one applied record, in seq order, to the monitor; a failing analysis never stops telemetry.</summary>
+    private void Analyse(TelemetryRecord record)
+    {
+        if (_monitor is null || _monitorFailed)
+        {
+            return;
+        }
+
+        try
+        {
+            _monitor.Offer(record);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or ArithmeticException)
+        {
+            _monitorFailed = true;
+            logger.LogError(ex, "Twin {TwinId}: condition analysis failed; monitoring stops until the twin is reactivated", Id);
+        }
+    }
+
+    private void ForgetCondition()
+    {
+        _monitor = null;
+        _monitorChecked = false;
+        _monitorFailed = false;
+    }
+}
