@@ -851,6 +851,14 @@ public sealed class VibrationAnalyzer
                 }
             }
 
+            if (n == 0)
+            {
+                // Harmonics so close (a slow cage line in a short window) that nothing lies between them: no floor to
+                // judge a line against, so this and higher harmonics are not evidence (an empty floor read as
+                // +6,000 dB).
+                break;
+            }
+
             _floors[i - 1] = Math.Max(Stats.Median(_medianScratch.AsSpan(0, n)), 1e-300);
             usable = i;
         }

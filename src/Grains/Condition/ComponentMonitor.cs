@@ -85,7 +85,10 @@ public sealed class ComponentMonitor
         var changed = false;
         foreach (var value in record.Channels)
         {
-            if (value.Samples is { Length: > 0 } samples && ChannelFor(value.Name, rate) is { } channel)
+            // A waveform is a block of samples; the binary format sends single readings (temperature, speed) as
+            // one-sample blocks, which are not vibration.
+            if (value.Samples is { Length: >= MinWaveformSamples } samples && !IsSpeedChannel(value.Name)
+                && ChannelFor(value.Name, rate) is { } channel)
             {
                 changed |= Append(channel, samples, ticks);
             }
@@ -165,7 +168,10 @@ public sealed class ComponentMonitor
 
     private bool Analyse(VibrationChannel channel, long endTicks)
     {
-        if (ShaftHz is not { } shaftHz || shaftHz * 60 < _options.MinShaftRpm)
+        // Bearing lines are resolved only when the window spans enough shaft revolutions (a main bearing at 12 rpm
+        // turns once in 5 s: a 1 s window says nothing about it, and analysing it anyway finds lines in noise).
+        if (ShaftHz is not { } shaftHz || shaftHz * 60 < _options.MinShaftRpm
+            || shaftHz * channel.WindowSamples / channel.SampleRateHz < _options.MinRevolutionsPerWindow)
         {
             WindowsSkipped++;
             channel.Skip();
@@ -327,15 +333,48 @@ public sealed class ComponentMonitor
         return channel;
     }
 
+    private const int MinWaveformSamples = 8;
+
+    private static double Mean(float[] samples)
+    {
+        if (samples.Length == 0)
+        {
+            return double.NaN;
+        }
+
+        double sum = 0;
+        foreach (var s in samples)
+        {
+            sum += s;
+        }
+
+        return sum / samples.Length;
+    }
+
+    private bool IsSpeedChannel(string name)
+    {
+        foreach (var speed in _options.SpeedChannels)
+        {
+            if (string.Equals(speed, name, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private void ReadSpeed(ImmutableArray<TelemetryValue> channels)
     {
         foreach (var name in _options.SpeedChannels)
         {
             foreach (var value in channels)
             {
-                if (value.IsScalar && string.Equals(value.Name, name, StringComparison.Ordinal) && double.IsFinite(value.Value))
+                // A scalar, or a short block of readings (the binary format has no scalars): its mean.
+                var reading = value.IsScalar ? value.Value : Mean(value.Samples!);
+                if (string.Equals(value.Name, name, StringComparison.Ordinal) && double.IsFinite(reading))
                 {
-                    var speed = Math.Abs(value.Value);
+                    var speed = Math.Abs(reading);
                     ShaftHz = value.Unit switch
                     {
                         "hertz" => speed,

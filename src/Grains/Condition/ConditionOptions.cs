@@ -51,6 +51,12 @@ public sealed record ConditionOptions
     /// <summary>Below this shaft speed (rpm) the machine counts as stopped and windows are not analysed (default 1).</summary>
     public double MinShaftRpm { get; init; } = 1;
 
+    /// <summary>
+    /// Fewest shaft revolutions a window must span to be analysed (default 5); slower shafts need longer windows
+    /// (<see cref="WindowSeconds"/>).
+    /// </summary>
+    public double MinRevolutionsPerWindow { get; init; } = 5;
+
     /// <summary>Block channels analysed at most (default 4); further ones are ignored.</summary>
     public int MaxChannels { get; init; } = 4;
 
@@ -71,6 +77,7 @@ public sealed record ConditionOptions
         Require(GapTolerance is null || GapTolerance >= TimeSpan.Zero, nameof(GapTolerance), "must not be negative");
         Require(!SpeedChannels.IsDefault, nameof(SpeedChannels), "must be set");
         Require(MinShaftRpm >= 0, nameof(MinShaftRpm), "must not be negative");
+        Require(MinRevolutionsPerWindow >= 0, nameof(MinRevolutionsPerWindow), "must not be negative");
         Require(MaxChannels >= 1, nameof(MaxChannels), "must be at least 1");
         Require(ChannelStaleAfter > TimeSpan.Zero, nameof(ChannelStaleAfter), "must be positive");
     }

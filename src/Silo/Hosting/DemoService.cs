@@ -39,9 +39,11 @@ public sealed class DemoService(IGrainFactory grains, IServiceProvider services,
                 resume[twin.TwinId.Value] = (await grains.GetTwin(twin.TwinId).GetTelemetry()).LastSeq + 1;
             }
 
+            // Back-to-back blocks (25 ticks/s × 1,024 samples = 25.6 kHz), so the bearing twins analyse continuous signal.
             var simulation = new FleetSimulation(fleet, new FleetSimulationOptions
             {
-                TickRateHz = 1,
+                TickRateHz = 25,
+                SampleRateHz = 25_600,
                 ResumeSeq = resume.ToImmutable(),
                 Faults = ImmutableDictionary<string, SimulatedFault>.Empty.Add(FaultyBearing, SimulatedFault.OuterRace),
                 FaultDurationSeconds = 1800,
@@ -49,7 +51,7 @@ public sealed class DemoService(IGrainFactory grains, IServiceProvider services,
             await using var publisher = await MqttTelemetryPublisher.ConnectAsync(
                 new MqttTelemetryPublisherOptions { Port = port, ClientId = "twincluster-demo" }, logger, cancellationToken: stoppingToken);
             logger.LogInformation(
-                "Demo: publishing {Count} twins of farm-1 to 127.0.0.1:{Port} once a second; {Bearing} develops an outer-race defect over 30 minutes. " +
+                "Demo: publishing {Count} twins of farm-1 to 127.0.0.1:{Port}, 25 times a second (continuous 25.6 kHz vibration); {Bearing} develops an outer-race defect over 30 minutes. " +
                 "Try: dotnet run --project src/Client/Cli -- telemetry show {Bearing}", simulation.Twins.Length, port, FaultyBearing, FaultyBearing);
             await new TelemetryPump(simulation, publisher, WireFormat.Binary).RunAsync(0, stoppingToken, CancellationToken.None);
         }

@@ -47,6 +47,8 @@ public sealed class FleetSimulation
     private readonly List<Unit> _units = [];
     private readonly Dictionary<string, Unit> _byId = new(StringComparer.Ordinal);
     private readonly double _dt;
+    private DateTimeOffset? _epoch;
+    private long _epochTick;
     private long _ticks;
 
     /// <summary>Creates the simulation; twins whose model it does not simulate are listed in <see cref="Skipped"/>.</summary>
@@ -160,10 +162,22 @@ public sealed class FleetSimulation
             group.Step(_dt);
         }
 
+        // Timestamps run on the sample clock (tick × period from a wall-clock epoch), so consecutive blocks are
+        // contiguous to the sample and analysis can join them; the epoch is reset when the sample clock and the wall
+        // clock drift more than a second apart (a stalled or unpaced publisher), which is then a real gap.
+        var now = _options.TimeProvider.GetUtcNow();
+        var stamp = _epoch is { } epoch ? epoch.AddTicks((long)Math.Round((_ticks - _epochTick) * _dt * TimeSpan.TicksPerSecond)) : now;
+        if (_epoch is null || (stamp - now).Duration() > TimeSpan.FromSeconds(1))
+        {
+            _epoch = now;
+            _epochTick = _ticks;
+            stamp = now;
+        }
+
         var messages = ImmutableArray.CreateBuilder<TelemetryMessage>(_units.Count);
         foreach (var unit in _units)
         {
-            messages.Add(unit.Next(_dt, _options));
+            messages.Add(unit.Next(_dt, _options, stamp));
         }
 
         _ticks++;
@@ -355,7 +369,7 @@ public sealed class FleetSimulation
             });
         }
 
-        public TelemetryMessage Next(double dt, FleetSimulationOptions o)
+        public TelemetryMessage Next(double dt, FleetSimulationOptions o, DateTimeOffset timestamp)
         {
             var state = Group.State;
             var random = Group.Random;
@@ -410,7 +424,7 @@ public sealed class FleetSimulation
                     throw new InvalidOperationException($"no channels for {Kind}");
             }
 
-            return new TelemetryMessage(Twin.TwinId, NextSeq++, o.TimeProvider.GetUtcNow(), fs, channels.ToImmutable(), o.Format);
+            return new TelemetryMessage(Twin.TwinId, NextSeq++, timestamp, fs, channels.ToImmutable(), o.Format);
 
             TelemetryChannel Block(string name, string unit) => new(name, _block, unit);
         }
