@@ -56,9 +56,9 @@ builder.UseOrleansClient(client =>
     });
 });
 
-builder.Services.AddTelemetryStores(connectionString);
 try
 {
+    builder.Services.AddTelemetryStores(connectionString, configuration);
     builder.Services.AddTwinIngress(configuration, allowEmbeddedBroker: false);
 }
 catch (ArgumentException ex)

@@ -21,10 +21,15 @@ public static class IngressServiceCollectionExtensions
     /// The telemetry log and dead-letter store: in PostgreSQL (tables of migration 0020) when
     /// <paramref name="connectionString"/> is set, otherwise bounded and in memory (not durable).
     /// </summary>
-    public static IServiceCollection AddTelemetryStores(this IServiceCollection services, string? connectionString)
+    public static IServiceCollection AddTelemetryStores(this IServiceCollection services, string? connectionString,
+        Microsoft.Extensions.Configuration.IConfiguration? configuration = null)
     {
         if (connectionString is not null)
         {
+            var retention = ReadRetention(configuration);
+            services.TryAddSingleton(TimeProvider.System);
+            services.AddSingleton(retention);
+            services.AddHostedService<RetentionService>();
             services.TryAddSingleton(_ => new TelemetryDataSource(NpgsqlDataSource.Create(connectionString)));
             services.TryAddSingleton<ITelemetryLog>(sp => new PostgresTelemetryLog(sp.GetRequiredService<TelemetryDataSource>().Source));
             services.TryAddSingleton<IDeadLetterStore>(sp => new PostgresDeadLetterStore(sp.GetRequiredService<TelemetryDataSource>().Source));
@@ -39,6 +44,24 @@ public static class IngressServiceCollectionExtensions
         }
 
         return services;
+    }
+
+    private static RetentionSettings ReadRetention(IConfiguration? configuration)
+    {
+        TimeSpan Read(string key)
+        {
+            var text = configuration?[$"TwinCluster:Telemetry:{key}"];
+            if (text is null)
+            {
+                return TimeSpan.FromDays(30);
+            }
+
+            return TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= TimeSpan.FromDays(1)
+                ? value
+                : throw new ArgumentException($"TwinCluster:Telemetry:{key} '{text}' must be a time span of at least one day, e.g. 30.00:00:00");
+        }
+
+        return new RetentionSettings(Read("Retention"), Read("DeadLetterRetention"));
     }
 
     /// <summary>

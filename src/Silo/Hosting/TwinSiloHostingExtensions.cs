@@ -53,7 +53,15 @@ public static class TwinSiloHostingExtensions
             }
         }
 
-        builder.Services.AddTelemetryStores(mode == SiloMode.Embedded ? null : connectionString);
+        try
+        {
+            builder.Services.AddTelemetryStores(mode == SiloMode.Embedded ? null : connectionString, builder.Configuration);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidConfigurationException(ex.Message);
+        }
+
         builder.Services.AddSingleton<ITelemetryHistory, LogTelemetryHistory>();
         // Each storage write is a connection in PostgreSQL mode: stay well inside the server's 100 by default.
         builder.Services.AddTwinGrains(defaultImportWrites: mode == SiloMode.Embedded ? 0 : 32);
