@@ -54,4 +54,16 @@ public sealed class ModelParser
 
     /// <summary>Parses one JSON text (a document or an array of documents).</summary>
     public ModelParseResult Parse(string json, string name = "model", ModelSet? known = null) => Parse([new ModelSource(name, json)], known);
+
+    /// <summary>
+    /// Parses the documents of one model's closure (the model and everything it depends on, as a model repository
+    /// stores them) and returns that model; null when the documents do not parse (see <paramref name="result"/>) or do
+    /// not define it.
+    /// </summary>
+    public InterfaceModel? ParseClosure(string modelId, IEnumerable<string> documents, out ModelParseResult result)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        result = Parse(documents.Select((json, i) => new ModelSource($"{modelId}#{i}", json)));
+        return result.IsValid ? result.Models?.Find(modelId) : null;
+    }
 }

@@ -38,8 +38,7 @@ public sealed class ModelCache(IGrainFactory grains)
     {
         var closure = await grains.GetModelRepository().GetClosure(modelId)
             ?? throw new TwinOperationException(TwinErrorCode.NotFound, $"model '{modelId}' is not in the model repository");
-        var result = new ModelParser().Parse(
-            closure.Documents.Select((json, i) => new ModelSource($"{modelId}#{i}", json)));
+        var model = new ModelParser().ParseClosure(modelId, closure.Documents, out var result);
         if (!result.IsValid || result.Models is null)
         {
             throw new TwinOperationException(
@@ -48,8 +47,8 @@ public sealed class ModelCache(IGrainFactory grains)
                 [.. result.Errors.Select(e => $"{e.Code} at {e.Path}: {e.Message}")]);
         }
 
-        var model = result.Models.Find(modelId)
-            ?? throw new TwinOperationException(TwinErrorCode.NotFound, $"model '{modelId}' is not in the model repository");
-        return new CachedModel(model, result.Models);
+        return model is null
+            ? throw new TwinOperationException(TwinErrorCode.NotFound, $"model '{modelId}' is not in the model repository")
+            : new CachedModel(model, result.Models);
     }
 }

@@ -232,6 +232,7 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
         }
 
         var filled = 0;
+        var live = 0;
         var highest = T.LastSeq;
         var late = Sequencer.LateArrivals - _lateCounted;
         if (late > 0)
@@ -253,6 +254,7 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
             }
 
             filled += fromLog ? 1 : 0;
+            live += fromLog ? 0 : 1;
             if (record.Seq > highest)
             {
                 // In order (a late arrival is counted, not analysed: its samples belong to the past).
@@ -291,7 +293,7 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
         T.LastSeq = Math.Max(T.LastSeq, Sequencer.LastApplied);
         T.LastAppliedAt = now;
         _checkpointDirty = true;
-        _telemetryMetrics.Applied(ready.Count(r => !r.Refused) - filled, fromLog: false);
+        _telemetryMetrics.Applied(live, fromLog: false);
         _telemetryMetrics.Applied(filled, fromLog: true);
     }
 

@@ -117,9 +117,8 @@ public sealed class ClusterTwinDirectory(IGrainFactory grains, TimeProvider time
         {
             var closure = await grains.GetModelRepository().GetClosure(modelId)
                 ?? throw new TwinModelUnavailableException($"the twin's model '{modelId}' is not in the model repository");
-            var result = new ModelParser().Parse(closure.Documents.Select((json, i) => new ModelSource($"{modelId}#{i}", json)));
-            var model = result.Models?.Find(modelId);
-            if (!result.IsValid || result.Models is null || model is null)
+            var model = new ModelParser().ParseClosure(modelId, closure.Documents, out var result);
+            if (model is null || result.Models is null)
             {
                 throw new TwinModelUnavailableException($"the twin's model '{modelId}' does not parse");
             }

@@ -316,14 +316,15 @@ public sealed class IngressPipeline : IAsyncDisposable
         var todo = twins;
         for (var attempt = 1; ; attempt++)
         {
-            var lookups = todo.Select(t => (Twin: t, Task: _directory.FindAsync(t, cancellationToken).AsTask())).ToList();
+            // All started before any is awaited, so cache misses run concurrently; hits complete synchronously.
+            var lookups = todo.Select(t => (Twin: t, Lookup: _directory.FindAsync(t, cancellationToken))).ToList();
             var retry = new List<TwinId>();
             Exception? last = null;
-            foreach (var (twin, task) in lookups)
+            foreach (var (twin, lookup) in lookups)
             {
                 try
                 {
-                    models[twin] = (await task, null);
+                    models[twin] = (await lookup, null);
                 }
                 catch (TwinModelUnavailableException ex)
                 {

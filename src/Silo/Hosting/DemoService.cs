@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using TwinCluster.Analytics.Simulation;
 using TwinCluster.Client;
-using TwinCluster.Client.Import;
 using TwinCluster.Client.Telemetry;
 using TwinCluster.Grains.Interfaces;
 using TwinCluster.Ingress.Hosting;
@@ -29,8 +28,12 @@ public sealed class DemoService(IGrainFactory grains, IServiceProvider services,
 
         try
         {
-            await LoadFarmAsync(stoppingToken);
-            var subtree = await grains.GetQueries().Subtree("farm-1");
+            if (await ExampleFarm.LoadAsync(grains, Path.Combine(AppContext.BaseDirectory, "models"), stoppingToken) is { } import)
+            {
+                logger.LogInformation("Demo: imported {Twins} twins and {Relationships} relationships", import.TwinsCreated, import.RelationshipsCreated);
+            }
+
+            var subtree = await grains.GetQueries().Subtree(ExampleFarm.RootTwin);
             var fleet = subtree.Select(e => SimulatedTwin.FromProperties(e.TwinId, e.ModelId, e.PropertiesJson, e.ParentId)).ToList();
             var resume = ImmutableDictionary.CreateBuilder<string, long>();
             foreach (var twin in fleet)
@@ -61,28 +64,6 @@ public sealed class DemoService(IGrainFactory grains, IServiceProvider services,
         catch (Exception ex)
         {
             logger.LogError(ex, "Demo stopped: {Message}", ex.Message);
-        }
-    }
-
-    private async Task LoadFarmAsync(CancellationToken cancellationToken)
-    {
-        var root = Path.Combine(AppContext.BaseDirectory, "models");
-        var models = grains.GetModelRepository();
-        if (await models.Get("dtmi:twincluster:windfarm:WindFarm;1") is null)
-        {
-            var documents = Directory.GetFiles(Path.Combine(root, "dtmi"), "*.json", SearchOption.AllDirectories).Select(File.ReadAllText).ToArray();
-            var upload = await models.Upload([.. documents]);
-            if (!upload.Succeeded)
-            {
-                throw new InvalidOperationException("the demo models did not upload: " + string.Join("; ", upload.Errors.Select(e => e.Message)));
-            }
-        }
-
-        if (await grains.GetTwin(new TwinId("farm-1")).Get() is null)
-        {
-            using var reader = new StreamReader(Path.Combine(root, "examples", "small-farm.ndjson"));
-            var import = await new NdjsonImporter(grains).ImportAsync(reader, null, cancellationToken);
-            logger.LogInformation("Demo: imported {Twins} twins and {Relationships} relationships", import.TwinsCreated, import.RelationshipsCreated);
         }
     }
 }

@@ -31,13 +31,8 @@ internal static class TelemetryTestKit
     /// <summary>Uploads the wind-farm models and imports the two-turbine example farm.</summary>
     public static async Task LoadSmallFarmAsync(IGrainFactory grains, CancellationToken cancellationToken)
     {
-        var documents = Directory.GetFiles(Path.Combine(CliProcess.RepoRoot, "models", "dtmi"), "*.json", SearchOption.AllDirectories)
-            .Select(File.ReadAllText).ToArray();
-        var upload = await grains.GetModelRepository().Upload([.. documents]);
-        Assert.True(upload.Succeeded, string.Join("; ", upload.Errors.Select(e => e.Message)));
-        using var reader = new StreamReader(Path.Combine(CliProcess.RepoRoot, "models", "examples", "small-farm.ndjson"));
-        var import = await new NdjsonImporter(grains).ImportAsync(reader, null, cancellationToken);
-        Assert.True(import.Succeeded, string.Join("; ", import.Errors.Select(e => e.Message)));
+        var import = await ExampleFarm.LoadAsync(grains, Path.Combine(CliProcess.RepoRoot, "models"), cancellationToken);
+        Assert.NotNull(import);   // a fresh cluster: imported now
     }
 
     public static async Task<IMqttClient> ConnectPublisherAsync(int port, MqttProtocolVersion version = MqttProtocolVersion.V500, string? clientId = null)
