@@ -82,4 +82,37 @@ public interface ITwinGrain : IGrainWithStringKey
     /// </summary>
     [Alias("GetTelemetry")]
     Task<TelemetryStatus> GetTelemetry();
+
+    /// <summary>
+    /// The twin's health: its own (a monitored component) rolled up with what its <c>contains</c> children last
+    /// reported. <see cref="HealthStatus.Unknown"/> until something monitored below has analysed a window.
+    /// </summary>
+    [Alias("GetHealth"), Orleans.Concurrency.AlwaysInterleave]
+    Task<TwinHealth> GetHealth();
+
+    /// <summary>What each <c>contains</c> child last reported, by child id; children that never reported are absent.</summary>
+    [Alias("GetChildHealth"), Orleans.Concurrency.AlwaysInterleave]
+    Task<ImmutableArray<TwinHealth>> GetChildHealth();
+
+    /// <summary>
+    /// A contained twin reports its changed health; returns this twin's containment path (top down, ending with this
+    /// twin). Refused with <see cref="TwinErrorCode.Conflict"/> when this twin does not contain the reporter.
+    /// </summary>
+    [Alias("ReportChildHealth")]
+    Task<ImmutableArray<string>> ReportChildHealth(TwinHealth child);
+
+    /// <summary>The containers of this twin from the top down, ending with this twin.</summary>
+    [Alias("GetPath"), Orleans.Concurrency.AlwaysInterleave]
+    Task<ImmutableArray<string>> GetPath();
+
+    /// <summary>
+    /// Acknowledges this component's open alert at its current level (a later escalation asks again). Refused with
+    /// <see cref="TwinErrorCode.NotFound"/> when the twin has no open alert.
+    /// </summary>
+    [Alias("AcknowledgeAlert")]
+    Task<TwinAlert> AcknowledgeAlert(string acknowledgedBy, string? note);
+
+    /// <summary>This component's open alert (first, if any) and its recently cleared ones, newest first.</summary>
+    [Alias("GetAlerts"), Orleans.Concurrency.AlwaysInterleave]
+    Task<ImmutableArray<TwinAlert>> GetAlerts();
 }

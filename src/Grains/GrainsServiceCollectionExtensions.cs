@@ -33,6 +33,8 @@ public static class GrainsServiceCollectionExtensions
             .Validate(o => o.IdleCatchUp > TimeSpan.Zero, "TwinCluster:Telemetry:IdleCatchUp must be positive")
             .Validate(o => o.MaxPending is >= 1 and <= 1_000_000, "TwinCluster:Telemetry:MaxPending must be between 1 and 1000000")
             .ValidateOnStart();
+        services.AddOptions<Health.HealthOptions>().BindConfiguration("TwinCluster:Health").ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Health.HealthOptions>, Health.HealthOptionsValidator>();
         services.AddSingleton<ModelCache>();
         services.AddSingleton<TwinRules>();
         services.AddSingleton<IndexRouter>();

@@ -42,11 +42,14 @@ public sealed record ComponentCondition(
     /// One sentence for a person, e.g. "Alarm: outer-race defect (confidence 0.95), BPFO line +14 dB with 3 harmonics,
     /// velocity 4.1 mm/s, zone C, health 0.48, RUL 19 days ±6".
     /// </summary>
-    public string Explain()
+    public string Explain() => $"{Alert}: {Describe()}";
+
+    /// <summary><see cref="Explain"/> without the alert state: what is wrong, how strongly, and how long it has left.</summary>
+    public string Describe()
     {
         var ci = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
-        text.Append(ci, $"{Alert}: {Describe(Fault)}");
+        text.Append(Describe(Fault));
         if (Fault != FaultKind.Normal)
         {
             text.Append(ci, $" (confidence {Confidence:0.00})");

@@ -89,6 +89,13 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
         {
             await FillGap(CancellationToken.None);
         }
+
+        if (_monitor is { } monitor && monitor.WindowsAnalysed != _healthWindows)
+        {
+            // A new window was analysed: health and alerts follow (reported on only when they changed).
+            _healthWindows = monitor.WindowsAnalysed;
+            await UpdateHealth();
+        }
     }
 
     /// <inheritdoc />

@@ -7,6 +7,7 @@ using Orleans.Storage;
 using TwinCluster.Grains.Json;
 using Microsoft.Extensions.Options;
 using TwinCluster.Grains.Telemetry;
+using TwinCluster.Grains.Health;
 
 namespace TwinCluster.Grains.Twins;
 
@@ -20,6 +21,8 @@ namespace TwinCluster.Grains.Twins;
 public sealed partial class TwinGrain(
     [PersistentState(TwinGrain.StateName, StorageNames.Twins)] IPersistentState<TwinState> state,
     [PersistentState(TwinGrain.TelemetryStateName, StorageNames.Twins)] IPersistentState<TelemetryCheckpoint> telemetry,
+    [PersistentState(TwinGrain.HealthStateName, StorageNames.Twins)] IPersistentState<HealthState> health,
+    IOptions<HealthOptions> healthOptions,
     ITelemetryHistory history,
     IOptions<TelemetryOptions> telemetryOptions,
     TelemetryMetrics telemetryMetrics,
@@ -36,7 +39,12 @@ public sealed partial class TwinGrain(
     /// <summary>The state name of the twin's telemetry checkpoint.</summary>
     public const string TelemetryStateName = "telemetry";
 
+    /// <summary>The state name of the twin's health, children's reports and alerts.</summary>
+    public const string HealthStateName = "health";
+
     private readonly IPersistentState<TelemetryCheckpoint> _telemetry = telemetry;
+    private readonly IPersistentState<HealthState> _health = health;
+    private readonly HealthOptions _healthOptions = healthOptions.Value;
     private readonly ITelemetryHistory _history = history;
     private readonly TelemetryOptions _telemetryOptions = telemetryOptions.Value;
     private readonly TelemetryMetrics _telemetryMetrics = telemetryMetrics;
@@ -170,6 +178,7 @@ public sealed partial class TwinGrain(
             await index.Remove(Id);
             // A twin created again under this id starts its telemetry afresh (its device may count from 1 again).
             await ForgetTelemetry();
+            await ForgetHealth();
         }
         finally
         {
@@ -221,6 +230,8 @@ public sealed partial class TwinGrain(
                 await RemoveRelationship(relationshipId, null);
                 throw;
             }
+
+            await AdoptChildHealth(targetId);
         }
 
         return relationship;
@@ -244,6 +255,11 @@ public sealed partial class TwinGrain(
         {
             // The outgoing side is the truth and is already stored; report success, log the stale incoming entry.
             logger.LogWarning(ex, "Twin {TwinId}: target {Target} did not drop incoming {Relationship}", Id, relationship.TargetId, relationshipId);
+        }
+
+        if (relationship.Name == RelationshipNames.Contains)
+        {
+            await ForgetChildHealth(relationship.TargetId);
         }
     }
 
@@ -303,15 +319,20 @@ public sealed partial class TwinGrain(
 
             s.Incoming[TwinState.IncomingKey(incoming.SourceId, incoming.RelationshipId)] = incoming;
         });
+        _path = default;
         return S.ModelId;
     }
 
     public async Task DropOutgoing(string relationshipId)
     {
         await RefreshIfAbsent();
-        if (S.Exists && S.Outgoing.ContainsKey(relationshipId))
+        if (S.Exists && S.Outgoing.TryGetValue(relationshipId, out var dropped))
         {
             await Mutate("unrelate", s => { s.Outgoing.Remove(relationshipId); Touch(s); });
+            if (dropped.Name == RelationshipNames.Contains)
+            {
+                await ForgetChildHealth(dropped.TargetId);
+            }
         }
     }
 
@@ -339,6 +360,7 @@ public sealed partial class TwinGrain(
         if (S.Exists && S.Incoming.ContainsKey(key))
         {
             await Mutate("incoming", s => s.Incoming.Remove(key));
+            _path = default;
         }
     }
 

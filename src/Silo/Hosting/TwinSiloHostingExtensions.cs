@@ -133,8 +133,9 @@ public static class TwinSiloHostingExtensions
     }
 
     /// <summary>
-    /// The telemetry streams: memory streams, implicit subscriptions only (no pub-sub store), queues polled every
-    /// 10 ms so a record waits little between ingress and twin. Clients that publish need the same queue count.
+    /// The twins' streams, memory streams with implicit subscriptions only (no pub-sub store): telemetry, in
+    /// <paramref name="queues"/> queues polled every 10 ms so a record waits little between ingress and twin (clients
+    /// that publish need the same queue count), and the change stream of health and alert events.
     /// </summary>
     public static ISiloBuilder AddTwinTelemetryStreams(this ISiloBuilder silo, int queues = TwinSiloOptions.DefaultStreamQueues)
     {
@@ -149,6 +150,18 @@ public static class TwinSiloHostingExtensions
             b.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly);
             // The queue cache keeps delivered events for rewinding, by default for minutes: at 10,000 blocks a
             // second that is gigabytes. Twins rewind from the telemetry log instead, so keep seconds.
+            b.ConfigureCacheEviction(o => o.Configure(e =>
+            {
+                e.DataMinTimeInCache = TimeSpan.FromSeconds(2);
+                e.DataMaxAgeInCache = TimeSpan.FromSeconds(10);
+            }));
+        });
+        // The change stream: health and alert events, few and small. One queue, so the feed sees them in order.
+        silo.AddMemoryStreams(ChangeStreams.Provider, b =>
+        {
+            b.ConfigurePartitioning(1);
+            b.ConfigurePullingAgent(o => o.Configure(a => a.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(20)));
+            b.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly);
             b.ConfigureCacheEviction(o => o.Configure(e =>
             {
                 e.DataMinTimeInCache = TimeSpan.FromSeconds(2);
