@@ -84,6 +84,9 @@ public sealed class CliContext(ParseResult parse)
 
     public static void WriteJson<T>(T value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
 
+    /// <summary>One value as JSON on one line (for streams of objects, one per line).</summary>
+    public static string ToJson<T>(T value) => JsonSerializer.Serialize(value, JsonOptions);
+
     /// <summary>JSON given inline, or read from a file when it starts with '@'.</summary>
     public static string JsonArgument(string value, string what)
     {

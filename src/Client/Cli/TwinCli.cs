@@ -20,7 +20,7 @@ public static class TwinCli
         root.Subcommands.Add(DbCommands.Build());
         root.Subcommands.Add(BenchCommands.Build());
         root.Subcommands.Add(SimulateCommand.Build());
-        foreach (var command in AnalysisCommands.Build().Concat(TelemetryCommands.Build()))
+        foreach (var command in AnalysisCommands.Build().Concat(TelemetryCommands.Build()).Concat(HealthCommands.Build()))
         {
             root.Subcommands.Add(command);
         }
