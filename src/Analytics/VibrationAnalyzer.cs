@@ -828,6 +828,15 @@ public sealed class VibrationAnalyzer
         var last = ses.Length - 2;
         var floorHalf = Math.Max(10, (int)Math.Round(0.6 * Math.Max(shaftHz, 0.5 * f0) / df));
         var usable = 0;
+        // A floor far below the spectrum's own level (bins the envelope band leaves empty) would turn any line into
+        // hundreds of dB: no floor is taken below 30 dB under the mean level.
+        double mean = 0;
+        for (var k = 1; k <= last; k++)
+        {
+            mean += ses[k];
+        }
+
+        var minFloor = Math.Max(1e-3 * mean / Math.Max(1, last), 1e-300);
         for (var i = 1; i <= h; i++)
         {
             var c = i * f0 / df;
@@ -859,7 +868,7 @@ public sealed class VibrationAnalyzer
                 break;
             }
 
-            _floors[i - 1] = Math.Max(Stats.Median(_medianScratch.AsSpan(0, n)), 1e-300);
+            _floors[i - 1] = Math.Max(Stats.Median(_medianScratch.AsSpan(0, n)), minFloor);
             usable = i;
         }
 

@@ -365,6 +365,9 @@ public sealed class FleetSimulation
                 ShaftHz = ClampShaft(NominalShaftHz(Group.Operating.Current), fs),
                 Fault = Fault,
                 ResonanceHz = Math.Min(3000, 0.3 * fs),
+                // A sensor's noise floor is a density: the default 0.1 g RMS is over 25.6 kHz, so a slower channel
+                // carries proportionally less (else 1 kHz noise alone reads as 2 mm/s of velocity, zone B).
+                NoiseG = 0.1 * Math.Sqrt(Math.Min(1, fs / 25_600)),
                 Seed = seed,
             });
         }
