@@ -54,6 +54,15 @@ public sealed record TelemetryStatus
 
     /// <summary>For a monitored component: Normal, Warning or Alarm.</summary>
     [Id(13)] public string? Alert { get; init; }
+
+    /// <summary>
+    /// For a monitored component: time spent in its condition monitor (buffering and analysing) since activation,
+    /// measured as elapsed time around each call, so it is an upper bound on the CPU it used.
+    /// </summary>
+    [Id(14)] public TimeSpan AnalysisTime { get; init; }
+
+    /// <summary>For a monitored component: windows analysed since activation.</summary>
+    [Id(15)] public long WindowsAnalysed { get; init; }
 }
 
 /// <summary>

@@ -20,19 +20,7 @@ public static class ExampleFarm
     /// </summary>
     public static async Task<ImportSummary?> LoadAsync(IGrainFactory grains, string modelsRoot, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(grains);
-        var models = grains.GetModelRepository();
-        if (await models.Get(FarmModel) is null)
-        {
-            var documents = Directory.GetFiles(Path.Combine(modelsRoot, "dtmi"), "*.json", SearchOption.AllDirectories)
-                .Select(File.ReadAllText).ToArray();
-            var upload = await models.Upload([.. documents]);
-            if (!upload.Succeeded)
-            {
-                throw new InvalidOperationException("the example models did not upload: " + string.Join("; ", upload.Errors.Select(e => e.Message)));
-            }
-        }
-
+        await UploadModelsAsync(grains, modelsRoot);
         if (await grains.GetTwin(new TwinId(RootTwin)).Get() is not null)
         {
             return null;
@@ -43,5 +31,29 @@ public static class ExampleFarm
         return import.Succeeded
             ? import
             : throw new InvalidOperationException("the example farm did not import: " + string.Join("; ", import.Errors.Select(e => $"line {e.Line}: {e.Message}")));
+    }
+
+    /// <summary>Uploads the wind-farm models (<c>models/dtmi</c> under <paramref name="modelsRoot"/>) unless they are there.</summary>
+    public static async Task UploadModelsAsync(IGrainFactory grains, string modelsRoot)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        var models = grains.GetModelRepository();
+        if (await models.Get(FarmModel) is not null)
+        {
+            return;
+        }
+
+        var folder = Path.Combine(modelsRoot, "dtmi");
+        if (!Directory.Exists(folder))
+        {
+            throw new DirectoryNotFoundException($"no wind-farm models at {folder} (give the repository's models folder)");
+        }
+
+        var documents = Directory.GetFiles(folder, "*.json", SearchOption.AllDirectories).Select(File.ReadAllText).ToArray();
+        var upload = await models.Upload([.. documents]);
+        if (!upload.Succeeded)
+        {
+            throw new InvalidOperationException("the example models did not upload: " + string.Join("; ", upload.Errors.Select(e => e.Message)));
+        }
     }
 }

@@ -15,6 +15,8 @@ public sealed partial class TwinGrain
     private ComponentMonitor? _monitor;
     private bool _monitorChecked;
     private bool _monitorFailed;
+    private long _analysisTicks;
+    private long _windowsAtActivation;
 
     /// <summary>The severity-zone kind for a model, from its id and its bases; null when it is not a monitored component.</summary>
     public static ComponentKind? MonitoredKind(string modelId, IEnumerable<string> bases)
@@ -50,6 +52,8 @@ public sealed partial class TwinGrain
             {
                 _monitor.Restore(checkpoint);
             }
+
+            _windowsAtActivation = _monitor.WindowsAnalysed;
         }
         catch (Exception ex) when (ex is TwinOperationException or ArgumentException)
         {
@@ -66,6 +70,7 @@ public sealed partial class TwinGrain
             return;
         }
 
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             _monitor.Offer(record);
@@ -74,6 +79,10 @@ public sealed partial class TwinGrain
         {
             _monitorFailed = true;
             logger.LogError(ex, "Twin {TwinId}: condition analysis failed; monitoring stops until the twin is reactivated", Id);
+        }
+        finally
+        {
+            _analysisTicks += System.Diagnostics.Stopwatch.GetTimestamp() - started;
         }
     }
 

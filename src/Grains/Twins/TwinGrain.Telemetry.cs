@@ -136,6 +136,8 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
             Condition = _monitor?.Condition?.Explain(),
             Health = _monitor?.Condition?.HealthIndex,
             Alert = _monitor?.Condition?.Alert.ToString(),
+            AnalysisTime = System.Diagnostics.Stopwatch.GetElapsedTime(0, _analysisTicks),
+            WindowsAnalysed = _monitor is null ? 0 : _monitor.WindowsAnalysed - _windowsAtActivation,
             Samples = T.Samples,
             LastAppliedAt = T.LastAppliedAt,
             Latest = T.Latest.ToImmutableDictionary(StringComparer.Ordinal),

@@ -106,6 +106,7 @@ public static class BenchCommands
         }));
         bench.Subcommands.Add(twins);
         bench.Subcommands.Add(Ingest());
+        bench.Subcommands.Add(Condition());
         return bench;
     }
 
@@ -232,6 +233,65 @@ public static class BenchCommands
                 | half rate: lost / double-counted | 0 / 0 | {half.Lost:N0} / {half.DoubleCounted:N0} |
                 """));
             return new[] { unpaced, sustained, half }.All(p => p.Lost == 0 && p.DoubleCounted == 0) ? ExitCodes.Ok : ExitCodes.Failed;
+        }));
+        return command;
+    }
+
+    private static Command Condition()
+    {
+        var broker = new Option<string>("--broker") { Description = "MQTT broker host:port.", DefaultValueFactory = _ => "127.0.0.1:1883" };
+        var twinCount = new Option<int>("--twins") { Description = "Bearing twins analysing vibration.", DefaultValueFactory = _ => 1000 };
+        var fs = new Option<double>("--fs") { Description = "Vibration sample rate, Hz (one 1-second block per twin per second).", DefaultValueFactory = _ => 1000 };
+        var faulty = new Option<int>("--faulty") { Description = "Bearings that grow a defect during the run.", DefaultValueFactory = _ => 10 };
+        var warmUp = new Option<int>("--warm-up") { Description = "Seconds before measuring.", DefaultValueFactory = _ => 20 };
+        var duration = new Option<int>("--duration") { Description = "Seconds measured.", DefaultValueFactory = _ => 60 };
+        var siloPid = new Option<int?>("--silo-pid") { Description = "The silo's process id on this machine, to report its CPU." };
+        var models = new Option<string>("--models") { Description = "The repository's models folder.", DefaultValueFactory = _ => "models" };
+        var command = new Command("condition",
+            "Condition monitoring at fleet scale: the simulator publishes vibration for N bearing twins over MQTT; measures the time the " +
+            "twins spend analysing (cores) against one analyzer here on the same windows, the silo's CPU, and the health roll-up.")
+        {
+            broker, twinCount, fs, faulty, warmUp, duration, siloPid, models,
+        };
+        command.SetAction(CliContext.Handler(async (ctx, ct) =>
+        {
+            var (host, port) = ParseEndpoint(ctx.Value(broker));
+            if (ctx.Value(twinCount) < 1 || ctx.Value(fs) < 100 || ctx.Value(duration) < 1 || ctx.Value(warmUp) < 0 || ctx.Value(faulty) < 0)
+            {
+                throw new UsageException("--twins and --duration must be positive, --fs at least 100 Hz, --warm-up and --faulty not negative");
+            }
+
+            await using var connection = await ctx.ConnectAsync(ct);
+            var options = new Client.Bench.ConditionBenchOptions
+            {
+                Host = host,
+                Port = port,
+                Twins = ctx.Value(twinCount),
+                SampleRateHz = ctx.Value(fs),
+                Faulty = ctx.Value(faulty),
+                WarmUp = TimeSpan.FromSeconds(ctx.Value(warmUp)),
+                Duration = TimeSpan.FromSeconds(ctx.Value(duration)),
+                SiloProcessId = ctx.Value(siloPid),
+                ModelsRoot = ctx.Value(models),
+            };
+            var bench = new Client.Bench.ConditionBench(connection.Client, options, Console.WriteLine);
+            await bench.SetUpAsync(ct);
+            var r = await bench.RunAsync(ct);
+            Console.WriteLine();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
+                | figure ({r.Twins:N0} bearing twins, {options.SampleRateHz:N0} Hz, {r.Seconds:0} s measured) | target | measured |
+                |---|---|---|
+                | messages applied | {r.Twins:N0}/s | {r.AppliedPerSecond:N0}/s |
+                | windows analysed | — | {r.WindowsPerSecond:N0}/s |
+                | time in the twins' condition monitors | < 0.5 core | {r.AnalysisCores:0.000} cores |
+                | the same windows in one analyzer in this process (reference) | — | {r.ReferenceCores:0.000} cores (twins / reference {r.AnalysisCores / r.ReferenceCores:0.00}) |
+                | silo process CPU, everything (ingress, streams, twins, broker) | — | {(r.SiloCores is { } s ? s.ToString("0.00", CultureInfo.InvariantCulture) + " cores" : "give --silo-pid")} |
+                | this process (simulator and publisher) | — | {r.BenchCores:0.00} cores |
+                | device timestamp → applied p50 / p99 | — | {r.P50Ms:0} / {r.P99Ms:0} ms |
+                | {r.Root.TwinId} health | — | {r.Root.Status}, {r.Root.Monitored:N0} monitored, {r.Root.Alarms} alarms, {r.Root.Warnings} warnings, {r.OpenAlerts} open alerts |
+                """));
+            Console.WriteLine(r.Root.Explain());
+            return r.AnalysisCores < 0.5 ? ExitCodes.Ok : ExitCodes.Failed;
         }));
         return command;
     }
