@@ -120,7 +120,7 @@ public static class HealthRollup
 
     /// <summary>
     /// Whether <paramref name="next"/> should be reported after <paramref name="last"/>: a different status, source,
-    /// diagnosis, counts, alert or RUL presence; an index moved by at least <paramref name="deadband"/>; or different
+    /// counts, alert or RUL presence, or diagnosis (unless it stays normal); an index moved by at least <paramref name="deadband"/>; or different
     /// wording once <paramref name="refresh"/> has passed since the last report.
     /// </summary>
     public static bool Differs(TwinHealth? last, TwinHealth next, double deadband, TimeSpan refresh)
@@ -131,7 +131,9 @@ public static class HealthRollup
             return next.Status != HealthStatus.Unknown || next.OpenAlert is not null;
         }
 
-        if (last.Status != next.Status || last.SourceId != next.SourceId || last.Fault != next.Fault
+        // A diagnosis that changes while all is normal (no signature ↔ weak unknown vibration) is not news.
+        var faultChanged = last.Fault != next.Fault && (last.Status > HealthStatus.Normal || next.Status > HealthStatus.Normal);
+        if (last.Status != next.Status || last.SourceId != next.SourceId || faultChanged
             || last.Monitored != next.Monitored || last.Alarms != next.Alarms || last.Warnings != next.Warnings
             || last.OpenAlert != next.OpenAlert || last.RulSeconds.HasValue != next.RulSeconds.HasValue
             || !last.SourcePath.SequenceEqual(next.SourcePath, StringComparer.Ordinal))

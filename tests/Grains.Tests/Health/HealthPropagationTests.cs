@@ -48,7 +48,7 @@ public sealed class HealthPropagationTests(ClusterFixture fixture)
         Assert.Contains("among 2 monitored components", explanation, StringComparison.Ordinal);
 
         var children = await Client.GetTwin(new TwinId(turbine)).GetChildHealth();
-        Assert.Equal([faulty, healthy], children.Select(c => c.TwinId).Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(new[] { faulty, healthy }.Order(StringComparer.Ordinal), children.Select(c => c.TwinId).Order(StringComparer.Ordinal));
         Assert.Equal(HealthStatus.Normal, children.Single(c => c.TwinId == healthy).Status);
 
         // The alert: open on the component and in the registry, acknowledged from outside.

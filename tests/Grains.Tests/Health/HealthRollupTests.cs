@@ -83,7 +83,9 @@ public sealed class HealthRollupTests
         Assert.False(HealthRollup.Differs(last, last with { Index = 0.87, Summary = "other words" }, 0.05, TimeSpan.FromMinutes(10)));
         Assert.True(HealthRollup.Differs(last, last with { Index = 0.85 }, 0.05, TimeSpan.FromMinutes(10)));
         Assert.True(HealthRollup.Differs(last, last with { Status = HealthStatus.Warning }, 0.05, TimeSpan.FromMinutes(10)));
-        Assert.True(HealthRollup.Differs(last, last with { Fault = "OuterRace" }, 0.05, TimeSpan.FromMinutes(10)));
+        Assert.False(HealthRollup.Differs(last, last with { Fault = "Unknown" }, 0.05, TimeSpan.FromMinutes(10)));   // still normal
+        var warning = last with { Status = HealthStatus.Warning };
+        Assert.True(HealthRollup.Differs(warning, warning with { Fault = "OuterRace" }, 0.05, TimeSpan.FromMinutes(10)));
         Assert.True(HealthRollup.Differs(last, last with { Warnings = 1 }, 0.05, TimeSpan.FromMinutes(10)));
         Assert.True(HealthRollup.Differs(last, last with { RulSeconds = 3600 }, 0.05, TimeSpan.FromMinutes(10)));
         // New wording alone waits for the refresh interval.

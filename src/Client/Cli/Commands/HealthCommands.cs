@@ -102,8 +102,13 @@ public static class HealthCommands
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
             {
-                await Console.Error.WriteLineAsync($"timed out after {ctx.Value(timeout).ToString(CultureInfo.InvariantCulture)} s with {seen} of {limit} changes");
-                return limit > 0 ? ExitCodes.Failed : ExitCodes.Ok;
+                if (limit == 0)
+                {
+                    return ExitCodes.Ok;
+                }
+
+                await Console.Error.WriteLineAsync($"stopped after {ctx.Value(timeout).ToString(CultureInfo.InvariantCulture)} s with {seen} of {limit} changes");
+                return ExitCodes.Failed;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
