@@ -35,6 +35,8 @@ public static class GrainsServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<Health.HealthOptions>().BindConfiguration("TwinCluster:Health").ValidateOnStart();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Health.HealthOptions>, Health.HealthOptionsValidator>();
+        services.AddOptions<Condition.ConditionSettings>().BindConfiguration("TwinCluster:Condition").ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Condition.ConditionSettings>, Condition.ConditionSettingsValidator>();
         services.AddSingleton<ModelCache>();
         services.AddSingleton<TwinRules>();
         services.AddSingleton<IndexRouter>();

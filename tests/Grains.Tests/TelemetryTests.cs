@@ -171,6 +171,35 @@ public sealed class TelemetryTests(ClusterFixture fixture)
         Assert.Null(plainStatus.Health);
     }
 
+    [Fact]
+    public async Task A_bearing_twin_whose_geometry_is_corrected_analyses_with_the_new_geometry()
+    {
+        var id = Ids.New("mb");
+        var wrong = Condition.ConditionFeed.Properties().Replace("\"balls\":9", "\"balls\":14", StringComparison.Ordinal)
+            .Replace("\"pitchDiameterMm\":39.0398", "\"pitchDiameterMm\":70", StringComparison.Ordinal);
+        await Client.GetTwin(new TwinId(id)).Create(TestModels.MainBearing, wrong);
+        var feed = new Condition.ConditionFeed(severity: 0.6);
+        var first = feed.Records(0, 4);
+        for (var i = 0; i < first.Count; i += 10)
+        {
+            await PublishRecords(id, [.. first.Skip(i).Take(10)]);
+        }
+
+        var before = await WaitFor(id, s => s.LastSeq == first.Count && s.Condition is not null);
+        Assert.DoesNotContain("outer-race", before.Condition, StringComparison.Ordinal);
+
+        // The geometry is corrected while the twin runs: the monitor picks it up without a restart.
+        await Client.GetTwin(new TwinId(id)).Patch("""[{"op":"replace","path":"/balls","value":9},{"op":"replace","path":"/pitchDiameterMm","value":39.0398}]""", null);
+        var second = feed.Records(4, 4);
+        for (var i = 0; i < second.Count; i += 10)
+        {
+            await PublishRecords(id, [.. second.Skip(i).Take(10)]);
+        }
+
+        var after = await WaitFor(id, s => s.LastSeq == first.Count + second.Count);
+        Assert.Contains("outer-race", after.Condition, StringComparison.Ordinal);
+    }
+
     private Task PublishRecords(string id, params TelemetryRecord[] records) =>
         Client.GetStreamProvider(TelemetryStreams.Provider)
             .GetStream<TelemetryBatch>(StreamId.Create(TelemetryStreams.Namespace, id))

@@ -47,7 +47,7 @@ public sealed partial class TwinGrain
                 return;
             }
 
-            _monitor = new ComponentMonitor(kind, S.PropertiesJson);
+            _monitor = new ComponentMonitor(kind, S.PropertiesJson, _conditionSettings.For(S.ModelId, model.Interface.AllBases));
             if (T.Condition is { } checkpoint)
             {
                 _monitor.Restore(checkpoint);
@@ -84,6 +84,21 @@ public sealed partial class TwinGrain
         {
             _analysisTicks += System.Diagnostics.Stopwatch.GetTimestamp() - started;
         }
+    }
+
+    /// <summary>
+    /// Properties changed (bearing geometry, sample rate): the next record builds the monitor again from them, carrying
+    /// over the condition, alert state and health history (the sample buffers refill).
+    /// </summary>
+    private void RenewMonitor()
+    {
+        if (_monitor is not null)
+        {
+            T.Condition = _monitor.Snapshot();
+            _checkpointDirty = true;
+        }
+
+        ForgetCondition();
     }
 
     private void ForgetCondition()

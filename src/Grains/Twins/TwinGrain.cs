@@ -23,6 +23,7 @@ public sealed partial class TwinGrain(
     [PersistentState(TwinGrain.TelemetryStateName, StorageNames.Twins)] IPersistentState<TelemetryCheckpoint> telemetry,
     [PersistentState(TwinGrain.HealthStateName, StorageNames.Twins)] IPersistentState<HealthState> health,
     IOptions<HealthOptions> healthOptions,
+    IOptions<Condition.ConditionSettings> conditionSettings,
     ITelemetryHistory history,
     IOptions<TelemetryOptions> telemetryOptions,
     TelemetryMetrics telemetryMetrics,
@@ -45,6 +46,7 @@ public sealed partial class TwinGrain(
     private readonly IPersistentState<TelemetryCheckpoint> _telemetry = telemetry;
     private readonly IPersistentState<HealthState> _health = health;
     private readonly HealthOptions _healthOptions = healthOptions.Value;
+    private readonly Condition.ConditionSettings _conditionSettings = conditionSettings.Value;
     private readonly ITelemetryHistory _history = history;
     private readonly TelemetryOptions _telemetryOptions = telemetryOptions.Value;
     private readonly TelemetryMetrics _telemetryMetrics = telemetryMetrics;
@@ -110,6 +112,7 @@ public sealed partial class TwinGrain(
         await Require(ifMatch);
         var text = await rules.CheckProperties(S.ModelId, propertiesJson);
         await Mutate("replace", s => { CheckETag(s, ifMatch); s.PropertiesJson = text; Touch(s); });
+        RenewMonitor();
         return S.ToSnapshot(Id);
     }
 
@@ -121,6 +124,7 @@ public sealed partial class TwinGrain(
         var text = await rules.CheckProperties(S.ModelId, JsonText.Write(patched));
         // The patch was computed from the state as of `before`; a write that slipped in since makes it stale.
         await Mutate("patch", s => { CheckETag(s, before); s.PropertiesJson = text; Touch(s); });
+        RenewMonitor();
         return S.ToSnapshot(Id);
     }
 
