@@ -1,20 +1,39 @@
+using Microsoft.Extensions.Options;
 using TwinCluster.Silo.Endpoints;
 using TwinCluster.Silo.Hosting;
 
 // Settings ship beside the binary, so they apply whatever directory the silo is started from.
 // --demo: load the example farm and publish simulated telemetry to the embedded broker (see README).
 var demo = args.Contains("--demo", StringComparer.Ordinal);
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+try
 {
-    Args = args.Where(a => a != "--demo").ToArray(),
-    ContentRootPath = AppContext.BaseDirectory,
-});
-builder.AddTwinSilo();
-if (demo)
-{
-    builder.Services.AddHostedService<DemoService>();
-}
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+    {
+        Args = args.Where(a => a != "--demo").ToArray(),
+        ContentRootPath = AppContext.BaseDirectory,
+    });
+    builder.AddTwinSilo();
+    if (demo)
+    {
+        builder.Services.AddHostedService<DemoService>();
+    }
 
-var app = builder.Build();
-app.MapTwinSiloEndpoints();
-app.Run();
+    var app = builder.Build();
+    app.MapTwinSiloEndpoints();
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception ex) when (ex is InvalidConfigurationException or OptionsValidationException
+    || (ex is AggregateException all && all.InnerExceptions.All(e => e is OptionsValidationException)))
+{
+    // A wrong setting: say which, once each, without a stack trace.
+    var messages = ex is AggregateException aggregate
+        ? aggregate.InnerExceptions.SelectMany(e => ((OptionsValidationException)e).Failures)
+        : ex is OptionsValidationException invalid ? invalid.Failures : [ex.Message];
+    foreach (var message in messages)
+    {
+        await Console.Error.WriteLineAsync($"error: invalid setting: {message}");
+    }
+
+    return 2;
+}

@@ -97,13 +97,16 @@ public sealed class PostgresModeTests(PostgresFixture postgres)
         Assert.Contains("ConnectionStrings:TwinCluster", silo.Output, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_bad_setting_stops_the_embedded_silo_with_a_message_naming_it()
+    [Theory]
+    [InlineData("TwinCluster__GatewayPort", "seventy", "error: invalid setting: Failed to convert configuration value 'seventy' at 'TwinCluster:GatewayPort'")]
+    [InlineData("TwinCluster__Health__IndexDeadband", "2", "error: invalid setting: TwinCluster:Health:IndexDeadband 2 must be between 0 and 1")]
+    [InlineData("TwinCluster__Condition__Models__0__Model", "MainBearing", "error: invalid setting: TwinCluster:Condition:Models:0:Model 'MainBearing' must be a model id")]
+    public async Task A_bad_setting_stops_the_embedded_silo_with_a_message_naming_it(string key, string value, string message)
     {
-        await using var silo = SiloProcess.Start(null, NewClusterId(), new Dictionary<string, string> { ["TwinCluster__GatewayPort"] = "seventy" });
+        await using var silo = SiloProcess.Start(null, NewClusterId(), new Dictionary<string, string> { [key] = value });
 
-        Assert.NotEqual(0, await silo.WaitForExitAsync(Ct));
-        Assert.Contains("TwinCluster:GatewayPort", silo.Output, StringComparison.Ordinal);
+        Assert.Equal(2, await silo.WaitForExitAsync(Ct));
+        Assert.Contains(message, silo.Output, StringComparison.Ordinal);
     }
 
     [Fact]
