@@ -9,7 +9,7 @@ namespace TwinCluster.Grains.Interfaces;
 [Alias("tc.IAlertRegistryGrain")]
 public interface IAlertRegistryGrain : IGrainWithStringKey
 {
-    /// <summary>Records an alert's latest state (an older <see cref="TwinAlert.ChangedAt"/> of the same alert is ignored).</summary>
+    /// <summary>Records an alert's latest state (an older <see cref="TwinAlert.Revision"/> of the same alert is ignored).</summary>
     [Alias("Put")]
     Task Put(TwinAlert alert);
 

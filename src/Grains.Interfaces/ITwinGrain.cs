@@ -101,9 +101,12 @@ public interface ITwinGrain : IGrainWithStringKey
     [Alias("ReportChildHealth")]
     Task<ImmutableArray<string>> ReportChildHealth(TwinHealth child);
 
-    /// <summary>The containers of this twin from the top down, ending with this twin.</summary>
+    /// <summary>
+    /// The containers of this twin from the top down, ending with this twin. <paramref name="hops"/> counts the twins
+    /// below that asked (0 from outside); past 256 the path is cut there (only a containment cycle gets that deep).
+    /// </summary>
     [Alias("GetPath"), Orleans.Concurrency.AlwaysInterleave]
-    Task<ImmutableArray<string>> GetPath();
+    Task<ImmutableArray<string>> GetPath(int hops);
 
     /// <summary>
     /// Acknowledges this component's open alert at its current level (a later escalation asks again). Refused with

@@ -16,6 +16,7 @@ namespace TwinCluster.Grains.Interfaces;
 /// <param name="AcknowledgedAt">When, or null.</param>
 /// <param name="Note">The acknowledgement's note, or null.</param>
 /// <param name="ClearedAt">When the component was back to normal (the alert is closed), or null while open.</param>
+/// <param name="Revision">Counts the changes of this alert from 1 (raised), so its latest state is known without clocks.</param>
 [GenerateSerializer, Immutable, Alias("tc.TwinAlert")]
 public sealed record TwinAlert(
     [property: Id(0)] string TwinId,
@@ -28,7 +29,8 @@ public sealed record TwinAlert(
     [property: Id(7)] string? AcknowledgedBy,
     [property: Id(8)] DateTimeOffset? AcknowledgedAt,
     [property: Id(9)] string? Note,
-    [property: Id(10)] DateTimeOffset? ClearedAt)
+    [property: Id(10)] DateTimeOffset? ClearedAt,
+    [property: Id(11)] long Revision = 1)
 {
     /// <summary>Open: not yet cleared.</summary>
     public bool IsOpen => ClearedAt is null;

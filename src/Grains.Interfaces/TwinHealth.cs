@@ -26,6 +26,7 @@ namespace TwinCluster.Grains.Interfaces;
 /// <param name="Version">Increases every time this twin reports a changed health; parents ignore older reports.</param>
 /// <param name="UpdatedAt">When this health was computed.</param>
 /// <param name="OpenAlert">For a component: its open alert, if any.</param>
+/// <param name="Since">When the twin was created: a twin deleted and created again reports afresh (its versions restart).</param>
 [GenerateSerializer, Immutable, Alias("tc.TwinHealth")]
 public sealed record TwinHealth(
     [property: Id(0)] string TwinId,
@@ -44,7 +45,8 @@ public sealed record TwinHealth(
     [property: Id(13)] int Warnings,
     [property: Id(14)] long Version,
     [property: Id(15)] DateTimeOffset UpdatedAt,
-    [property: Id(16)] TwinAlert? OpenAlert = null)
+    [property: Id(16)] TwinAlert? OpenAlert = null,
+    [property: Id(17)] DateTimeOffset Since = default)
 {
     /// <summary>The health of a twin nothing has reported to.</summary>
     public static TwinHealth Unknown(string twinId, string modelId) =>

@@ -23,7 +23,7 @@ public static class AlertBook
                 return new Outcome(null, null, null);
             }
 
-            var cleared = open with { ClearedAt = now, ChangedAt = now };
+            var cleared = open with { ClearedAt = now, ChangedAt = now, Revision = open.Revision + 1 };
             return new Outcome(null, cleared, TwinChangeKind.AlertCleared);
         }
 
@@ -49,11 +49,12 @@ public static class AlertBook
                 AcknowledgedBy = null,
                 AcknowledgedAt = null,
                 Note = null,
+                Revision = open.Revision + 1,
             };
             return new Outcome(escalated, escalated, TwinChangeKind.AlertEscalated);
         }
 
-        var eased = open with { Level = level, ChangedAt = now, Explanation = explanation };
+        var eased = open with { Level = level, ChangedAt = now, Explanation = explanation, Revision = open.Revision + 1 };
         return new Outcome(eased, eased, TwinChangeKind.AlertEased);
     }
 
@@ -75,6 +76,6 @@ public static class AlertBook
             throw new TwinOperationException(TwinErrorCode.Invalid, "acknowledgedBy may be at most 200 characters and note at most 2,000");
         }
 
-        return open with { AcknowledgedBy = acknowledgedBy.Trim(), AcknowledgedAt = now, Note = note, ChangedAt = now };
+        return open with { AcknowledgedBy = acknowledgedBy.Trim(), AcknowledgedAt = now, Note = note, ChangedAt = now, Revision = open.Revision + 1 };
     }
 }

@@ -5,7 +5,8 @@ namespace TwinCluster.Grains.Health;
 
 /// <summary>
 /// The alert list. Components put every change of their alert here (retrying until it is taken); it keeps each twin's
-/// open alert and the last <see cref="ClearedKept"/> cleared ones. A change older than the one held is ignored.
+/// open alert and the last <see cref="ClearedKept"/> cleared ones. A revision of an alert older than the one held is
+/// ignored, and so is an alert raised before the one held.
 /// </summary>
 public sealed class AlertRegistryGrain(
     [PersistentState("alerts", StorageNames.Twins)] IPersistentState<AlertRegistryState> state) : Grain, IAlertRegistryGrain
@@ -19,14 +20,15 @@ public sealed class AlertRegistryGrain(
     {
         ArgumentNullException.ThrowIfNull(alert);
         var held = S.Open.GetValueOrDefault(alert.TwinId);
-        if (held is not null && (held.Number > alert.Number || (held.Number == alert.Number && held.ChangedAt > alert.ChangedAt)))
+        if (held is not null && (Same(held, alert) ? held.Revision >= alert.Revision : held.RaisedAt > alert.RaisedAt))
         {
+            // The same alert in an older (or the same) revision, or an older alert (a twin created again numbers from 1).
             return;
         }
 
         if (alert.IsOpen)
         {
-            if (S.Cleared.Any(c => c.TwinId == alert.TwinId && c.Number == alert.Number))
+            if (S.Cleared.Any(c => c.TwinId == alert.TwinId && Same(c, alert)))
             {
                 return;   // a late open state of an alert already cleared
             }
@@ -35,12 +37,12 @@ public sealed class AlertRegistryGrain(
         }
         else
         {
-            if (held is not null && held.Number == alert.Number)
+            if (held is not null && Same(held, alert))
             {
                 S.Open.Remove(alert.TwinId);
             }
 
-            if (S.Cleared.Any(c => c.TwinId == alert.TwinId && c.Number == alert.Number))
+            if (S.Cleared.Any(c => c.TwinId == alert.TwinId && Same(c, alert)))
             {
                 return;
             }
@@ -73,4 +75,7 @@ public sealed class AlertRegistryGrain(
         ImmutableArray<TwinAlert> list = includeClosed ? [.. open, .. S.Cleared] : [.. open];
         return Task.FromResult(list);
     }
+
+    /// <summary>One alert in two states: the same number, raised at the same moment (a twin created again numbers from 1).</summary>
+    private static bool Same(TwinAlert a, TwinAlert b) => a.Number == b.Number && a.RaisedAt == b.RaisedAt;
 }

@@ -42,12 +42,17 @@ public sealed class ChangeFeedGrain(IOptions<HealthOptions> options) : Grain, IC
 
     public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
 
-    public async Task<ChangePage> Read(long after, int max, TimeSpan wait)
+    public async Task<ChangePage> Read(Guid epoch, long after, int max, TimeSpan wait)
     {
         max = Math.Clamp(max, 1, 10_000);
         if (after < 0)
         {
             after = _last;
+        }
+        else if (epoch != Guid.Empty && epoch != _epoch)
+        {
+            // A cursor of an earlier activation: everything this one has is new to the reader.
+            after = 0;
         }
 
         if (after >= _last && wait > TimeSpan.Zero)

@@ -14,6 +14,7 @@ public sealed partial class TwinGrain
 {
     private ComponentMonitor? _monitor;
     private bool _monitorChecked;
+    private Task? _monitorBuild;
     private bool _monitorFailed;
     private long _analysisTicks;
     private long _windowsAtActivation;
@@ -31,14 +32,37 @@ public sealed partial class TwinGrain
             : null;
     }
 
-    private async Task EnsureMonitor()
+    /// <summary>Builds the monitor once; concurrent (interleaved) callers wait for the same build.</summary>
+    private Task EnsureMonitor()
     {
         if (_monitorChecked || !S.Exists)
         {
-            return;
+            return Task.CompletedTask;
         }
 
-        _monitorChecked = true;
+        if (_monitorBuild is { IsCompleted: true })
+        {
+            _monitorBuild = null;   // a finished build that failed: try again
+        }
+
+        return _monitorBuild ??= BuildMonitor();
+    }
+
+    private async Task BuildMonitor()
+    {
+        try
+        {
+            await BuildMonitorCore();
+            _monitorChecked = true;   // a failure other than a refused model is tried again by the next caller
+        }
+        finally
+        {
+            _monitorBuild = null;
+        }
+    }
+
+    private async Task BuildMonitorCore()
+    {
         try
         {
             var model = await _models.GetAsync(S.ModelId);
@@ -105,6 +129,7 @@ public sealed partial class TwinGrain
     {
         _monitor = null;
         _monitorChecked = false;
+        _monitorBuild = null;
         _monitorFailed = false;
     }
 }

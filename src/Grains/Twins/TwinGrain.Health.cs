@@ -9,23 +9,28 @@ namespace TwinCluster.Grains.Twins;
 /// <summary>
 /// Health and alerts. A monitored component turns its monitor's condition into health and its alert transitions into
 /// alerts (<see cref="AlertBook"/>); every twin rolls up its own health with its children's reports
-/// (<see cref="HealthRollup"/>) and, only when the result differs from what it last reported, stores it, reports it
-/// to its container, and publishes a change event. A report that fails is retried by a timer; the container
-/// ignores reports older than the one it holds, so a retry never rolls it back.
+/// (<see cref="HealthRollup"/>) and, only when the result differs from what it last reported, stores it, then reports
+/// it to its container, the alert registry and the change stream. Delivery runs on a short timer so that a burst of
+/// changes (a fleet starting up) goes up as one report; what fails is retried, also by a new activation, since what
+/// is pending is stored. Every change of the health state runs under <see cref="_healthGate"/>, because several of
+/// the calls that lead here interleave.
 /// </summary>
 public sealed partial class TwinGrain
 {
+    private const int MaxPathHops = 256;
     private static readonly TimeSpan PathTtl = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan HealthRetry = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan DeliveryDelay = TimeSpan.FromMilliseconds(200);
 
+    private readonly SemaphoreSlim _healthGate = new(1, 1);
     private readonly List<TwinChange> _changes = [];
     private readonly Dictionary<string, double> _weights = new(StringComparer.Ordinal);
     private ImmutableArray<string> _path;
     private DateTimeOffset _pathAt;
     private bool _healthDirty;
-    private IGrainTimer? _healthRetry;
+    private IGrainTimer? _healthTimer;
+    private DateTimeOffset _healthTimerDue;
     private string? _label;
-
     private long _healthWindows = -1;
 
     private HealthState H => _health.State;
@@ -46,7 +51,7 @@ public sealed partial class TwinGrain
     {
         await RefreshIfAbsent();
         return S.Exists
-            ? [.. H.Children.Values.OrderBy(c => c.TwinId, StringComparer.Ordinal)]
+            ? [.. H.Children.Values.ToList().OrderBy(c => c.TwinId, StringComparer.Ordinal)]
             : throw TwinOperationException.TwinNotFound(Id);
     }
 
@@ -59,20 +64,30 @@ public sealed partial class TwinGrain
             throw new TwinOperationException(TwinErrorCode.Conflict, $"twin '{Id}' does not contain '{child.TwinId}'");
         }
 
-        if (!H.Children.TryGetValue(child.TwinId, out var held) || held.Version < child.Version)
+        var stored = await UpdateHealth(deliverNow: false, () =>
         {
+            var held = H.Children.GetValueOrDefault(child.TwinId);
+            if (held is not null && (child.Since < held.Since || (child.Since == held.Since && child.Version <= held.Version)))
+            {
+                return false;   // a report older than the one held (a retry, or the twin's previous life)
+            }
+
             H.Children[child.TwinId] = child;
-            _healthDirty = true;
-            await UpdateHealth();
+            return true;
+        });
+        if (!stored)
+        {
+            // The child keeps the report pending and sends it again.
+            throw new InvalidOperationException($"twin '{Id}' could not store the health of '{child.TwinId}'; it will be reported again");
         }
 
-        return await GetPath();
+        return await GetPath(0);
     }
 
-    public async Task<ImmutableArray<string>> GetPath()
+    public async Task<ImmutableArray<string>> GetPath(int hops)
     {
         await RefreshIfAbsent();
-        if (S.ParentId is not { } parent)
+        if (S.ParentId is not { } parent || hops >= MaxPathHops)
         {
             return [Id];
         }
@@ -80,9 +95,9 @@ public sealed partial class TwinGrain
         var now = time.GetUtcNow();
         if (_path.IsDefault || _path.Length < 2 || now - _pathAt > PathTtl || _path[^2] != parent)
         {
-            var above = await GrainFactory.GetGrain<ITwinGrain>(parent).GetPath();
+            var above = await GrainFactory.GetGrain<ITwinGrain>(parent).GetPath(hops + 1);
             // Containment is kept acyclic when relationships are added; a path that holds this twin would loop.
-            _path = above.Contains(Id, StringComparer.Ordinal) || above.Length >= 256 ? [Id] : above.Add(Id);
+            _path = above.Contains(Id, StringComparer.Ordinal) ? [Id] : above.Add(Id);
             _pathAt = now;
         }
 
@@ -92,35 +107,75 @@ public sealed partial class TwinGrain
     public async Task<TwinAlert> AcknowledgeAlert(string acknowledgedBy, string? note)
     {
         await Require(null);
-        var acknowledged = AlertBook.Acknowledge(Id, H.OpenAlert, acknowledgedBy, note, time.GetUtcNow());
-        H.OpenAlert = acknowledged;
-        H.RegistryOutbox.Add(acknowledged);
-        _changes.Add(new TwinChange(0, TwinChangeKind.AlertAcknowledged, Id, [], acknowledged.ChangedAt, null, acknowledged));
-        _healthDirty = true;
-        await UpdateHealth();
-        return acknowledged;
+        TwinAlert? acknowledged = null;
+        var stored = await UpdateHealth(deliverNow: true, () =>
+        {
+            acknowledged = AlertBook.Acknowledge(Id, H.OpenAlert, acknowledgedBy, note, time.GetUtcNow());
+            H.OpenAlert = acknowledged;
+            H.RegistryOutbox.Add(acknowledged);
+            _changes.Add(new TwinChange(0, TwinChangeKind.AlertAcknowledged, Id, [], acknowledged.ChangedAt, null, acknowledged));
+            return true;
+        });
+        return stored
+            ? acknowledged!
+            : throw new InvalidOperationException($"the acknowledgement of twin '{Id}''s alert could not be stored; try again");
     }
 
     public async Task<ImmutableArray<TwinAlert>> GetAlerts()
     {
         await RefreshIfAbsent();
         return S.Exists
-            ? [.. (H.OpenAlert is { } open ? [open] : Array.Empty<TwinAlert>()), .. H.Cleared]
+            ? [.. (H.OpenAlert is { } open ? [open] : Array.Empty<TwinAlert>()), .. H.Cleared.ToList()]
             : throw TwinOperationException.TwinNotFound(Id);
     }
 
     private bool Contains(string childId) =>
         S.Outgoing.Values.Any(r => r.Name == RelationshipNames.Contains && r.TargetId == childId);
 
+    /// <summary>After records were applied (live, from the log, or on a timer): a newly analysed window updates health.</summary>
+    private async Task HealthAfterAnalysis()
+    {
+        if (_monitor is { } monitor && monitor.WindowsAnalysed != _healthWindows)
+        {
+            _healthWindows = monitor.WindowsAnalysed;
+            await UpdateHealth(deliverNow: false);
+        }
+    }
+
     /// <summary>
-    /// Brings health up to date: alert transitions from the monitor, the roll-up, and, when it differs from the last
-    /// report, store, report up and publish. Never throws: what fails is retried by the health timer.
+    /// Brings health up to date under the health gate: <paramref name="change"/> first (its exceptions propagate and
+    /// change nothing), then alert transitions from the monitor and the roll-up; stores what changed, then delivers
+    /// it now or on the delivery timer. Returns false when the state could not be stored (retried by the timer).
     /// </summary>
-    private async Task UpdateHealth()
+    private async Task<bool> UpdateHealth(bool deliverNow, Func<bool>? change = null)
+    {
+        await _healthGate.WaitAsync();
+        try
+        {
+            if (change is not null && change())
+            {
+                _healthDirty = true;
+            }
+
+            return await UpdateHealthLocked(deliverNow);
+        }
+        finally
+        {
+            _healthGate.Release();
+        }
+    }
+
+    private async Task<bool> UpdateHealthLocked(bool deliverNow)
     {
         try
         {
-            TakeAlertTransitions();
+            if (!S.Exists)
+            {
+                return true;
+            }
+
+            await EnsureMonitor();
+            var alertsChanged = TakeAlertTransitions();
             var health = await ComputeHealth();
             if (HealthRollup.Differs(H.Reported, health, _healthOptions.IndexDeadband, _healthOptions.RefreshInterval))
             {
@@ -136,114 +191,151 @@ public sealed partial class TwinGrain
                 _healthDirty = false;
             }
 
-            await DeliverHealth();
+            if (alertsChanged)
+            {
+                // The monitor's record of what it reported goes to storage with the alerts, so a replay after a crash
+                // does not raise them again.
+                _checkpointDirty = true;
+                await WriteCheckpoint();
+            }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            logger.LogWarning(ex, "Twin {TwinId}: health update incomplete, retrying in {Retry}", Id, HealthRetry);
-            ScheduleHealthRetry();
+            logger.LogWarning(ex, "Twin {TwinId}: health could not be stored; retrying in {Retry}", Id, HealthRetry);
+            ScheduleHealthTimer(HealthRetry);
+            return false;
         }
+
+        if (deliverNow)
+        {
+            await DeliverHealth();
+        }
+        else if (H.ParentPending || H.RegistryOutbox.Count > 0 || _changes.Count > 0)
+        {
+            ScheduleHealthTimer(DeliveryDelay);
+        }
+
+        return true;
     }
 
-    private void TakeAlertTransitions()
+    private bool TakeAlertTransitions()
     {
+        var changed = false;
         while (_monitor?.TakeTransition() is { } transition)
         {
             var now = time.GetUtcNow();
             var outcome = AlertBook.Apply(Id, H.OpenAlert, H.LastAlertNumber, HealthRollup.ToStatus(transition.To), $"{Id} {transition.Condition.Explain()}", now);
-            if (outcome.Kind is not { } kind || outcome.Changed is not { } changed)
+            if (outcome.Kind is not { } kind || outcome.Changed is not { } alert)
             {
                 continue;
             }
 
             if (kind == TwinChangeKind.AlertRaised)
             {
-                H.LastAlertNumber = changed.Number;
+                H.LastAlertNumber = alert.Number;
             }
             else if (kind == TwinChangeKind.AlertCleared)
             {
-                H.Cleared.Insert(0, changed);
-                H.Cleared.RemoveRange(Math.Min(H.Cleared.Count, _healthOptions.ClearedAlertsKept), Math.Max(0, H.Cleared.Count - _healthOptions.ClearedAlertsKept));
+                H.Cleared.Insert(0, alert);
+                if (H.Cleared.Count > _healthOptions.ClearedAlertsKept)
+                {
+                    H.Cleared.RemoveRange(_healthOptions.ClearedAlertsKept, H.Cleared.Count - _healthOptions.ClearedAlertsKept);
+                }
             }
 
             H.OpenAlert = outcome.Open;
-            H.RegistryOutbox.Add(changed);
-            _changes.Add(new TwinChange(0, kind, Id, [], now, null, changed));
+            H.RegistryOutbox.Add(alert);
+            _changes.Add(new TwinChange(0, kind, Id, [], now, null, alert));
             _healthDirty = true;
-            logger.LogInformation("Twin {TwinId}: alert {Number} {Kind}: {Explanation}", Id, changed.Number, kind, changed.Explanation);
+            changed = true;
+            logger.LogInformation("Twin {TwinId}: alert {Number} {Kind}: {Explanation}", Id, alert.Number, kind, alert.Explanation);
         }
+
+        return changed;
     }
 
     private async Task<TwinHealth> ComputeHealth()
     {
         var now = time.GetUtcNow();
+        var reports = H.Children.Values.ToList();   // interleaving calls may change the children meanwhile
+        var openAlert = H.OpenAlert;
         TwinHealth? own = null;
         if (_monitor?.Condition is { } condition)
         {
-            own = HealthRollup.FromCondition(Id, S.ModelId, await Label(), condition, H.OpenAlert, now);
+            own = HealthRollup.FromCondition(Id, S.ModelId, await Label(), condition, openAlert, now);
         }
 
-        var children = new List<(TwinHealth, double)>(H.Children.Count);
-        foreach (var child in H.Children.Values)
+        var children = new List<(TwinHealth, double)>(reports.Count);
+        foreach (var child in reports)
         {
             children.Add((child, await WeightOf(child.ModelId)));
         }
 
         var health = HealthRollup.Combine(Id, S.ModelId, own, children, _healthOptions.Rule, now);
-        return health with { Version = H.Reported?.Version ?? 0, OpenAlert = H.OpenAlert };
+        return health with { Version = H.Reported?.Version ?? 0, OpenAlert = openAlert, Since = S.CreatedAt };
     }
 
-    /// <summary>Reports to the container, the alert registry and the change stream what has not reached them yet.</summary>
+    /// <summary>Reports to the container, the alert registry and the change stream what has not reached them yet (under the gate).</summary>
     private async Task DeliverHealth()
     {
-        var failed = false;
+        var retry = false;
         if (H.ParentPending && H.Reported is { } reported)
         {
-            if (S.ParentId is not { } parent)
-            {
-                H.ParentPending = false;
-            }
-            else
-            {
-                try
-                {
-                    var above = await GrainFactory.GetGrain<ITwinGrain>(parent).ReportChildHealth(reported);
-                    _path = above.Contains(Id, StringComparer.Ordinal) ? [Id] : above.Add(Id);
-                    _pathAt = time.GetUtcNow();
-                    H.ParentPending = false;
-                }
-                catch (TwinOperationException ex) when (ex.Code is TwinErrorCode.Conflict or TwinErrorCode.NotFound)
-                {
-                    // Not (or no longer) that twin's child: the new container pulls our health when it adds us.
-                    logger.LogDebug("Twin {TwinId}: container {Parent} refused the health report: {Reason}", Id, parent, ex.Message);
-                    H.ParentPending = false;
-                }
-                catch (Exception ex) when (ex is not OutOfMemoryException)
-                {
-                    logger.LogWarning(ex, "Twin {TwinId}: health report to {Parent} failed; retrying", Id, parent);
-                    failed = true;
-                }
-            }
+            retry |= !await ReportToParent(reported);
         }
 
-        while (H.RegistryOutbox.Count > 0 && !failed)
+        foreach (var alert in H.RegistryOutbox.ToList())
         {
             try
             {
-                await GrainFactory.GetGrain<IAlertRegistryGrain>(ChangeStreams.Key).Put(H.RegistryOutbox[0]);
-                H.RegistryOutbox.RemoveAt(0);
+                await GrainFactory.GetGrain<IAlertRegistryGrain>(ChangeStreams.Key).Put(alert);
+                H.RegistryOutbox.Remove(alert);
+                _healthDirty = true;
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 logger.LogWarning(ex, "Twin {TwinId}: alert registry update failed; retrying", Id);
-                failed = true;
+                retry = true;
+                break;
             }
         }
 
         await PublishChanges();
-        if (failed)
+        if (retry)
         {
-            ScheduleHealthRetry();
+            ScheduleHealthTimer(HealthRetry);
+        }
+    }
+
+    private async Task<bool> ReportToParent(TwinHealth reported)
+    {
+        if (S.ParentId is not { } parent)
+        {
+            H.ParentPending = false;
+            return true;
+        }
+
+        try
+        {
+            var above = await GrainFactory.GetGrain<ITwinGrain>(parent).ReportChildHealth(reported);
+            _path = above.Contains(Id, StringComparer.Ordinal) ? [Id] : above.Add(Id);
+            _pathAt = time.GetUtcNow();
+            H.ParentPending = false;
+            _healthDirty = true;
+            return true;
+        }
+        catch (TwinOperationException ex) when (ex.Code is TwinErrorCode.Conflict or TwinErrorCode.NotFound)
+        {
+            // Not (or no longer) that twin's child: a new container pulls our health, and we push it when it adds us.
+            logger.LogDebug("Twin {TwinId}: container {Parent} refused the health report: {Reason}", Id, parent, ex.Message);
+            H.ParentPending = false;
+            _healthDirty = true;
+            return true;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            logger.LogWarning(ex, "Twin {TwinId}: health report to {Parent} failed; retrying", Id, parent);
+            return false;
         }
     }
 
@@ -259,7 +351,7 @@ public sealed partial class TwinGrain
         _changes.Clear();
         try
         {
-            var path = await GetPath();
+            var path = await GetPath(0);
             var stream = this.GetStreamProvider(ChangeStreams.Provider).GetStream<TwinChange>(StreamId.Create(ChangeStreams.Namespace, ChangeStreams.Key));
             foreach (var change in events)
             {
@@ -272,65 +364,141 @@ public sealed partial class TwinGrain
         }
     }
 
-    private void ScheduleHealthRetry()
+    /// <summary>Runs health delivery after <paramref name="due"/>, unless a run is already due sooner.</summary>
+    private void ScheduleHealthTimer(TimeSpan due)
     {
-        _healthRetry?.Dispose();
-        _healthRetry = this.RegisterGrainTimer(async _ =>
+        var at = time.GetUtcNow() + due;
+        if (_healthTimer is not null && _healthTimerDue <= at)
         {
-            _healthRetry?.Dispose();
-            _healthRetry = null;
-            await UpdateHealth();
-        }, HealthRetry, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        _healthTimer?.Dispose();
+        _healthTimerDue = at;
+        _healthTimer = this.RegisterGrainTimer(async _ =>
+        {
+            _healthTimer?.Dispose();
+            _healthTimer = null;
+            await _healthGate.WaitAsync();
+            try
+            {
+                if (await UpdateHealthLocked(deliverNow: true) && _healthDirty)
+                {
+                    // What delivery cleared (pending flags, the outbox) is stored right away, not with the next change.
+                    await StoreHealth();
+                }
+            }
+            finally
+            {
+                _healthGate.Release();
+            }
+        }, due, Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary>A new child's health is pulled when the <c>contains</c> is added (it reports by itself only on change).</summary>
-    private async Task AdoptChildHealth(string childId)
+    private async Task StoreHealth()
     {
         try
         {
-            var health = await GrainFactory.GetGrain<ITwinGrain>(childId).GetHealth();
-            if (health.Status != HealthStatus.Unknown && Contains(childId))
-            {
-                H.Children[childId] = health;
-                _healthDirty = true;
-                await UpdateHealth();
-            }
+            await _health.WriteStateAsync();
+            _healthDirty = false;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            logger.LogWarning(ex, "Twin {TwinId}: could not read the health of new child {Child}; it reports on its next change", Id, childId);
+            // Still dirty: the next update or the deactivation writes it; meanwhile a restart only repeats deliveries.
+            logger.LogWarning(ex, "Twin {TwinId}: health delivery state could not be stored", Id);
         }
     }
 
-    /// <summary>A child that left (relationship removed or twin deleted) no longer counts.</summary>
-    private async Task ForgetChildHealth(string childId)
+    /// <summary>On activation: deliveries that a previous activation left pending are resumed.</summary>
+    private void ResumeHealthDelivery()
     {
-        if (!Contains(childId) && H.Children.Remove(childId))
+        if (S.Exists && (H.ParentPending || H.RegistryOutbox.Count > 0))
         {
-            _healthDirty = true;
-            await UpdateHealth();
+            ScheduleHealthTimer(DeliveryDelay);
         }
+    }
+
+    /// <summary>A new child's health is pulled when the <c>contains</c> is added (the child also pushes it; see <see cref="OnContainerAdded"/>).</summary>
+    private async Task AdoptChildHealth(string childId)
+    {
+        TwinHealth health;
+        try
+        {
+            health = await GrainFactory.GetGrain<ITwinGrain>(childId).GetHealth();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            logger.LogWarning(ex, "Twin {TwinId}: could not read the health of new child {Child}; it will push it", Id, childId);
+            return;
+        }
+
+        // Whatever was held for that id (a deleted twin of the same name) is replaced.
+        await UpdateHealth(deliverNow: false, () =>
+            Contains(childId) && (health.Status == HealthStatus.Unknown ? H.Children.Remove(childId) : Replace(childId, health)));
+    }
+
+    private bool Replace(string childId, TwinHealth health)
+    {
+        H.Children[childId] = health;
+        return true;
+    }
+
+    /// <summary>A child that left (relationship removed or twin deleted) no longer counts.</summary>
+    private Task ForgetChildHealth(string childId) =>
+        UpdateHealth(deliverNow: false, () => !Contains(childId) && H.Children.Remove(childId));
+
+    /// <summary>This twin was just put in a container: it pushes its health there once the container's call is done.</summary>
+    private void OnContainerAdded()
+    {
+        _path = default;
+        if (H.Reported is not null)
+        {
+            H.ParentPending = true;
+            ScheduleHealthTimer(DeliveryDelay);
+        }
+    }
+
+    /// <summary>Stores health not yet stored (at deactivation).</summary>
+    private async Task FlushHealth()
+    {
+        if (!_healthDirty || !S.Exists)
+        {
+            return;
+        }
+
+        await UpdateHealth(deliverNow: false);
     }
 
     private async Task ForgetHealth()
     {
-        if (H.OpenAlert is not null || H.Cleared.Count > 0)
+        await _healthGate.WaitAsync();
+        try
         {
-            try
+            if (H.OpenAlert is not null || H.Cleared.Count > 0)
             {
-                await GrainFactory.GetGrain<IAlertRegistryGrain>(ChangeStreams.Key).Forget(Id);
+                try
+                {
+                    await GrainFactory.GetGrain<IAlertRegistryGrain>(ChangeStreams.Key).Forget(Id);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    logger.LogWarning(ex, "Twin {TwinId}: deleted, but the alert registry still lists its alerts", Id);
+                }
             }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                logger.LogWarning(ex, "Twin {TwinId}: deleted, but the alert registry still lists its alerts", Id);
-            }
-        }
 
-        await _health.ClearStateAsync();
-        _health.State = new HealthState();
-        _changes.Clear();
-        _path = default;
-        _label = null;
+            _healthTimer?.Dispose();
+            _healthTimer = null;
+            await _health.ClearStateAsync();
+            _health.State = new HealthState();
+            _healthDirty = false;
+            _changes.Clear();
+            _path = default;
+            _label = null;
+        }
+        finally
+        {
+            _healthGate.Release();
+        }
     }
 
     private async Task<string> Label()

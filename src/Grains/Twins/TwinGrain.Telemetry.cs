@@ -90,12 +90,7 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
             await FillGap(CancellationToken.None);
         }
 
-        if (_monitor is { } monitor && monitor.WindowsAnalysed != _healthWindows)
-        {
-            // A new window was analysed: health and alerts follow (reported on only when they changed).
-            _healthWindows = monitor.WindowsAnalysed;
-            await UpdateHealth();
-        }
+        await HealthAfterAnalysis();
     }
 
     /// <inheritdoc />
@@ -123,6 +118,7 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
             // Freshly activated, or quiet for a while: what the log holds beyond the last applied seq was lost on the
             // way (a crashed silo's stream queue). While live records flow, the timer and the gap logic do this.
             await CatchUpFromLog(CancellationToken.None);
+            await HealthAfterAnalysis();
         }
 
         return new TelemetryStatus
@@ -341,6 +337,8 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
         {
             await WriteCheckpoint();
         }
+
+        await HealthAfterAnalysis();
     }
 
     private async Task WriteCheckpoint()
@@ -383,6 +381,8 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        // Health first: the checkpoint holds the monitor's record of the alerts it reported.
+        await FlushHealth();
         await WriteCheckpoint();
         await base.OnDeactivateAsync(reason, cancellationToken);
     }

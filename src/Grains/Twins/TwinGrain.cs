@@ -72,6 +72,8 @@ public sealed partial class TwinGrain(
         {
             await index.Remove(Id);
         }
+
+        ResumeHealthDelivery();
     }
 
     public async Task<TwinSnapshot> Create(string modelId, string propertiesJson)
@@ -323,7 +325,10 @@ public sealed partial class TwinGrain(
 
             s.Incoming[TwinState.IncomingKey(incoming.SourceId, incoming.RelationshipId)] = incoming;
         });
-        _path = default;
+        if (incoming.Name == RelationshipNames.Contains)
+        {
+            OnContainerAdded();
+        }
         return S.ModelId;
     }
 

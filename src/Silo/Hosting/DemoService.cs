@@ -49,13 +49,15 @@ public sealed class DemoService(IGrainFactory grains, IServiceProvider services,
                 SampleRateHz = 25_600,
                 ResumeSeq = resume.ToImmutable(),
                 Faults = ImmutableDictionary<string, SimulatedFault>.Empty.Add(FaultyBearing, SimulatedFault.OuterRace),
-                FaultDurationSeconds = 1800,
+                // Fast enough to watch: a warning after two to three minutes, an alarm a few minutes later.
+                FaultDurationSeconds = 600,
+                FaultOnsetSeverity = 0.1,
             });
             await using var publisher = await MqttTelemetryPublisher.ConnectAsync(
                 new MqttTelemetryPublisherOptions { Port = port, ClientId = "twincluster-demo" }, logger, cancellationToken: stoppingToken);
             logger.LogInformation(
-                "Demo: publishing {Count} twins of farm-1 to 127.0.0.1:{Port}, 25 times a second (continuous 25.6 kHz vibration); {Bearing} develops an outer-race defect over 30 minutes. " +
-                "Try: dotnet run --project src/Client/Cli -- telemetry show {Bearing}", simulation.Twins.Length, port, FaultyBearing, FaultyBearing);
+                "Demo: publishing {Count} twins of farm-1 to 127.0.0.1:{Port}, 25 times a second (continuous 25.6 kHz vibration); {Bearing} develops an outer-race defect over 10 minutes. " +
+                "Try: dotnet run --project src/Client/Cli -- watch farm-1 (or health farm-1, alerts list, telemetry show {Bearing})", simulation.Twins.Length, port, FaultyBearing, FaultyBearing);
             await new TelemetryPump(simulation, publisher, WireFormat.Binary).RunAsync(0, stoppingToken, CancellationToken.None);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

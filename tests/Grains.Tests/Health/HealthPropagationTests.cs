@@ -33,7 +33,8 @@ public sealed class HealthPropagationTests(ClusterFixture fixture)
 
         await Client.GetTwin(new TwinId(farm)).AddRelationship("c-" + turbine, RelationshipNames.Contains, turbine, "{}", null);
         Assert.Equal(HealthStatus.Unknown, (await Client.GetTwin(new TwinId(farm)).GetHealth()).Status);
-        var cursor = (await Feed.Read(-1, 1, TimeSpan.Zero)).Next;
+        var start = await Feed.Read(Guid.Empty, -1, 1, TimeSpan.Zero);
+        var (epoch, cursor) = (start.Epoch, start.Next);
 
         await Feed4Seconds(healthy, new ConditionFeed(severity: 0));
         await Feed4Seconds(faulty, new ConditionFeed(severity: 0.6));
@@ -51,24 +52,34 @@ public sealed class HealthPropagationTests(ClusterFixture fixture)
         Assert.Equal(new[] { faulty, healthy }.Order(StringComparer.Ordinal), children.Select(c => c.TwinId).Order(StringComparer.Ordinal));
         Assert.Equal(HealthStatus.Normal, children.Single(c => c.TwinId == healthy).Status);
 
+        // The change feed: the alert under its full path, and the farm's change of health.
+        var events = await ReadUntil(epoch, cursor, e => e.Exists(c => c.Kind == TwinChangeKind.AlertRaised && c.TwinId == faulty)
+            && e.Exists(c => c.Kind == TwinChangeKind.Health && c.TwinId == farm && c.Health!.Status == farmHealth.Status));
+        var raised = Assert.Single(events, c => c.Kind == TwinChangeKind.AlertRaised && c.TwinId == faulty);
+        Assert.Equal([farm, turbine, faulty], raised.Path);
+        Assert.True(raised.IsUnder(farm));
+        Assert.DoesNotContain(events, c => c.TwinId == healthy && c.Kind != TwinChangeKind.Health);
+
         // The alert: open on the component and in the registry, acknowledged from outside.
         var alert = Assert.Single(await Client.GetTwin(new TwinId(faulty)).GetAlerts());
         Assert.True(alert.IsOpen);
         Assert.Equal(farmHealth.Status, alert.Level);
+        // Acknowledged on a fresh activation (no telemetry since): the bearing still reports its condition, with the
+        // acknowledgement, and its container's counts do not drop. (The change feed restarts too: it is in memory.)
+        await Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero, TestContext.Current.CancellationToken);
         var acknowledged = await Client.GetTwin(new TwinId(faulty)).AcknowledgeAlert("operator", "crane booked");
         Assert.Equal(("operator", "crane booked"), (acknowledged.AcknowledgedBy, acknowledged.Note));
         var listed = Assert.Single(await Registry.List(includeClosed: false), a => a.TwinId == faulty);
         Assert.True(listed.IsAcknowledged);
+        var report = await WaitFor(async () => (await Client.GetTwin(new TwinId(turbine)).GetChildHealth()).Single(c => c.TwinId == faulty),
+            h => h.OpenAlert?.IsAcknowledged == true);
+        Assert.Equal((farmHealth.Status, 1), (report.Status, report.Monitored));
+        Assert.Equal(2, (await Client.GetTwin(new TwinId(farm)).GetHealth()).Monitored);
         var none = await Assert.ThrowsAsync<TwinOperationException>(() => Client.GetTwin(new TwinId(healthy)).AcknowledgeAlert("operator", null));
         Assert.Equal(TwinErrorCode.NotFound, none.Code);
 
-        // The change feed: the alert under its full path, and the farm's change of health.
-        var events = await ReadUntil(cursor, e => e.Exists(c => c.Kind == TwinChangeKind.AlertAcknowledged && c.TwinId == faulty));
-        var raised = Assert.Single(events, c => c.Kind == TwinChangeKind.AlertRaised && c.TwinId == faulty);
-        Assert.Equal([farm, turbine, faulty], raised.Path);
-        Assert.True(raised.IsUnder(farm));
-        Assert.Contains(events, c => c.Kind == TwinChangeKind.Health && c.TwinId == farm && c.Health!.Status == farmHealth.Status);
-        Assert.DoesNotContain(events, c => c.TwinId == healthy && c.Kind != TwinChangeKind.Health);
+        var acked = await ReadUntil(Guid.Empty, 0, e => e.Exists(c => c.Kind == TwinChangeKind.AlertAcknowledged && c.TwinId == faulty));
+        Assert.Equal([farm, turbine, faulty], acked.Single(c => c.Kind == TwinChangeKind.AlertAcknowledged && c.TwinId == faulty).Path);
 
         // The faulty bearing leaves the turbine: only the healthy one counts now, up to the farm.
         await Client.GetTwin(new TwinId(turbine)).RemoveRelationship("c-" + faulty, null);
@@ -96,6 +107,38 @@ public sealed class HealthPropagationTests(ClusterFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task The_alert_registry_keeps_the_latest_revision_whatever_order_changes_arrive_in()
+    {
+        var twin = Ids.New("mb");
+        var raised = new TwinAlert(twin, 1, HealthStatus.Warning, HealthStatus.Warning, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "raised", null, null, null, null);
+        var escalated = raised with { Level = HealthStatus.Alarm, PeakLevel = HealthStatus.Alarm, Revision = 2, ChangedAt = raised.ChangedAt.AddSeconds(-5) };
+        await Registry.Put(escalated);
+        await Registry.Put(raised);   // late, and with a later clock: still the older revision
+        Assert.Equal(HealthStatus.Alarm, Assert.Single(await Registry.List(false), a => a.TwinId == twin).Level);
+
+        await Registry.Put(escalated with { ClearedAt = DateTimeOffset.UtcNow, Revision = 3 });
+        Assert.DoesNotContain(await Registry.List(false), a => a.TwinId == twin);
+        // The twin deleted and created again numbers its alerts from 1: a newer alert is taken.
+        var again = raised with { RaisedAt = DateTimeOffset.UtcNow.AddMinutes(1) };
+        await Registry.Put(again);
+        Assert.Equal(again, Assert.Single(await Registry.List(false), a => a.TwinId == twin));
+        Assert.Contains(await Registry.List(true), a => a.TwinId == twin && !a.IsOpen);
+    }
+
+    private static async Task<T> WaitFor<T>(Func<Task<T>> read, Func<T, bool> done)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        T value;
+        while (!done(value = await read()))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"never reached the expected state; last: {value}");
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        return value;
+    }
+
     private async Task<TwinHealth> WaitForHealth(string id, Func<TwinHealth, bool> done)
     {
         var deadline = DateTime.UtcNow + Patience;
@@ -116,14 +159,15 @@ public sealed class HealthPropagationTests(ClusterFixture fixture)
         return health;
     }
 
-    private async Task<List<TwinChange>> ReadUntil(long cursor, Func<List<TwinChange>, bool> done)
+    private async Task<List<TwinChange>> ReadUntil(Guid epoch, long cursor, Func<List<TwinChange>, bool> done)
     {
         var events = new List<TwinChange>();
         var deadline = DateTime.UtcNow + Patience;
         while (!done(events))
         {
             Assert.True(DateTime.UtcNow < deadline, $"the change feed never showed the expected events; saw: {string.Join(", ", events.Select(e => $"{e.Kind} {e.TwinId}"))}");
-            var page = await Feed.Read(cursor, 1000, TimeSpan.FromSeconds(1));
+            var page = await Feed.Read(epoch, cursor, 1000, TimeSpan.FromSeconds(1));
+            epoch = page.Epoch;
             events.AddRange(page.Events);
             cursor = page.Next;
         }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using TwinCluster.Client.Health;
 using TwinCluster.Grains.Interfaces;
+using Orleans.Runtime;
 
 namespace TwinCluster.Cli.Commands;
 
@@ -62,7 +63,7 @@ public static class HealthCommands
             var root = ctx.Value(twin);
             var feed = connection.Client.GetGrain<IChangeFeedGrain>(ChangeStreams.Key);
             // Take the cursor before reading the tree, so nothing that changes meanwhile is missed.
-            var page = await feed.Read(-1, 1, TimeSpan.Zero);
+            var page = await feed.Read(Guid.Empty, -1, 1, TimeSpan.Zero);
             var (epoch, cursor) = (page.Epoch, page.Next);
             var tree = await HealthTree.ReadAsync(connection.Twins, root, cancellationToken: ct);
             if (!ctx.Value(quiet) && !ctx.Json)
@@ -78,7 +79,18 @@ public static class HealthCommands
             {
                 while (limit == 0 || seen < limit)
                 {
-                    page = await feed.Read(cursor, 500, TimeSpan.FromSeconds(10)).WaitAsync(linked.Token);
+                    try
+                    {
+                        page = await feed.Read(epoch, cursor, 500, TimeSpan.FromSeconds(10)).WaitAsync(linked.Token);
+                    }
+                    catch (Exception ex) when (ex is OrleansException or TimeoutException)
+                    {
+                        // The feed's silo went away (or the call timed out): the feed comes back on another silo.
+                        await Console.Error.WriteLineAsync($"warning: the change feed did not answer ({ex.GetType().Name}); retrying");
+                        await Task.Delay(TimeSpan.FromSeconds(1), linked.Token);
+                        continue;
+                    }
+
                     if (page.Epoch != epoch)
                     {
                         await Console.Error.WriteLineAsync("warning: the change feed restarted (its silo stopped); changes in between may be missing. Run 'twin health' for the current state.");
