@@ -34,9 +34,9 @@ public static class GrainsServiceCollectionExtensions
             .Validate(o => o.MaxPending is >= 1 and <= 1_000_000, "TwinCluster:Telemetry:MaxPending must be between 1 and 1000000")
             .ValidateOnStart();
         services.AddOptions<Health.HealthOptions>().BindConfiguration("TwinCluster:Health").ValidateOnStart();
-        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Health.HealthOptions>, Health.HealthOptionsValidator>();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Health.HealthOptions>, SelfCheckingValidator<Health.HealthOptions>>();
         services.AddOptions<Condition.ConditionSettings>().BindConfiguration("TwinCluster:Condition").ValidateOnStart();
-        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Condition.ConditionSettings>, Condition.ConditionSettingsValidator>();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Condition.ConditionSettings>, SelfCheckingValidator<Condition.ConditionSettings>>();
         services.AddSingleton<ModelCache>();
         services.AddSingleton<TwinRules>();
         services.AddSingleton<IndexRouter>();

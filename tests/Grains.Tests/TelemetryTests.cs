@@ -228,24 +228,8 @@ public sealed class TelemetryTests(ClusterFixture fixture)
     private static double Rms(float[] samples) => Math.Sqrt(samples.Average(s => (double)s * s));
 
     /// <summary>Reads the twin's telemetry status until <paramref name="done"/> holds; fails with the last status.</summary>
-    private async Task<TelemetryStatus> WaitFor(string id, Func<TelemetryStatus, bool> done)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        TelemetryStatus status;
-        do
-        {
-            status = await Client.GetTwin(new TwinId(id)).GetTelemetry();
-            if (done(status))
-            {
-                return status;
-            }
-
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        Assert.Fail($"twin {id} never reached the expected telemetry state; last: applied {status.Applied}, last seq {status.LastSeq}, " +
+    private Task<TelemetryStatus> WaitFor(string id, Func<TelemetryStatus, bool> done) =>
+        Eventually.WaitFor(() => Client.GetTwin(new TwinId(id)).GetTelemetry(), done, Patience, status =>
+            $"twin {id} never reached the expected telemetry state; last: applied {status.Applied}, last seq {status.LastSeq}, " +
             $"duplicates {status.DuplicatesIgnored}, skipped {status.Skipped}, filled {status.FilledFromLog}");
-        return status;
-    }
 }

@@ -5,7 +5,7 @@ namespace TwinCluster.Grains.Condition;
 /// monitored component, and per-model overrides. A twin takes the entry of its own model, else of the first of its
 /// bases that has one.
 /// </summary>
-public sealed class ConditionSettings
+public sealed class ConditionSettings : ISelfChecking
 {
     /// <summary>Default window length, seconds (1).</summary>
     public double WindowSeconds { get; set; } = 1.0;

@@ -1,7 +1,7 @@
 namespace TwinCluster.Grains.Health;
 
 /// <summary>How health rolls up the containment tree (configuration section <c>TwinCluster:Health</c>).</summary>
-public sealed class HealthOptions
+public sealed class HealthOptions : ISelfChecking
 {
     /// <summary>How a container's index is computed from its components' (default worst-of).</summary>
     public HealthRule Rule { get; set; } = HealthRule.WorstOf;

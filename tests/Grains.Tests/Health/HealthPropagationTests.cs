@@ -71,8 +71,8 @@ public sealed class HealthPropagationTests(ClusterFixture fixture)
         Assert.Equal(("operator", "crane booked"), (acknowledged.AcknowledgedBy, acknowledged.Note));
         var listed = Assert.Single(await Registry.List(includeClosed: false), a => a.TwinId == faulty);
         Assert.True(listed.IsAcknowledged);
-        var report = await WaitFor(async () => (await Client.GetTwin(new TwinId(turbine)).GetChildHealth()).Single(c => c.TwinId == faulty),
-            h => h.OpenAlert?.IsAcknowledged == true);
+        var report = await Eventually.WaitFor(async () => (await Client.GetTwin(new TwinId(turbine)).GetChildHealth()).Single(c => c.TwinId == faulty),
+            h => h.OpenAlert?.IsAcknowledged == true, Patience, h => $"the turbine never heard of the acknowledgement; last: {h.Explain()}");
         Assert.Equal((farmHealth.Status, 1), (report.Status, report.Monitored));
         Assert.Equal(2, (await Client.GetTwin(new TwinId(farm)).GetHealth()).Monitored);
         var none = await Assert.ThrowsAsync<TwinOperationException>(() => Client.GetTwin(new TwinId(healthy)).AcknowledgeAlert("operator", null));
@@ -126,38 +126,8 @@ public sealed class HealthPropagationTests(ClusterFixture fixture)
         Assert.Contains(await Registry.List(true), a => a.TwinId == twin && !a.IsOpen);
     }
 
-    private static async Task<T> WaitFor<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        T value;
-        while (!done(value = await read()))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"never reached the expected state; last: {value}");
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-
-        return value;
-    }
-
-    private async Task<TwinHealth> WaitForHealth(string id, Func<TwinHealth, bool> done)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        TwinHealth health;
-        do
-        {
-            health = await Client.GetTwin(new TwinId(id)).GetHealth();
-            if (done(health))
-            {
-                return health;
-            }
-
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        Assert.Fail($"twin {id} never reached the expected health; last: {health.Explain()}");
-        return health;
-    }
+    private Task<TwinHealth> WaitForHealth(string id, Func<TwinHealth, bool> done) =>
+        Eventually.WaitFor(() => Client.GetTwin(new TwinId(id)).GetHealth(), done, Patience, h => $"twin {id} never reached the expected health; last: {h.Explain()}");
 
     private async Task<List<TwinChange>> ReadUntil(Guid epoch, long cursor, Func<List<TwinChange>, bool> done)
     {
