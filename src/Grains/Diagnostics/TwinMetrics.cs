@@ -11,6 +11,8 @@ public sealed class TwinMetrics : IDisposable
     private readonly Counter<long> _activations;
     private readonly Counter<long> _writes;
     private readonly Histogram<double> _queryLatency;
+    private readonly Counter<long> _alerts;
+    private readonly Counter<long> _healthReports;
 
     public TwinMetrics(IMeterFactory meters)
     {
@@ -18,6 +20,8 @@ public sealed class TwinMetrics : IDisposable
         _activations = _meter.CreateCounter<long>("twincluster.twins.activated", description: "Twin grain activations");
         _writes = _meter.CreateCounter<long>("twincluster.twins.writes", description: "Acknowledged twin writes by operation");
         _queryLatency = _meter.CreateHistogram<double>("twincluster.query.duration", unit: "ms", description: "Query latency inside the cluster");
+        _alerts = _meter.CreateCounter<long>("twincluster.alerts", description: "Alert changes by kind (raised, escalated, eased, acknowledged, cleared) and level");
+        _healthReports = _meter.CreateCounter<long>("twincluster.health.reports", description: "Changed health a twin stored and reported, by status");
     }
 
     public void Activated() => _activations.Add(1);
@@ -26,6 +30,11 @@ public sealed class TwinMetrics : IDisposable
 
     public void Queried(string kind, TimeSpan elapsed) =>
         _queryLatency.Record(elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("kind", kind));
+
+    public void Alert(Interfaces.TwinChangeKind kind, Interfaces.HealthStatus level) =>
+        _alerts.Add(1, new KeyValuePair<string, object?>("kind", kind.ToString()), new KeyValuePair<string, object?>("level", level.ToString()));
+
+    public void HealthReported(Interfaces.HealthStatus status) => _healthReports.Add(1, new KeyValuePair<string, object?>("status", status.ToString()));
 
     public void Dispose() => _meter.Dispose();
 }

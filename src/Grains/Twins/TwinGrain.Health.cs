@@ -114,6 +114,7 @@ public sealed partial class TwinGrain
             H.OpenAlert = acknowledged;
             H.RegistryOutbox.Add(acknowledged);
             _changes.Add(new TwinChange(0, TwinChangeKind.AlertAcknowledged, Id, [], acknowledged.ChangedAt, null, acknowledged));
+            metrics.Alert(TwinChangeKind.AlertAcknowledged, acknowledged.Level);
             return true;
         });
         return stored
@@ -183,6 +184,7 @@ public sealed partial class TwinGrain
                 H.ParentPending = S.ParentId is not null;
                 _changes.Add(new TwinChange(0, TwinChangeKind.Health, Id, [], health.UpdatedAt, H.Reported, null));
                 _healthDirty = true;
+                metrics.HealthReported(health.Status);
             }
 
             if (_healthDirty)
@@ -248,6 +250,7 @@ public sealed partial class TwinGrain
             _changes.Add(new TwinChange(0, kind, Id, [], now, null, alert));
             _healthDirty = true;
             changed = true;
+            metrics.Alert(kind, alert.Level);
             logger.LogInformation("Twin {TwinId}: alert {Number} {Kind}: {Explanation}", Id, alert.Number, kind, alert.Explanation);
         }
 

@@ -19,6 +19,26 @@ public sealed class HealthPropagationTests(ClusterFixture fixture)
     [Fact]
     public async Task A_degrading_bearing_rolls_up_to_its_turbine_and_farm_with_an_alert_and_change_events()
     {
+        var raisedCount = 0L;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "TwinCluster" && instrument.Name == "twincluster.alerts")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "kind" && (string?)tag.Value == nameof(TwinChangeKind.AlertRaised))
+                {
+                    Interlocked.Add(ref raisedCount, value);
+                }
+            }
+        });
+        listener.Start();
         var farm = Ids.New("farm");
         var turbine = Ids.New("wt");
         var faulty = Ids.New("mb");
@@ -56,6 +76,7 @@ public sealed class HealthPropagationTests(ClusterFixture fixture)
         var events = await ReadUntil(epoch, cursor, e => e.Exists(c => c.Kind == TwinChangeKind.AlertRaised && c.TwinId == faulty)
             && e.Exists(c => c.Kind == TwinChangeKind.Health && c.TwinId == farm && c.Health!.Status == farmHealth.Status));
         var raised = Assert.Single(events, c => c.Kind == TwinChangeKind.AlertRaised && c.TwinId == faulty);
+        Assert.True(Interlocked.Read(ref raisedCount) >= 1, "the twincluster.alerts meter counted no raised alert");
         Assert.Equal([farm, turbine, faulty], raised.Path);
         Assert.True(raised.IsUnder(farm));
         Assert.DoesNotContain(events, c => c.TwinId == healthy && c.Kind != TwinChangeKind.Health);
