@@ -56,8 +56,8 @@ public sealed record TelemetryStatus
     [Id(13)] public string? Alert { get; init; }
 
     /// <summary>
-    /// For a monitored component: time spent in its condition monitor (buffering and analysing) since activation,
-    /// measured as elapsed time around each call, so it is an upper bound on the CPU it used.
+    /// For a monitored component: CPU time spent in its condition monitor (buffering and analysing) since activation:
+    /// the thread's CPU clock around each call on Linux, elapsed time (an upper bound) elsewhere.
     /// </summary>
     [Id(14)] public TimeSpan AnalysisTime { get; init; }
 

@@ -94,7 +94,7 @@ public sealed partial class TwinGrain
             return;
         }
 
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var started = Diagnostics.ThreadCpu.Now();
         try
         {
             _monitor.Offer(record);
@@ -106,7 +106,7 @@ public sealed partial class TwinGrain
         }
         finally
         {
-            _analysisTicks += System.Diagnostics.Stopwatch.GetTimestamp() - started;
+            _analysisTicks += Diagnostics.ThreadCpu.Now() - started;
         }
     }
 

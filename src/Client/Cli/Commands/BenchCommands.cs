@@ -283,7 +283,7 @@ public static class BenchCommands
                 |---|---|---|
                 | messages applied | {r.Twins:N0}/s | {r.AppliedPerSecond:N0}/s |
                 | windows analysed | — | {r.WindowsPerSecond:N0}/s |
-                | time in the twins' condition monitors | < 0.5 core | {r.AnalysisCores:0.000} cores |
+                | CPU inside the twins' condition monitors (each call timed on its thread's CPU clock) | < 0.5 core | {r.AnalysisCores:0.000} cores |
                 | the same windows in one analyzer in this process (reference) | — | {r.ReferenceCores:0.000} cores (twins / reference {r.AnalysisCores / r.ReferenceCores:0.00}) |
                 | silo process CPU, everything (ingress, streams, twins, broker) | — | {(r.SiloCores is { } s ? s.ToString("0.00", CultureInfo.InvariantCulture) + " cores" : "give --silo-pid")} |
                 | this process (simulator and publisher) | — | {r.BenchCores:0.00} cores |

@@ -17,7 +17,7 @@ namespace TwinCluster.Client.Bench;
 /// <param name="Seconds">Length of the measured phase.</param>
 /// <param name="AppliedPerSecond">Messages the twins applied per second.</param>
 /// <param name="WindowsPerSecond">Windows analysed per second over all twins.</param>
-/// <param name="AnalysisCores">Time inside the twins' condition monitors per second of the phase (cores; an upper bound on their CPU).</param>
+/// <param name="AnalysisCores">CPU inside the twins' condition monitors per second of the phase (cores; see <see cref="TelemetryStatus.AnalysisTime"/>).</param>
 /// <param name="ReferenceCores">The same number of windows analysed by one analyzer in this process, on one thread (cores).</param>
 /// <param name="SiloCores">The silo process's CPU per second, when its process id was given.</param>
 /// <param name="BenchCores">This process's CPU per second (simulator and publisher).</param>
@@ -42,7 +42,7 @@ public sealed record ConditionBenchResult(
 /// <summary>
 /// Condition monitoring at fleet scale through a silo: a farm of turbines, each with a generator holding bearings;
 /// the fleet simulator publishes each bearing's vibration over MQTT (one block a second of continuous signal); the
-/// twins analyse it and roll health up. Measures, over a phase after a warm-up, the time the twins spend in their
+/// twins analyse it and roll health up. Measures, over a phase after a warm-up, the CPU the twins spend in their
 /// condition monitors (from <see cref="TelemetryStatus.AnalysisTime"/>) against the cost of the same windows in one
 /// analyzer here, and the silo's CPU when its process id is known.
 /// </summary>
