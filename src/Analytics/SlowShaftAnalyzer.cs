@@ -12,8 +12,11 @@ namespace TwinCluster.Analytics;
 /// way a CMS measures low-speed bearings: the acceleration is band-pass filtered into a grid of demodulation bands
 /// (an octave wide, half an octave apart, from <see cref="SlowShaftAnalyzerOptions.LowestBandHz"/> to 0.4 fs), each
 /// band is squared (squared envelope), low-pass filtered and decimated to <see cref="SlowShaftAnalyzerOptions.EnvelopeRateHz"/>;
-/// the shaft angle is integrated from the speed reading that comes with each block; RMS, peak, kurtosis and velocity
-/// (10–1,000 Hz) are accumulated per record point. Only that record (<see cref="RecordLength"/> points) is kept.
+/// the shaft angle is integrated from the speed reading that comes with each block; RMS, peak, kurtosis (of the whole
+/// signal and of each band) and velocity (10–1,000 Hz) are accumulated per record point. Only that record
+/// (<see cref="RecordLength"/> points) is kept. The health index judges impulsiveness by the most impulsive band's
+/// kurtosis (a slow bearing's few impacts hardly move the whole signal's); the indicators' EnvelopeKurtosis is that
+/// band's excess kurtosis (0 for Gaussian noise) and EnvelopeBand the band.
 /// <see cref="Analyze"/> resamples each band's envelope to equal shaft-angle steps (computed order tracking, so speed
 /// drift does not smear the lines), takes Welch envelope order spectra (three half-record Hann segments) and scores
 /// the defect orders (BPFO, BPFI ±1×, 2×BSF ±FTF, FTF) with the same line scoring and health index as
@@ -39,6 +42,9 @@ public sealed class SlowShaftAnalyzer
     private readonly Vector256<double>[] _s1;
     private readonly Vector256<double>[] _s2;
     private readonly Vector256<double>[] _acc;
+    private readonly Vector256<double>[] _acc4;
+    private readonly double[] _pointSquares;
+    private readonly double[] _pointFourths;
     private readonly Biquad[] _lowPass1;
     private readonly Biquad[] _lowPass2;
     private readonly double[] _latest;
@@ -68,6 +74,8 @@ public sealed class SlowShaftAnalyzer
     private readonly double[] _fourths;
     private readonly double[] _velocitySquares;
     private readonly float[] _peaks;
+    private readonly float[] _bandSquares;
+    private readonly float[] _bandFourths;
     private int _write;
     private int _held;
 
@@ -121,6 +129,9 @@ public sealed class SlowShaftAnalyzer
         _s1 = new Vector256<double>[groups];
         _s2 = new Vector256<double>[groups];
         _acc = new Vector256<double>[groups];
+        _acc4 = new Vector256<double>[groups];
+        _pointSquares = new double[_bands.Length];
+        _pointFourths = new double[_bands.Length];
         Span<double> b0 = stackalloc double[4 * groups];
         Span<double> a1 = stackalloc double[4 * groups];
         Span<double> a2 = stackalloc double[4 * groups];
@@ -157,6 +168,8 @@ public sealed class SlowShaftAnalyzer
         _fourths = new double[_length];
         _velocitySquares = new double[_length];
         _peaks = new float[_length];
+        _bandSquares = new float[_bands.Length * _length];
+        _bandFourths = new float[_bands.Length * _length];
         Restart();
     }
 
@@ -182,7 +195,7 @@ public sealed class SlowShaftAnalyzer
     public double Revolutions => _held < 2 ? 0 : _phases[Newest] - _phases[Oldest];
 
     /// <summary>Bytes held by the record and the filters (what one slow-shaft channel costs between analyses).</summary>
-    public long RecordBytes => (long)_envelopes.Length * sizeof(float) + _peaks.Length * sizeof(float)
+    public long RecordBytes => ((long)_envelopes.Length + _bandSquares.Length + _bandFourths.Length + _peaks.Length) * sizeof(float)
         + ((long)_phases.Length + _squares.Length + _fourths.Length + _velocitySquares.Length) * sizeof(double);
 
     private int Newest => (_write - 1 + _length) % _length;
@@ -195,6 +208,9 @@ public sealed class SlowShaftAnalyzer
         Array.Clear(_s1);
         Array.Clear(_s2);
         Array.Clear(_acc);
+        Array.Clear(_acc4);
+        Array.Clear(_pointSquares);
+        Array.Clear(_pointFourths);
         for (var b = 0; b < _bands.Length; b++)
         {
             _lowPass1[b].Reset();
@@ -248,7 +264,9 @@ public sealed class SlowShaftAnalyzer
                 var y = _b0[g] * xv + _s1[g];
                 _s1[g] = _s2[g] - _a1[g] * y;
                 _s2[g] = -_b0[g] * xv - _a2[g] * y;
-                _acc[g] += y * y;
+                var y2 = y * y;
+                _acc[g] += y2;
+                _acc4[g] += y2 * y2;
             }
 
             _phase += step;
@@ -265,11 +283,15 @@ public sealed class SlowShaftAnalyzer
         var scale = 1.0 / _boxcar;
         for (var b = 0; b < _bands.Length; b++)
         {
-            var mean = _acc[b >> 2].GetElement(b & 3) * scale;
+            var sum = _acc[b >> 2].GetElement(b & 3);
+            _pointSquares[b] += sum;
+            _pointFourths[b] += _acc4[b >> 2].GetElement(b & 3);
+            var mean = sum * scale;
             _latest[b] = _lowPass2[b].Process(_lowPass1[b].Process(mean));
         }
 
         Array.Clear(_acc);
+        Array.Clear(_acc4);
         if (++_inSub < SubRate)
         {
             return;
@@ -280,6 +302,9 @@ public sealed class SlowShaftAnalyzer
         for (var b = 0; b < _bands.Length; b++)
         {
             _envelopes[b * _length + i] = (float)Math.Max(0, _latest[b]);
+            _bandSquares[b * _length + i] = (float)_pointSquares[b];
+            _bandFourths[b * _length + i] = (float)_pointFourths[b];
+            _pointSquares[b] = _pointFourths[b] = 0;
         }
 
         _phases[i] = _phase;
@@ -349,14 +374,14 @@ public sealed class SlowShaftAnalyzer
             Span<double> kindBest = stackalloc double[kinds.Length];
             Span<int> kindBand = stackalloc int[kinds.Length];
             kindBand.Fill(-1);
-            var envelopeKurtosis = 0.0;
+            var bandKurtosis = 0.0;
             var kurtosisBand = 0;
             for (var b = 0; b < _bands.Length; b++)
             {
-                var k = EnvelopeKurtosis(b, n, oldest);
-                if (k > envelopeKurtosis)
+                var k = BandKurtosis(b, n, oldest);
+                if (k > bandKurtosis)
                 {
-                    envelopeKurtosis = k;
+                    bandKurtosis = k;
                     kurtosisBand = b;
                 }
 
@@ -377,13 +402,16 @@ public sealed class SlowShaftAnalyzer
                 }
             }
 
+            // Impulsiveness is judged in the most impulsive band: a slow bearing's impacts are few and drown in the
+            // broadband noise of the whole signal (whose kurtosis stays near 3), not in the band they ring in.
+            var impulsiveness = Math.Max(kurtosis, bandKurtosis);
             var zone = _zones.Classify(rmsVelocity);
-            var diagnosis = Diagnose(kinds, kindBest, kindBand, zone, kurtosis, meanShaftHz, n, oldest, at, weight, resampled.AsSpan(0, m),
+            var diagnosis = Diagnose(kinds, kindBest, kindBand, zone, impulsiveness, meanShaftHz, n, oldest, at, weight, resampled.AsSpan(0, m),
                 seg.AsSpan(0, segment), re, im, ses.AsSpan(0, bins), plan, dOrder, h, scratch.AsSpan(0, 2048));
             var indicators = new VibrationIndicators(
-                rms, peak, rms > 0 ? peak / rms : 0, kurtosis, rmsVelocity, 0, 0, envelopeKurtosis,
+                rms, peak, rms > 0 ? peak / rms : 0, kurtosis, rmsVelocity, 0, 0, Math.Max(0, bandKurtosis - 3),
                 _bands.Length > 0 ? _bands[kurtosisBand] : default, [rms], [0, _fs / 2]);
-            var health = FaultLines.HealthIndex(diagnosis, rmsVelocity, kurtosis, _zones, _options.FaultScoreThreshold);
+            var health = FaultLines.HealthIndex(diagnosis, rmsVelocity, impulsiveness, _zones, _options.FaultScoreThreshold);
             FaultFrequencies? ff = _orders is null ? null
                 : new FaultFrequencies(_orders.Bpfo * meanShaftHz, _orders.Bpfi * meanShaftHz, _orders.Bsf * meanShaftHz, _orders.Ftf * meanShaftHz);
             return new AnalysisResult(meanShaftHz, indicators, ff, diagnosis, zone, health);
@@ -526,26 +554,20 @@ public sealed class SlowShaftAnalyzer
         }
     }
 
-    // Kurtosis of band b's squared envelope over the record (how impulsive that band is).
-    private double EnvelopeKurtosis(int b, int n, int oldest)
+    // Kurtosis of band b's band-passed signal over the record (how impulsive that band is; 3 for Gaussian noise).
+    private double BandKurtosis(int b, int n, int oldest)
     {
-        var env = _envelopes.AsSpan(b * _length, _length);
-        double mean = 0;
+        double squares = 0, fourths = 0;
         for (var j = 0; j < n; j++)
         {
-            mean += env[(oldest + j) % _length];
+            var i = b * _length + (oldest + j) % _length;
+            squares += _bandSquares[i];
+            fourths += _bandFourths[i];
         }
 
-        mean /= n;
-        double m2 = 0, m4 = 0;
-        for (var j = 0; j < n; j++)
-        {
-            var d = env[(oldest + j) % _length] - mean;
-            m2 += d * d;
-            m4 += d * d * d * d;
-        }
-
-        return m2 > 0 ? m4 * n / (m2 * m2) : 0;
+        var count = (double)n * Decimation;
+        var meanSquare = squares / count;
+        return meanSquare > 0 ? fourths / count / (meanSquare * meanSquare) : 0;
     }
 
     private (RealFft Fft, double[] Window) PlanFor(int length)
