@@ -13,7 +13,7 @@ namespace TwinCluster.Analytics;
 /// (an octave wide, half an octave apart, from <see cref="SlowShaftAnalyzerOptions.LowestBandHz"/> to 0.4 fs), each
 /// band is squared (squared envelope), low-pass filtered and decimated to <see cref="SlowShaftAnalyzerOptions.EnvelopeRateHz"/>;
 /// the shaft angle is integrated from the speed reading that comes with each block; RMS, peak, kurtosis (of the whole
-/// signal and of each band) and velocity (10–1,000 Hz) are accumulated per record point. Only that record
+/// signal and of each band) and velocity (10–1,000 Hz) are accumulated per quarter second. Only that record
 /// (<see cref="RecordLength"/> points) is kept. The health index judges impulsiveness by the most impulsive band's
 /// kurtosis (a slow bearing's few impacts hardly move the whole signal's); the indicators' EnvelopeKurtosis is that
 /// band's excess kurtosis (0 for Gaussian noise) and EnvelopeBand the band.
@@ -28,6 +28,9 @@ public sealed class SlowShaftAnalyzer
     private const int SubRate = 4;
     private const int MinSamplesPerRevolution = 128;
     private const int MaxRecordPoints = 16_384;
+
+    // Indicator sums are kept per chunk of this many record points (a quarter second at 64 Hz), not per point.
+    private const int Chunk = 16;
 
     private readonly SlowShaftAnalyzerOptions _options;
     private readonly SeverityZones _zones;
@@ -66,18 +69,19 @@ public sealed class SlowShaftAnalyzer
     private int _inSub;
     private double _phase;
 
-    // The record: per point, each band's squared envelope, the shaft angle (revolutions) at its end, and the sums
-    // behind the time-domain indicators.
+    // The record: per point, each band's squared envelope and the shaft angle (revolutions) at its end; per chunk of
+    // points, the sums behind the indicators (Σx², Σx⁴, Σv², peak, then Σy² and Σy⁴ of each band: Stride values).
     private readonly float[] _envelopes;
     private readonly double[] _phases;
-    private readonly double[] _squares;
-    private readonly double[] _fourths;
-    private readonly double[] _velocitySquares;
-    private readonly float[] _peaks;
-    private readonly float[] _bandSquares;
-    private readonly float[] _bandFourths;
+    private readonly int _stride;
+    private readonly int _chunkCount;
+    private readonly double[] _chunks;
+    private readonly double[] _open;
     private int _write;
     private int _held;
+    private int _inChunk;
+    private int _chunkWrite;
+    private int _chunkHeld;
 
     private readonly Dictionary<int, (RealFft Fft, double[] Window)> _plans = [];
     private readonly double[] _floors = new double[64];
@@ -164,12 +168,10 @@ public sealed class SlowShaftAnalyzer
         _velocityLowPassDesign = Biquad.LowPass(Math.Min(1000, 0.45 * _fs), Math.Sqrt(0.5), _fs);
         _envelopes = new float[_bands.Length * _length];
         _phases = new double[_length];
-        _squares = new double[_length];
-        _fourths = new double[_length];
-        _velocitySquares = new double[_length];
-        _peaks = new float[_length];
-        _bandSquares = new float[_bands.Length * _length];
-        _bandFourths = new float[_bands.Length * _length];
+        _stride = 4 + 2 * _bands.Length;
+        _chunkCount = _length / Chunk + 2;
+        _chunks = new double[_chunkCount * _stride];
+        _open = new double[_stride];
         Restart();
     }
 
@@ -195,8 +197,7 @@ public sealed class SlowShaftAnalyzer
     public double Revolutions => _held < 2 ? 0 : _phases[Newest] - _phases[Oldest];
 
     /// <summary>Bytes held by the record and the filters (what one slow-shaft channel costs between analyses).</summary>
-    public long RecordBytes => ((long)_envelopes.Length + _bandSquares.Length + _bandFourths.Length + _peaks.Length) * sizeof(float)
-        + ((long)_phases.Length + _squares.Length + _fourths.Length + _velocitySquares.Length) * sizeof(double);
+    public long RecordBytes => (long)_envelopes.Length * sizeof(float) + ((long)_phases.Length + _chunks.Length) * sizeof(double);
 
     private int Newest => (_write - 1 + _length) % _length;
 
@@ -225,6 +226,8 @@ public sealed class SlowShaftAnalyzer
         _inBox = _inSub = 0;
         _phase = 0;
         _write = _held = 0;
+        Array.Clear(_open);
+        _inChunk = _chunkWrite = _chunkHeld = 0;
     }
 
     /// <summary>
@@ -302,19 +305,45 @@ public sealed class SlowShaftAnalyzer
         for (var b = 0; b < _bands.Length; b++)
         {
             _envelopes[b * _length + i] = (float)Math.Max(0, _latest[b]);
-            _bandSquares[b * _length + i] = (float)_pointSquares[b];
-            _bandFourths[b * _length + i] = (float)_pointFourths[b];
+            _open[4 + 2 * b] += _pointSquares[b];
+            _open[5 + 2 * b] += _pointFourths[b];
             _pointSquares[b] = _pointFourths[b] = 0;
         }
 
         _phases[i] = _phase;
-        _squares[i] = _sumSquares;
-        _fourths[i] = _sumFourth;
-        _velocitySquares[i] = _sumVelocitySquares;
-        _peaks[i] = (float)_peak;
+        _open[0] += _sumSquares;
+        _open[1] += _sumFourth;
+        _open[2] += _sumVelocitySquares;
+        _open[3] = Math.Max(_open[3], _peak);
         _sumSquares = _sumFourth = _sumVelocitySquares = _peak = 0;
         _write = (_write + 1) % _length;
         _held = Math.Min(_held + 1, _length);
+        if (++_inChunk == Chunk)
+        {
+            _open.CopyTo(_chunks.AsSpan(_chunkWrite * _stride, _stride));
+            Array.Clear(_open);
+            _inChunk = 0;
+            _chunkWrite = (_chunkWrite + 1) % _chunkCount;
+            _chunkHeld = Math.Min(_chunkHeld + 1, _chunkCount);
+        }
+    }
+
+    // Indicator sums over the record: the open chunk and as many closed ones as cover the held points (the oldest may
+    // reach up to Chunk − 1 points before the record). Returns the points covered.
+    private int RecordSums(Span<double> totals)
+    {
+        _open.CopyTo(totals);
+        var closed = Math.Min(_chunkHeld, (Math.Max(0, _held - _inChunk) + Chunk - 1) / Chunk);
+        for (var c = 1; c <= closed; c++)
+        {
+            var chunk = _chunks.AsSpan((_chunkWrite - c + _chunkCount) % _chunkCount * _stride, _stride);
+            for (var k = 0; k < _stride; k++)
+            {
+                totals[k] = k == 3 ? Math.Max(totals[k], chunk[k]) : totals[k] + chunk[k];
+            }
+        }
+
+        return _inChunk + closed * Chunk;
     }
 
     /// <summary>
@@ -332,21 +361,13 @@ public sealed class SlowShaftAnalyzer
 
         var n = _held;
         var oldest = Oldest;
-        double squares = 0, fourths = 0, velocity = 0, peak = 0;
-        for (var j = 0; j < n; j++)
-        {
-            var i = (oldest + j) % _length;
-            squares += _squares[i];
-            fourths += _fourths[i];
-            velocity += _velocitySquares[i];
-            peak = Math.Max(peak, _peaks[i]);
-        }
-
-        var count = (double)n * Decimation;
-        var meanSquare = squares / count;
+        Span<double> totals = stackalloc double[_stride];
+        var count = (double)RecordSums(totals) * Decimation;
+        var meanSquare = totals[0] / count;
         var rms = Math.Sqrt(meanSquare);
-        var kurtosis = meanSquare > 0 ? fourths / count / (meanSquare * meanSquare) : 0;
-        var rmsVelocity = Math.Sqrt(velocity / count);
+        var peak = totals[3];
+        var kurtosis = meanSquare > 0 ? totals[1] / count / (meanSquare * meanSquare) : 0;
+        var rmsVelocity = Math.Sqrt(totals[2] / count);
         var meanShaftHz = revolutions * EnvelopeRateHz / (n - 1);
 
         // Equal angle steps over the record: M points, a power of two, at least one per record point and 128 per revolution.
@@ -378,7 +399,7 @@ public sealed class SlowShaftAnalyzer
             var kurtosisBand = 0;
             for (var b = 0; b < _bands.Length; b++)
             {
-                var k = BandKurtosis(b, n, oldest);
+                var k = Kurtosis(totals[4 + 2 * b], totals[5 + 2 * b], count);
                 if (k > bandKurtosis)
                 {
                     bandKurtosis = k;
@@ -554,18 +575,9 @@ public sealed class SlowShaftAnalyzer
         }
     }
 
-    // Kurtosis of band b's band-passed signal over the record (how impulsive that band is; 3 for Gaussian noise).
-    private double BandKurtosis(int b, int n, int oldest)
+    // Kurtosis from Σy² and Σy⁴ of a zero-mean signal (a band: how impulsive it is; 3 for Gaussian noise).
+    private static double Kurtosis(double squares, double fourths, double count)
     {
-        double squares = 0, fourths = 0;
-        for (var j = 0; j < n; j++)
-        {
-            var i = b * _length + (oldest + j) % _length;
-            squares += _bandSquares[i];
-            fourths += _bandFourths[i];
-        }
-
-        var count = (double)n * Decimation;
         var meanSquare = squares / count;
         return meanSquare > 0 ? fourths / count / (meanSquare * meanSquare) : 0;
     }

@@ -141,7 +141,7 @@ public sealed class SlowShaftTests(ITestOutputHelper output)
         Assert.Equal(400, analyzer.Decimation);
         Assert.Equal(3840, analyzer.RecordLength);
         Assert.Equal(9, analyzer.Bands.Length);
-        Assert.True(analyzer.RecordBytes < 600 * 1024, $"{analyzer.RecordBytes} bytes");
+        Assert.True(analyzer.RecordBytes < 220 * 1024, $"{analyzer.RecordBytes} bytes");
         Run(analyzer, 25_600, 11.7, SimulatedFault.None, 0, 10);
         Assert.InRange(analyzer.Held, 639, 641);
         Assert.Equal(11.7 / 6, analyzer.Revolutions, 0.05);
