@@ -6,9 +6,10 @@ using TwinCluster.Grains.Interfaces;
 namespace TwinCluster.Grains.Condition;
 
 /// <summary>
-/// Condition monitoring of one component twin: rolling windows per vibration channel, analysis of each full window,
-/// a smoothed health index with diagnosis and evidence, alert states with hysteresis, and remaining life from the
-/// health history. Plain and single-threaded: the twin owns one and calls it from its telemetry apply path.
+/// Condition monitoring of one component twin: rolling windows per vibration channel (for a main bearing on a slow
+/// shaft, a demodulated, order-tracked record instead: see <see cref="ConditionOptions.SlowShaftWindowSeconds"/>),
+/// analysis of each full window, a smoothed health index with diagnosis and evidence, alert states with hysteresis,
+/// and remaining life from the health history. Plain and single-threaded: the twin owns one and calls it from its telemetry apply path.
 /// </summary>
 public sealed class ComponentMonitor
 {

@@ -53,7 +53,8 @@ public sealed record ConditionOptions
 
     /// <summary>
     /// Fewest shaft revolutions a window must span to be analysed (default 5); slower shafts need longer windows
-    /// (<see cref="WindowSeconds"/>).
+    /// (<see cref="WindowSeconds"/>). A main bearing too slow for the regular window goes to the slow-shaft path, where
+    /// its record (<see cref="SlowShaftWindowSeconds"/>) must span this many revolutions.
     /// </summary>
     public double MinRevolutionsPerWindow { get; init; } = 5;
 
