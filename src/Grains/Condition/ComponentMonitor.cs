@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Immutable;
 using System.Text.Json;
 using TwinCluster.Analytics;
@@ -7,9 +6,10 @@ using TwinCluster.Grains.Interfaces;
 namespace TwinCluster.Grains.Condition;
 
 /// <summary>
-/// Condition monitoring of one component twin: rolling windows per vibration channel, analysis of each full window,
-/// a smoothed health index with diagnosis and evidence, alert states with hysteresis, and remaining life from the
-/// health history. Plain and single-threaded: the twin owns one and calls it from its telemetry apply path.
+/// Condition monitoring of one component twin: rolling windows per vibration channel (for a main bearing on a slow
+/// shaft, a demodulated, order-tracked record instead: see <see cref="ConditionOptions.SlowShaftWindowSeconds"/>),
+/// analysis of each full window, a smoothed health index with diagnosis and evidence, alert states with hysteresis,
+/// and remaining life from the health history. Plain and single-threaded: the twin owns one and calls it from its telemetry apply path.
 /// </summary>
 public sealed class ComponentMonitor
 {
@@ -156,7 +156,7 @@ public sealed class ComponentMonitor
         var offset = 0;
         while (offset < samples.Length)
         {
-            offset += channel.Append(samples.AsSpan(offset));
+            offset += channel.Append(samples.AsSpan(offset), ShaftHz ?? double.NaN);
             if (channel.WindowReady)
             {
                 changed |= Analyse(channel, ticks + (long)Math.Round(offset * ticksPerSample));
@@ -169,28 +169,17 @@ public sealed class ComponentMonitor
     private bool Analyse(VibrationChannel channel, long endTicks)
     {
         // Bearing lines are resolved only when the window spans enough shaft revolutions (a main bearing at 12 rpm
-        // turns once in 5 s: a 1 s window says nothing about it, and analysing it anyway finds lines in noise).
+        // turns once in 5 s: a 1 s window says nothing about it, and analysing it anyway finds lines in noise). On the
+        // slow-shaft path the revolutions are those the record measured.
         if (ShaftHz is not { } shaftHz || shaftHz * 60 < _options.MinShaftRpm
-            || shaftHz * channel.WindowSamples / channel.SampleRateHz < _options.MinRevolutionsPerWindow)
+            || channel.Revolutions(shaftHz) < _options.MinRevolutionsPerWindow)
         {
             WindowsSkipped++;
             channel.Skip();
             return false;
         }
 
-        var n = channel.WindowSamples;
-        var buffer = ArrayPool<double>.Shared.Rent(n);
-        AnalysisResult result;
-        try
-        {
-            channel.CopyWindow(buffer.AsSpan(0, n));
-            result = channel.Analyzer.Analyze(buffer.AsSpan(0, n), shaftHz);
-        }
-        finally
-        {
-            ArrayPool<double>.Shared.Return(buffer);
-        }
-
+        var result = channel.Analyse(shaftHz);
         channel.Completed(result, endTicks);
         _windows++;
         var worst = Worst(endTicks);
@@ -312,7 +301,8 @@ public sealed class ComponentMonitor
             return null;
         }
 
-        if (channel is not null && channel.SampleRateHz == fs)
+        var slow = WantsSlowShaft(channel);
+        if (channel is not null && channel.SampleRateHz == fs && channel.IsSlowShaft == slow)
         {
             return channel;
         }
@@ -327,10 +317,35 @@ public sealed class ComponentMonitor
             Restarts++;
         }
 
-        // New channel, or a new sample rate: a fresh analyzer and window.
-        channel = new VibrationChannel(name, fs, _analyzerOptions, _options);
+        // New channel, a new sample rate or the other path: a fresh analyzer and window.
+        channel = new VibrationChannel(name, fs, _analyzerOptions, _options, slow);
         _channels[name] = channel;
         return channel;
+    }
+
+    /// <summary>
+    /// A main bearing whose shaft turns too slowly for the regular window (fewer than
+    /// <see cref="ConditionOptions.MinRevolutionsPerWindow"/> revolutions in <see cref="ConditionOptions.WindowSeconds"/>)
+    /// is analysed on the slow-shaft path; it goes back only above twice that, so a speed near the limit does not
+    /// rebuild the channel again and again. A new channel with no speed known yet, or a stopped shaft, keeps (or
+    /// starts on) the slow-shaft path for a main bearing. Other components always use the regular window.
+    /// </summary>
+    private bool WantsSlowShaft(VibrationChannel? current)
+    {
+        if (Kind != ComponentKind.MainBearing)
+        {
+            return false;
+        }
+
+        if (ShaftHz is not { } hz || hz * 60 < _options.MinShaftRpm)
+        {
+            return current?.IsSlowShaft ?? true;
+        }
+
+        var revolutions = hz * _options.WindowSeconds;
+        return current is { IsSlowShaft: true }
+            ? revolutions < 2 * _options.MinRevolutionsPerWindow
+            : revolutions < _options.MinRevolutionsPerWindow;
     }
 
     private const int MinWaveformSamples = 8;

@@ -53,9 +53,21 @@ public sealed record ConditionOptions
 
     /// <summary>
     /// Fewest shaft revolutions a window must span to be analysed (default 5); slower shafts need longer windows
-    /// (<see cref="WindowSeconds"/>).
+    /// (<see cref="WindowSeconds"/>). A main bearing too slow for the regular window goes to the slow-shaft path, where
+    /// its record (<see cref="SlowShaftWindowSeconds"/>) must span this many revolutions.
     /// </summary>
     public double MinRevolutionsPerWindow { get; init; } = 5;
+
+    /// <summary>
+    /// Record length in seconds of a main bearing on the slow-shaft path (default 60: 6–15 revolutions of a rotor at
+    /// 6–15 rpm). Main bearings whose shaft is too slow for <see cref="WindowSeconds"/> are not windowed raw: their
+    /// signal is demodulated and decimated as it arrives and each record is order-tracked (see
+    /// <see cref="TwinCluster.Analytics.SlowShaftAnalyzer"/>); <see cref="Overlap"/> applies to these records too.
+    /// </summary>
+    public double SlowShaftWindowSeconds { get; init; } = 60;
+
+    /// <summary>Rate of a slow-shaft record (the decimated envelope), Hz (default 64; never above a sixteenth of the sample rate).</summary>
+    public double SlowShaftEnvelopeRateHz { get; init; } = 64;
 
     /// <summary>Block channels analysed at most (default 4); further ones are ignored.</summary>
     public int MaxChannels { get; init; } = 4;
@@ -78,6 +90,8 @@ public sealed record ConditionOptions
         Require(!SpeedChannels.IsDefault, nameof(SpeedChannels), "must be set");
         Require(MinShaftRpm >= 0, nameof(MinShaftRpm), "must not be negative");
         Require(MinRevolutionsPerWindow >= 0, nameof(MinRevolutionsPerWindow), "must not be negative");
+        Require(SlowShaftWindowSeconds > 0 && SlowShaftWindowSeconds <= 3600, nameof(SlowShaftWindowSeconds), "must be positive and at most an hour");
+        Require(SlowShaftEnvelopeRateHz is >= 8 and <= 1024, nameof(SlowShaftEnvelopeRateHz), "must be in [8, 1024]");
         Require(MaxChannels >= 1, nameof(MaxChannels), "must be at least 1");
         Require(ChannelStaleAfter > TimeSpan.Zero, nameof(ChannelStaleAfter), "must be positive");
     }

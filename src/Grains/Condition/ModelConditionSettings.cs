@@ -15,6 +15,9 @@ public sealed class ModelConditionSettings
     /// <summary>Overlap of consecutive windows in [0, 0.9].</summary>
     public double? Overlap { get; set; }
 
+    /// <summary>Record length of a main bearing on the slow-shaft path, seconds.</summary>
+    public double? SlowShaftWindowSeconds { get; set; }
+
     /// <summary>Fewest shaft revolutions a window must span.</summary>
     public double? MinRevolutionsPerWindow { get; set; }
 
@@ -32,6 +35,7 @@ public sealed class ModelConditionSettings
         {
             WindowSeconds = WindowSeconds ?? defaults.WindowSeconds,
             Overlap = Overlap ?? defaults.Overlap,
+            SlowShaftWindowSeconds = SlowShaftWindowSeconds ?? defaults.SlowShaftWindowSeconds,
             MinRevolutionsPerWindow = MinRevolutionsPerWindow ?? defaults.MinRevolutionsPerWindow,
             WarningHealth = WarningHealth ?? defaults.WarningHealth,
             AlarmHealth = AlarmHealth ?? defaults.AlarmHealth,

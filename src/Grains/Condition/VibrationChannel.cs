@@ -1,29 +1,52 @@
+using System.Buffers;
 using TwinCluster.Analytics;
 
 namespace TwinCluster.Grains.Condition;
 
 /// <summary>
-/// One vibration channel of a monitor: a float ring buffer one window long, the analyzer for its sample rate, where
-/// the next block should start in time, and the last few results (for the median health and majority diagnosis).
+/// One vibration channel of a monitor: a float ring buffer one window long and the analyzer for its sample rate (or, on
+/// the slow-shaft path, a <see cref="SlowShaftAnalyzer"/> that keeps only a demodulated, decimated record), where the
+/// next block should start in time, and the last few results (for the median health and majority diagnosis).
 /// </summary>
 internal sealed class VibrationChannel
 {
     private readonly float[] _ring;
     private readonly AnalysisResult[] _recent;
     private readonly double[] _healthScratch;
+    private readonly SlowShaftAnalyzer? _slow;
     private int _write;
     private int _untilWindow;
     private int _recentCount;
     private int _recentNext;
 
-    public VibrationChannel(string name, double sampleRateHz, VibrationAnalyzerOptions analyzerOptions, ConditionOptions options)
+    public VibrationChannel(string name, double sampleRateHz, VibrationAnalyzerOptions analyzerOptions, ConditionOptions options, bool slowShaft = false)
     {
         Name = name;
         SampleRateHz = sampleRateHz;
-        Analyzer = new VibrationAnalyzer(analyzerOptions with { SampleRateHz = sampleRateHz });
-        WindowSamples = Math.Max((int)Math.Round(options.WindowSeconds * sampleRateHz), Analyzer.WindowSize);
-        Hop = Math.Max(1, (int)Math.Round(WindowSamples * (1 - options.Overlap)));
-        _ring = new float[WindowSamples];
+        if (slowShaft)
+        {
+            // A window is the analyzer's record: whole record points, so that window ends fall on point boundaries.
+            _slow = new SlowShaftAnalyzer(new SlowShaftAnalyzerOptions
+            {
+                SampleRateHz = sampleRateHz,
+                RecordSeconds = options.SlowShaftWindowSeconds,
+                Bearing = analyzerOptions.Bearing,
+                Component = analyzerOptions.Component,
+                Zones = analyzerOptions.Zones,
+                EnvelopeRateHz = Math.Min(options.SlowShaftEnvelopeRateHz, sampleRateHz / 16),
+            });
+            WindowSamples = _slow.RecordLength * _slow.Decimation;
+            Hop = Math.Max(1, (int)Math.Round(_slow.RecordLength * (1 - options.Overlap))) * _slow.Decimation;
+            _ring = [];
+        }
+        else
+        {
+            Analyzer = new VibrationAnalyzer(analyzerOptions with { SampleRateHz = sampleRateHz });
+            WindowSamples = Math.Max((int)Math.Round(options.WindowSeconds * sampleRateHz), Analyzer.WindowSize);
+            Hop = Math.Max(1, (int)Math.Round(WindowSamples * (1 - options.Overlap)));
+            _ring = new float[WindowSamples];
+        }
+
         _recent = new AnalysisResult[options.SmoothingWindows];
         _healthScratch = new double[options.SmoothingWindows];
         _untilWindow = WindowSamples;
@@ -33,7 +56,17 @@ internal sealed class VibrationChannel
 
     public double SampleRateHz { get; }
 
-    public VibrationAnalyzer Analyzer { get; }
+    /// <summary>The analyzer of raw windows; null on the slow-shaft path.</summary>
+    public VibrationAnalyzer? Analyzer { get; }
+
+    /// <summary>True when this channel is analysed on the slow-shaft path (demodulated, order-tracked records).</summary>
+    public bool IsSlowShaft => _slow is not null;
+
+    /// <summary>Shaft revolutions the window spans: measured on the slow-shaft path, from the speed otherwise.</summary>
+    public double Revolutions(double shaftHz) => _slow?.Revolutions ?? shaftHz * WindowSamples / SampleRateHz;
+
+    /// <summary>Bytes of sample record held (the ring, or the slow-shaft record).</summary>
+    public long RecordBytes => _slow?.RecordBytes ?? (long)_ring.Length * sizeof(float);
 
     public int WindowSamples { get; }
 
@@ -53,6 +86,7 @@ internal sealed class VibrationChannel
     {
         _write = 0;
         _untilWindow = WindowSamples;
+        _slow?.Restart();
     }
 
     /// <summary>Forgets the recent results as well (after a restore).</summary>
@@ -66,11 +100,21 @@ internal sealed class VibrationChannel
         LastAnalysisTicks = long.MinValue;
     }
 
-    /// <summary>Appends samples up to the next full window; returns how many were taken.</summary>
-    public int Append(ReadOnlySpan<float> samples)
+    /// <summary>
+    /// Appends samples (taken at <paramref name="shaftHz"/>, NaN when unknown) up to the next full window; returns how many
+    /// were taken.
+    /// </summary>
+    public int Append(ReadOnlySpan<float> samples, double shaftHz)
     {
         var take = Math.Min(samples.Length, _untilWindow);
         var rest = samples[..take];
+        if (_slow is not null)
+        {
+            _slow.Append(rest, shaftHz);
+            _untilWindow -= take;
+            return take;
+        }
+
         while (!rest.IsEmpty)
         {
             var n = Math.Min(rest.Length, _ring.Length - _write);
@@ -83,8 +127,29 @@ internal sealed class VibrationChannel
         return take;
     }
 
+    /// <summary>Analyses the ready window at <paramref name="shaftHz"/> (the raw path; the slow-shaft path measures its own speed).</summary>
+    public AnalysisResult Analyse(double shaftHz)
+    {
+        if (_slow is not null)
+        {
+            return _slow.Analyze();
+        }
+
+        var n = WindowSamples;
+        var buffer = ArrayPool<double>.Shared.Rent(n);
+        try
+        {
+            CopyWindow(buffer.AsSpan(0, n));
+            return Analyzer!.Analyze(buffer.AsSpan(0, n), shaftHz);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(buffer);
+        }
+    }
+
     /// <summary>Copies the window, oldest sample first (valid when <see cref="WindowReady"/>: the ring is full).</summary>
-    public void CopyWindow(Span<double> destination)
+    private void CopyWindow(Span<double> destination)
     {
         var older = _ring.AsSpan(_write);
         var newer = _ring.AsSpan(0, _write);

@@ -22,13 +22,14 @@ internal sealed class ConditionFeed
     private long _seq;
 
     public ConditionFeed(double sampleRateHz = 12_800, SimulatedFault fault = SimulatedFault.OuterRace, double severity = 0, double shaftHz = 25,
-        double resonanceHz = 3000, long seed = 7)
+        double resonanceHz = 3000, long seed = 7, BearingGeometry? bearing = null, DegradationProfile? degradation = null)
     {
         SampleRateHz = sampleRateHz;
         _simulator = new BearingVibrationSimulator(new BearingVibrationOptions
         {
             SampleRateHz = sampleRateHz,
-            Bearing = Bearing,
+            Bearing = bearing ?? Bearing,
+            Degradation = degradation,
             ShaftHz = shaftHz,
             Fault = fault,
             Severity = severity,
