@@ -12,6 +12,12 @@ try
         Args = args.Where(a => a != "--demo").ToArray(),
         ContentRootPath = AppContext.BaseDirectory,
     });
+    if (demo && builder.Configuration["TwinCluster:Condition:HistoryInterval"] is null)
+    {
+        // A health point every 20 s instead of every hour, so the demo's bearing shows its remaining life within minutes.
+        builder.Configuration["TwinCluster:Condition:HistoryInterval"] = "00:00:20";
+    }
+
     builder.AddTwinSilo();
     if (demo)
     {

@@ -13,6 +13,12 @@ public sealed class ConditionSettings : ISelfChecking
     /// <summary>Default overlap of consecutive windows (0.5).</summary>
     public double Overlap { get; set; } = 0.5;
 
+    /// <summary>
+    /// One point of health history per interval (default 1 hour): remaining life is fitted to the last points, so it
+    /// appears once about six intervals of a trend exist. The demo shortens it to show RUL within minutes.
+    /// </summary>
+    public TimeSpan HistoryInterval { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Per-model overrides.</summary>
     public List<ModelConditionSettings> Models { get; set; } = [];
 
@@ -20,7 +26,7 @@ public sealed class ConditionSettings : ISelfChecking
     public ConditionOptions For(string modelId, IEnumerable<string> bases)
     {
         ArgumentNullException.ThrowIfNull(bases);
-        var defaults = new ConditionOptions { WindowSeconds = WindowSeconds, Overlap = Overlap };
+        var defaults = new ConditionOptions { WindowSeconds = WindowSeconds, Overlap = Overlap, HistoryInterval = HistoryInterval };
         foreach (var id in bases.Prepend(modelId))
         {
             if (Models.FirstOrDefault(m => m.Model == id) is { } entry)
@@ -36,7 +42,7 @@ public sealed class ConditionSettings : ISelfChecking
     public IEnumerable<string> Problems()
     {
         const string section = "TwinCluster:Condition";
-        var defaults = new ConditionOptions { WindowSeconds = 1, Overlap = 0.5 };
+        var defaults = new ConditionOptions { WindowSeconds = 1, Overlap = 0.5, HistoryInterval = HistoryInterval };
         string? Check(ConditionOptions options)
         {
             try
