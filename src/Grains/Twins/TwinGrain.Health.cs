@@ -437,13 +437,20 @@ public sealed partial class TwinGrain
 
         // Whatever was held for that id (a deleted twin of the same name) is replaced.
         await UpdateHealth(deliverNow: false, () =>
-            Contains(childId) && (health.Status == HealthStatus.Unknown ? H.Children.Remove(childId) : Replace(childId, health)));
-    }
+        {
+            if (!Contains(childId))
+            {
+                return false;
+            }
 
-    private bool Replace(string childId, TwinHealth health)
-    {
-        H.Children[childId] = health;
-        return true;
+            if (health.Status == HealthStatus.Unknown)
+            {
+                return H.Children.Remove(childId);
+            }
+
+            H.Children[childId] = health;
+            return true;
+        });
     }
 
     /// <summary>A child that left (relationship removed or twin deleted) no longer counts.</summary>

@@ -231,8 +231,8 @@ public sealed class IngressPipelineTests
         await pipeline.DisposeAsync();
     }
 
-    [Fact]
-    public async Task Stopping_with_a_cancelled_token_cancels_messages_still_queued()
+    /// <summary>The sink holds the first batch, 12 messages are submitted, then the pipeline is stopped with a cancelled token.</summary>
+    private async Task<(IngressPipeline Pipeline, List<Task<IngressVerdict>> Verdicts)> TwelveSubmittedThenStoppedWithACancelledToken()
     {
         _sink.Hold();
         var pipeline = Create(Options(maxBatch: 1, capacity: 8));
@@ -245,6 +245,13 @@ public sealed class IngressPipelineTests
 
         await _sink.Entered.WaitAsync(WaitLimit, Ct);
         await pipeline.StopAsync(new CancellationToken(canceled: true)).WaitAsync(WaitLimit, Ct);
+        return (pipeline, verdicts);
+    }
+
+    [Fact]
+    public async Task Stopping_with_a_cancelled_token_cancels_messages_still_queued()
+    {
+        var (pipeline, verdicts) = await TwelveSubmittedThenStoppedWithACancelledToken();
 
         // The last ones never left the input queue.
         Assert.All(verdicts[^8..], v => Assert.True(v.IsCanceled, $"verdict is {v.Status}"));
@@ -255,17 +262,7 @@ public sealed class IngressPipelineTests
     [Fact]
     public async Task Stopping_with_a_cancelled_token_leaves_no_verdict_unfinished()
     {
-        _sink.Hold();
-        var pipeline = Create(Options(maxBatch: 1, capacity: 8));
-        pipeline.Start();
-        var verdicts = new List<Task<IngressVerdict>>();
-        for (var seq = 1; seq <= 12; seq++)
-        {
-            verdicts.Add(await pipeline.SubmitAsync(Telemetry(Pump1, seq), Ct).AsTask().WaitAsync(WaitLimit, Ct));
-        }
-
-        await _sink.Entered.WaitAsync(WaitLimit, Ct);
-        await pipeline.StopAsync(new CancellationToken(canceled: true)).WaitAsync(WaitLimit, Ct);
+        var (pipeline, verdicts) = await TwelveSubmittedThenStoppedWithACancelledToken();
 
         var unfinished = verdicts.Select((v, i) => (Seq: i + 1, v.Status)).Where(v => v.Status != TaskStatus.Canceled).ToList();
         Assert.True(unfinished.Count == 0, "verdicts not cancelled: " + string.Join(", ", unfinished));

@@ -176,19 +176,10 @@ public sealed class ConditionBench(IGrainFactory grains, ConditionBenchOptions o
 
     private async Task<(string Id, TelemetryStatus Status)[]> ReadAsync()
     {
-        using var gate = new SemaphoreSlim(64);
-        return await Task.WhenAll(_bearings.Select(async b =>
-        {
-            await gate.WaitAsync();
-            try
-            {
-                return (b.TwinId.Value, await grains.GetTwin(b.TwinId).GetTelemetry());
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }));
+        var statuses = new (string, TelemetryStatus)[_bearings.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, _bearings.Count), new ParallelOptions { MaxDegreeOfParallelism = 64 },
+            async (i, _) => statuses[i] = (_bearings[i].TwinId.Value, await grains.GetTwin(_bearings[i].TwinId).GetTelemetry()));
+        return statuses;
     }
 
     /// <summary>CPU time of the silo process from /proc (Linux), or null.</summary>

@@ -10,7 +10,7 @@ namespace TwinCluster.Client.Health;
 public static class HealthTree
 {
     /// <summary>Most containers read at once.</summary>
-    private const int Parallel = 32;
+    private const int MaxParallelReads = 32;
 
     /// <summary>The tree under <paramref name="rootId"/>, <paramref name="depth"/> levels deep (0: the root alone).</summary>
     public static async Task<HealthNode> ReadAsync(TwinClient client, string rootId, int depth = int.MaxValue, CancellationToken cancellationToken = default)
@@ -43,27 +43,12 @@ public static class HealthTree
             }
         }
 
-        var reports = new Dictionary<string, TwinHealth>(StringComparer.Ordinal);
-        using var gate = new SemaphoreSlim(Parallel);
-        var reads = containers.Select(async id =>
-        {
-            await gate.WaitAsync(cancellationToken);
-            try
-            {
-                return await client.Twin(id).GetChildHealth();
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }).ToList();
-        foreach (var read in await Task.WhenAll(reads))
-        {
-            foreach (var health in read)
-            {
-                reports[health.TwinId] = health;
-            }
-        }
+        var reads = new ImmutableArray<TwinHealth>[containers.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, containers.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = MaxParallelReads, CancellationToken = cancellationToken },
+            async (i, _) => reads[i] = await client.Twin(containers[i]).GetChildHealth());
+        var reports = reads.SelectMany(r => r).ToDictionary(h => h.TwinId, StringComparer.Ordinal);
 
         HealthNode Build(string id, string modelId, TwinHealth health) => new(
             id,
