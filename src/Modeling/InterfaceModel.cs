@@ -58,6 +58,26 @@ public sealed class InterfaceModel : ModelElement
     /// </summary>
     public IReadOnlyList<string> Dependencies { get; internal set; } = [];
 
+    /// <summary>
+    /// The Property (co-typed ValueAnnotation and Override) whose twin value overrides <paramref name="overridden"/>
+    /// (e.g. "unit") of the content named <paramref name="contentName"/>, or null when none does.
+    /// </summary>
+    public PropertyModel? OverrideOf(string contentName, string overridden = "unit")
+    {
+        foreach (var property in Properties.Values)
+        {
+            if (property.Annotates == contentName && property.Overrides == overridden)
+            {
+                return property;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Contents co-typed Historized (Historization extension), including inherited ones, by name.</summary>
+    public IEnumerable<ContentModel> Historized => Contents.Values.Where(c => c.IsHistorized);
+
     /// <inheritdoc/>
     public override string ToString() => Id;
 }

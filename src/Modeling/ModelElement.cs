@@ -18,6 +18,14 @@ public abstract class ModelElement
     /// <summary>Comment for model authors, or null.</summary>
     public string? Comment { get; internal set; }
 
+    /// <summary>
+    /// Values of the properties that extension adjunct types add (e.g. <c>annotates</c>, <c>overrides</c>, <c>ttl</c>,
+    /// <c>index</c>, <c>payloadFormat</c>): a string, an int or a bool, checked against the extension's table.
+    /// </summary>
+    public IReadOnlyDictionary<string, object> ExtensionProperties { get; internal set; } = s_noExtensionProperties;
+
+    private static readonly Dictionary<string, object> s_noExtensionProperties = new(StringComparer.Ordinal);
+
     /// <summary>JSON path of the element in its source.</summary>
     public string Path { get; internal set; } = "$";
 

@@ -14,4 +14,10 @@ public sealed class PropertyModel : ContentModel
 
     /// <summary>Unit (e.g. "degreeCelsius"), or null.</summary>
     public string? Unit { get; internal set; }
+
+    /// <summary>
+    /// For a Property co-typed ValueAnnotation and Override (Overriding extension): the property of the annotated
+    /// element whose model value a twin's value of this Property replaces (e.g. "unit"), else null.
+    /// </summary>
+    public string? Overrides => ExtensionProperties.TryGetValue("overrides", out var v) ? v as string : null;
 }

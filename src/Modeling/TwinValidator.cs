@@ -173,10 +173,44 @@ public static class TwinValidator
     }
 
     /// <summary>
+    /// The unit of a Property or Telemetry for one twin: the twin's value of the Property that overrides its unit
+    /// (ValueAnnotation + Override with <c>overrides: unit</c>) when the twin has one, else the model's unit.
+    /// </summary>
+    public static string? EffectiveUnit(InterfaceModel model, ContentModel content, JsonElement? twinProperties)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(content);
+        var modelUnit = content switch
+        {
+            TelemetryModel t => t.Unit,
+            PropertyModel p => p.Unit,
+            _ => null,
+        };
+        if (twinProperties is not { ValueKind: JsonValueKind.Object } twin || model.OverrideOf(content.Name) is not { } overriding)
+        {
+            return modelUnit;
+        }
+
+        return twin.TryGetProperty(overriding.Name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : modelUnit;
+    }
+
+    private static JsonElement? ComponentObject(JsonElement? twinProperties, string component) =>
+        twinProperties is { ValueKind: JsonValueKind.Object } twin && component.Length > 0 && twin.TryGetProperty(component, out var obj) ? obj : null;
+
+    /// <summary>
     /// Checks one telemetry value: <paramref name="name"/> must be a telemetry of <paramref name="model"/> (or
     /// "component/telemetry" for a component's), the value must match its schema, and a given unit must equal the modelled unit.
     /// </summary>
-    public static IReadOnlyList<ModelError> ValidateTelemetry(InterfaceModel model, ModelSet models, string name, JsonElement value, string? unit = null)
+    /// <param name="model">The twin's interface.</param>
+    /// <param name="models">The model set that resolves component interfaces.</param>
+    /// <param name="name">The telemetry name, or "component/telemetry".</param>
+    /// <param name="value">The telemetry value.</param>
+    /// <param name="unit">The unit the sender states, or null.</param>
+    /// <param name="twinProperties">
+    /// The twin's property document, or null: where a Property co-typed ValueAnnotation and Override (Overriding
+    /// extension) overrides the telemetry's <c>unit</c> and the twin has a value for it, a stated unit must equal that value.
+    /// </param>
+    public static IReadOnlyList<ModelError> ValidateTelemetry(InterfaceModel model, ModelSet models, string name, JsonElement value, string? unit = null, JsonElement? twinProperties = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(models);
@@ -198,11 +232,12 @@ public static class TwinValidator
 
         var errors = new List<ModelError>();
         ValueValidator.Validate(telemetry.Schema, value, path, "telemetry.type", errors);
-        if (unit is not null && !string.Equals(unit, telemetry.Unit, StringComparison.Ordinal))
+        var expected = EffectiveUnit(owner, telemetry, owner == model ? twinProperties : ComponentObject(twinProperties, name[..Math.Max(slash, 0)]));
+        if (unit is not null && !string.Equals(unit, expected, StringComparison.Ordinal))
         {
-            errors.Add(new ModelError("telemetry.unit", telemetry.Unit is null
+            errors.Add(new ModelError("telemetry.unit", expected is null
                 ? $"Telemetry '{name}' of '{model.Id}' has no unit in its model, but '{unit}' was given."
-                : $"Telemetry '{name}' of '{model.Id}' is in '{telemetry.Unit}', not '{unit}'.", path));
+                : $"Telemetry '{name}' of '{model.Id}' is in '{expected}'{(expected == telemetry.Unit ? string.Empty : $" (the twin overrides the model's '{telemetry.Unit}')")}, not '{unit}'.", path));
         }
 
         return errors;

@@ -31,6 +31,8 @@ internal sealed partial class Reader(ParseSession session)
         public bool Undefined;
         public bool OpaqueCoType;
         public bool ExtensionCoType;
+        public List<SpecTables.AdjunctSpec> Adjuncts = [];
+        public Dictionary<string, object> ExtensionValues = new(StringComparer.Ordinal);
         public string? ExplicitId;
         public Dictionary<string, (JsonElement Value, string Path)> Props = new(StringComparer.Ordinal);
         public string Label = string.Empty;
@@ -72,11 +74,13 @@ internal sealed partial class Reader(ParseSession session)
         }
 
         var version = 0;
+        var dtdlAt = -1;
         var extensions = new HashSet<string>(StringComparer.Ordinal);
         var quant = false;
         var iot = false;
         foreach (var (item, itemPath) in items)
         {
+            dtdlAt += version == 0 ? 1 : 0;
             if (item.ValueKind != JsonValueKind.String)
             {
                 _s.Error("context.invalid", itemPath, $"A context specifier must be a string, not {ParseSession.Describe(item.ValueKind)}.");
@@ -99,6 +103,13 @@ internal sealed partial class Reader(ParseSession session)
                     return null;
                 }
             }
+        }
+
+        if (version >= 3 && dtdlAt > 0)
+        {
+            // DTDL v3 "Context": the DTDL context must always be first, any other contexts after it (v2 only recommends it).
+            _s.Error("context.order", items[dtdlAt].Item2, $"The DTDL context must come first in @context; '{Clip(items[0].Item1.GetString() ?? string.Empty)}' precedes it.");
+            return null;
         }
 
         if (version == 0)
@@ -250,6 +261,25 @@ internal sealed partial class Reader(ParseSession session)
             return null;
         }
 
+        foreach (var adjunct in h.Adjuncts)
+        {
+            if (Array.IndexOf(adjunct.CoTypes, h.Material) < 0)
+            {
+                _s.Error("type.irrelevant", Prop(path, "@type"), $"'{adjunct.Type}' ({adjunct.Context}) can co-type only {Or(adjunct.CoTypes)}, not {h.Label}.");
+                return null;
+            }
+
+            foreach (var needed in adjunct.RequiresCoTypes)
+            {
+                if (!h.CoTypes.Contains(needed))
+                {
+                    _s.Error("type.requires", Prop(path, "@type"), $"{h.Label} is co-typed '{adjunct.Type}', which {adjunct.Context} allows only together with '{needed}'.");
+                    return null;
+                }
+            }
+        }
+
+        var rules = SpecTables.Rules(ctx.Version, h.Material);
         var hasUnit = h.SemanticType is not null;
         foreach (var p in obj.EnumerateObject())
         {
@@ -292,7 +322,21 @@ internal sealed partial class Reader(ParseSession session)
                     continue;
                 }
 
+                if (p.Value.ValueKind == JsonValueKind.Array && p.Value.GetArrayLength() > 1 && rules.TryGetValue(term, out var rule)
+                    && !rule.IsSet && rule.Kind != SpecTables.ValueKind.LocalizableString)
+                {
+                    _s.Error("value.count", ppath, $"{h.Label} takes one value for '{term}', not {p.Value.GetArrayLength()} ({rule.Table}: data type {rule.DataType}).");
+                    ok = false;
+                    continue;
+                }
+
                 h.Props[term] = (p.Value, ppath);
+                continue;
+            }
+
+            if (!viaDtmi && AdjunctRule(h, term) is { } adjunctRule)
+            {
+                ok &= ReadAdjunctValue(h, adjunctRule, p.Value, ppath);
                 continue;
             }
 
@@ -336,7 +380,150 @@ internal sealed partial class Reader(ParseSession session)
             ok = false;
         }
 
+        if (ok)
+        {
+            ok &= CheckRequired(h, rules.Values, name => h.Props.ContainsKey(name));
+            foreach (var adjunct in h.Adjuncts)
+            {
+                ok &= CheckRequired(h, adjunct.Properties, name => h.ExtensionValues.ContainsKey(name));
+            }
+        }
+
         return ok ? h : null;
+    }
+
+    private bool CheckRequired(Header h, IEnumerable<SpecTables.PropertyRule> rules, Func<string, bool> present)
+    {
+        foreach (var rule in rules)
+        {
+            if (rule.Required && rule.Name[0] != '@' && !present(rule.Name))
+            {
+                _s.Error("property.missing", h.Path, $"{h.Label} requires '{rule.Name}' ({rule.Table}: required).");
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static SpecTables.PropertyRule? AdjunctRule(Header h, string term)
+    {
+        foreach (var adjunct in h.Adjuncts)
+        {
+            foreach (var rule in adjunct.Properties)
+            {
+                if (rule.Name == term)
+                {
+                    return rule;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Reads a property an adjunct type adds, checked against its row of the extension's table.</summary>
+    private bool ReadAdjunctValue(Header h, SpecTables.PropertyRule rule, JsonElement value, string path)
+    {
+        var what = $"'{rule.Name}' of {h.Label}";
+        switch (rule.Kind)
+        {
+            case SpecTables.ValueKind.Integer:
+                if (!ReadInt(value, path, what, out var n))
+                {
+                    return false;
+                }
+
+                if (n < rule.Min || n > rule.Max)
+                {
+                    _s.Error("value.invalid", path, $"{what} is {n}, but {rule.Rule(rule.Limits)}.");
+                    return false;
+                }
+
+                h.ExtensionValues[rule.Name] = n;
+                return true;
+            case SpecTables.ValueKind.Boolean:
+                if (!ReadBool(value, path, what, out var b))
+                {
+                    return false;
+                }
+
+                h.ExtensionValues[rule.Name] = b;
+                return true;
+            default:
+                if (!ReadString(value, path, what, rule.MaxLength ?? int.MaxValue, out var text))
+                {
+                    return false;
+                }
+
+                var valid = rule.Kind switch
+                {
+                    SpecTables.ValueKind.Duration => IsDuration(text),
+                    SpecTables.ValueKind.Iri => IsTermOrIri(text),
+                    _ => !rule.Limits.Contains("slash-separated", StringComparison.Ordinal) || IsTopicPattern(text),
+                };
+                if (!valid)
+                {
+                    _s.Error("value.invalid", path, $"{what} '{Clip(text)}' is not a valid {(rule.Kind is SpecTables.ValueKind.String ? "topic pattern" : rule.DataType)} ({rule.Rule(rule.Limits.Length > 0 ? rule.Limits : "is " + rule.DataType)}).");
+                    return false;
+                }
+
+                h.ExtensionValues[rule.Name] = text;
+                return true;
+        }
+    }
+
+    // ISO 8601 duration (PnYnMnDTnHnMnS or PnW), at least one component, fractions on the last.
+    private static readonly System.Text.RegularExpressions.Regex s_duration = new(
+        @"^P(?!$)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    internal static bool IsDuration(string text) => s_duration.IsMatch(text);
+
+    private static bool IsTermOrIri(string text) =>
+        text.Length > 0 && (text.Contains(':', StringComparison.Ordinal) ? !text.Any(char.IsWhiteSpace) : IsValidName(text));
+
+    /// <summary>The Mqtt topic pattern: '/'-separated labels, each literal printable ASCII or a {token} / {prefix:token}; not starting with '$'.</summary>
+    internal static bool IsTopicPattern(string text)
+    {
+        if (text.Length == 0 || text[0] == '$')
+        {
+            return false;
+        }
+
+        foreach (var label in text.Split('/'))
+        {
+            if (label.Length == 0)
+            {
+                return false;
+            }
+
+            if (label[0] == '{')
+            {
+                if (label[^1] != '}')
+                {
+                    return false;
+                }
+
+                var token = label[1..^1];
+                var colon = token.IndexOf(':', StringComparison.Ordinal);
+                var prefix = colon < 0 ? "x" : token[..colon];
+                var name = colon < 0 ? token : token[(colon + 1)..];
+                if (prefix.Length == 0 || name.Length == 0 || !prefix.All(char.IsAsciiLetter) || !name.All(char.IsAsciiLetter))
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            if (label.Any(c => c is <= ' ' or > '~' or '"' or '+' or '#' or '{' or '}'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private bool ReadTypes(JsonElement? value, string path, DocContext ctx, string[] allowed, string? implied, string what, Header h)
@@ -428,6 +615,13 @@ internal sealed partial class Reader(ParseSession session)
                 }
 
                 h.SemanticType = term;
+                continue;
+            }
+
+            if (Vocabulary.DocumentedAdjunct(ctx.Extensions, term) is { } adjunct)
+            {
+                h.CoTypes.Add(term);
+                h.Adjuncts.Add(adjunct);
                 continue;
             }
 
@@ -892,6 +1086,11 @@ internal sealed partial class Reader(ParseSession session)
         }
 
         e.CoTypes = h.CoTypes;
+        if (h.ExtensionValues.Count > 0)
+        {
+            e.ExtensionProperties = h.ExtensionValues;
+        }
+
         e.Path = h.Path;
         e.SourceName = _s.Source;
         return ok;

@@ -271,6 +271,13 @@ internal sealed partial class Reader
             ok = false;
         }
 
+        ok &= CheckIndexesUnique(model.OwnContents, $"contents of Interface '{model.Id}'");
+        if (model.OwnContents.Exists(c => c.Annotates is not null))
+        {
+            var source = _s.Source;
+            _s.DeferredChecks.Add(() => CheckAnnotations(model, source));
+        }
+
         var names = new Dictionary<string, ContentModel>(StringComparer.Ordinal);
         foreach (var c in model.OwnContents)
         {
@@ -493,6 +500,13 @@ internal sealed partial class Reader
                 return true;
             }
 
+            if (ctx.Version == 3 && ctx.Quantitative && UnitTypeSchema(text) is { } unitType)
+            {
+                // QuantitativeTypes: a unit type is a schema whose values are its units (e.g. an Override of a unit).
+                assign(unitType);
+                return true;
+            }
+
             if (ctx.Version >= 4 && ctx.Quantitative && Vocabulary.UnitTypes(3, true).Contains(text))
             {
                 // DTDL v4 lets a unit type serve as a schema (its values are unit names).
@@ -537,6 +551,20 @@ internal sealed partial class Reader
         assign(schema);
         return true;
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, EnumSchema> s_unitTypeSchemas = new(StringComparer.Ordinal);
+
+    /// <summary>The unit type as an Enum of its units (one shared instance per unit type), or null for another term.</summary>
+    internal static EnumSchema? UnitTypeSchema(string term) =>
+        UnitTables.UnitsOfType.TryGetValue(term, out var units)
+            ? s_unitTypeSchemas.GetOrAdd(term, t => new EnumSchema
+            {
+                Id = t,
+                UnitType = t,
+                ValueSchema = PrimitiveKind.String,
+                Values = [.. units.Select(u => new EnumValueModel { Id = t + ":" + u, Name = u, Value = u })],
+            })
+            : null;
 
     /// <summary>The IoT Central extension schemas: geopoint (a GeoJSON point) and vector (x, y, z doubles).</summary>
     private static Schema? IotCentralSchema(string text, string ownerId) => text switch
@@ -700,6 +728,10 @@ internal sealed partial class Reader
                     _s.Error("property.missing", ipath, "An EnumValue requires an 'enumValue'.");
                     good = false;
                 }
+                else if (!TypedLiteralAgrees(raw.Value, raw.Path, "enumValue"))
+                {
+                    good = false;
+                }
                 else if (Unwrap(raw.Value, raw.Path, "enumValue", out var literal, out var lpath))
                 {
                     if (literal.ValueKind == JsonValueKind.String)
@@ -765,7 +797,48 @@ internal sealed partial class Reader
         }
 
         e.Values = values;
-        return ok;
+        return ok & CheckIndexesUnique(values, "values of the Enum");
+    }
+
+    /// <summary>A value object's XML Schema @type must agree with its @value: xsd:integer an integer, xsd:string a string.</summary>
+    private bool TypedLiteralAgrees(JsonElement value, string path, string what)
+    {
+        if (value.ValueKind == JsonValueKind.Array && value.GetArrayLength() == 1)
+        {
+            value = value[0];
+            path += "[0]";
+        }
+
+        if (value.ValueKind != JsonValueKind.Object || !value.TryGetProperty("@type", out var type) || !value.TryGetProperty("@value", out var literal))
+        {
+            return true;
+        }
+
+        var wantsInteger = IsXsdType(type, "integer");
+        var wantsString = IsXsdType(type, "string");
+        if ((wantsInteger && literal.ValueKind != JsonValueKind.Number) || (wantsString && literal.ValueKind != JsonValueKind.String))
+        {
+            _s.Error("value.type", Prop(path, "@value"), $"{what}: a value typed xsd:{(wantsInteger ? "integer" : "string")} must be {(wantsInteger ? "an integer" : "a string")}, not {ParseSession.Describe(literal.ValueKind)}.");
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Indexed (Mqtt): index values unique among the EnumValues, Fields or Telemetries of one property.</summary>
+    private bool CheckIndexesUnique(IEnumerable<ModelElement> elements, string what)
+    {
+        var seen = new Dictionary<int, ModelElement>();
+        foreach (var e in elements)
+        {
+            if (e.ExtensionProperties.TryGetValue("index", out var v) && v is int index && !seen.TryAdd(index, e))
+            {
+                _s.Error("value.invalid", Prop(e.Path, "index"), $"index {index} is used twice among the {what} (dtmi:dtdl:extension:mqtt;1 Indexed table: 'index' must be unique across all EnumValues, Fields, or Telemetries that are values of the same property).");
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private FieldModel? ReadField(JsonElement item, string ipath, DocContext ctx, string[] allowed, string what, string parentId, string prop, bool named, int depth, bool stringOnly = false)
@@ -931,7 +1004,7 @@ internal sealed partial class Reader
         }
 
         o.Fields = fields;
-        return ok;
+        return ok & CheckIndexesUnique(fields, "fields of the Object");
     }
 
     private CommandModel? ReadCommand(Header h, string parentId)
@@ -1040,9 +1113,10 @@ internal sealed partial class Reader
         {
             if (ReadInt(min.Value, min.Path, "minMultiplicity", out var n))
             {
-                if (n != 0)
+                var rule = SpecTables.Rules(h.Ctx.Version, "Relationship")["minMultiplicity"];
+                if (n < rule.Min || n > rule.Max)
                 {
-                    _s.Error("multiplicity.invalid", min.Path, $"minMultiplicity of Relationship '{name}' must be 0, not {n}.");
+                    _s.Error("multiplicity.invalid", min.Path, $"minMultiplicity of Relationship '{name}' is {n}, but {rule.Rule(rule.Limits)}.");
                     ok = false;
                 }
 
@@ -1058,9 +1132,10 @@ internal sealed partial class Reader
         {
             if (ReadInt(max.Value, max.Path, "maxMultiplicity", out var n))
             {
-                if (n < 1 || (h.Ctx.Version == 2 && n > 500))
+                var rule = SpecTables.Rules(h.Ctx.Version, "Relationship")["maxMultiplicity"];
+                if (n < rule.Min || n > rule.Max)
                 {
-                    _s.Error("multiplicity.invalid", max.Path, $"maxMultiplicity of Relationship '{name}' must be at least 1{(h.Ctx.Version == 2 ? " and at most 500" : string.Empty)}, not {n}.");
+                    _s.Error("multiplicity.invalid", max.Path, $"maxMultiplicity of Relationship '{name}' is {n}, but {rule.Rule(rule.Limits)}.");
                     ok = false;
                 }
 

@@ -5,48 +5,23 @@ internal static class Vocabulary
 {
     internal sealed record ClassSpec(string Name, string[] Properties, bool TypeOptional, bool SemanticTypes);
 
-    private static readonly string[] s_descriptive = ["comment", "description", "displayName"];
+    // The classes and their properties come from the specification's tables (SpecTables.g.cs). `unit` is left out:
+    // it belongs to an element only when a semantic type is present (v2 table, QuantitativeTypes extension).
+    private static Dictionary<string, ClassSpec> Derive(int version) => SpecTables.ClassNames(version)
+        .Select(c => new ClassSpec(
+            c,
+            [.. SpecTables.Rules(version, c).Keys.Where(k => k[0] != '@' && k != "unit"), .. NotInTables(version, c)],
+            SpecTables.TypeOptional(version, c),
+            SpecTables.SemanticClasses(version).Contains(c)))
+        .ToDictionary(c => c.Name, StringComparer.Ordinal);
 
-    private static string[] P(params string[] props) => [.. s_descriptive, .. props];
+    // Written by hand: the v3 document dropped Command's commandType from its table, but the language still accepts it
+    // (the reference parser's suite has valid v3 cases with "synchronous"/"asynchronous"), so it stays a v3 property.
+    private static string[] NotInTables(int version, string cls) => version >= 3 && cls == "Command" ? ["commandType"] : [];
 
-    private static readonly Dictionary<string, ClassSpec> s_v2 = new[]
-    {
-        new ClassSpec("Interface", P("contents", "extends", "schemas"), false, false),
-        new ClassSpec("Telemetry", P("name", "schema"), false, true),
-        new ClassSpec("Property", P("name", "schema", "writable"), false, true),
-        new ClassSpec("Command", P("name", "commandType", "request", "response"), false, false),
-        new ClassSpec("CommandPayload", P("name", "schema"), true, false),
-        new ClassSpec("Relationship", P("name", "maxMultiplicity", "minMultiplicity", "properties", "target", "writable"), false, false),
-        new ClassSpec("Component", P("name", "schema"), false, false),
-        new ClassSpec("Array", P("elementSchema"), false, false),
-        new ClassSpec("Enum", P("enumValues", "valueSchema"), false, false),
-        new ClassSpec("EnumValue", P("name", "enumValue"), true, false),
-        new ClassSpec("Map", P("mapKey", "mapValue"), false, false),
-        new ClassSpec("MapKey", P("name", "schema"), true, false),
-        new ClassSpec("MapValue", P("name", "schema"), true, false),
-        new ClassSpec("Object", P("fields"), false, false),
-        new ClassSpec("Field", P("name", "schema"), true, false),
-    }.ToDictionary(c => c.Name, StringComparer.Ordinal);
+    private static readonly Dictionary<string, ClassSpec> s_v2 = Derive(2);
 
-    private static readonly Dictionary<string, ClassSpec> s_v3 = new[]
-    {
-        new ClassSpec("Interface", P("contents", "extends", "schemas"), false, false),
-        new ClassSpec("Telemetry", P("name", "schema"), false, true),
-        new ClassSpec("Property", P("name", "schema", "writable"), false, true),
-        new ClassSpec("Command", P("name", "commandType", "request", "response"), false, false),
-        new ClassSpec("CommandRequest", P("name", "schema"), true, true),
-        new ClassSpec("CommandResponse", P("name", "schema"), true, true),
-        new ClassSpec("Relationship", P("name", "maxMultiplicity", "minMultiplicity", "properties", "target", "writable"), false, false),
-        new ClassSpec("Component", P("name", "schema"), false, false),
-        new ClassSpec("Array", P("elementSchema"), false, false),
-        new ClassSpec("Enum", P("enumValues", "valueSchema"), false, false),
-        new ClassSpec("EnumValue", P("name", "enumValue"), true, false),
-        new ClassSpec("Map", P("mapKey", "mapValue"), false, false),
-        new ClassSpec("MapKey", P("name", "schema"), true, false),
-        new ClassSpec("MapValue", P("name", "schema"), true, true),
-        new ClassSpec("Object", P("fields"), false, false),
-        new ClassSpec("Field", P("name", "schema"), true, true),
-    }.ToDictionary(c => c.Name, StringComparer.Ordinal);
+    private static readonly Dictionary<string, ClassSpec> s_v3 = Derive(3);
 
     private static readonly Dictionary<string, ClassSpec> s_v4 = s_v3.Values
         .Select(c => c.Name is "CommandRequest" or "CommandResponse" ? c with { Properties = [.. c.Properties, "nullable"] } : c)
@@ -115,6 +90,13 @@ internal static class Vocabulary
         ["mqtt;3"] = ["Mqtt", "Idempotent", "Cacheable", "Indexed", "Transparent", "Result", "NormalResult", "ErrorResult", "Error", "ErrorMessage"],
         ["requirement"] = ["Required"],
     };
+
+    /// <summary>
+    /// The adjunct type's rules when the extension version whose document we have (version 1) is in scope; null for
+    /// other versions, whose adjunct properties are accepted unchecked.
+    /// </summary>
+    public static SpecTables.AdjunctSpec? DocumentedAdjunct(IReadOnlySet<string> extensions, string term) =>
+        SpecTables.Adjuncts.TryGetValue(term, out var adjunct) && extensions.Contains(SpecTables.ExtensionKey(adjunct)) ? adjunct : null;
 
     /// <summary>True when <paramref name="term"/> is an adjunct type of one of the extensions in scope.</summary>
     public static bool IsExtensionType(IReadOnlySet<string> extensions, string term)
