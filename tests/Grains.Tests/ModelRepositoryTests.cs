@@ -88,4 +88,23 @@ public sealed class ModelRepositoryTests(ClusterFixture fixture)
             Assert.Null(await twin.Get());
         }
     }
+
+    [Fact]
+    public async Task Models_with_annotation_overriding_and_historization_upload_and_twins_follow_their_unit_types()
+    {
+        var space = NewDtmi("space");
+        var room = NewDtmi("room");
+        const string contexts = """["dtmi:dtdl:context;3","dtmi:dtdl:extension:quantitativeTypes;1","dtmi:dtdl:extension:historization;1","dtmi:dtdl:extension:annotation;1","dtmi:dtdl:extension:overriding;1"]""";
+        var spaceJson = $$"""{"@context":{{contexts}},"@id":"{{space}}","@type":"Interface","contents":[{"@type":["Property","Length","Historized"],"name":"height","schema":"double","unit":"metre","writable":true},{"@type":["Property","ValueAnnotation","Override"],"name":"heightUnit","annotates":"height","overrides":"unit","schema":"LengthUnit","writable":true}]}""";
+        var roomJson = $$"""{"@context":{{contexts}},"@id":"{{room}}","@type":"Interface","extends":"{{space}}","contents":[{"@type":["Telemetry","Temperature","Historized"],"name":"air","schema":"double","unit":"degreeCelsius"}]}""";
+
+        var result = await Repository.Upload([spaceJson, roomJson]);
+
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors.Select(e => e.Message)));
+        Assert.Equal(["air", "height"], (await Repository.Get(room))!.Info.Historized);
+        await fixture.Client.GetTwin(new TwinId(Ids.New("tw"))).Create(room, """{"height":10,"heightUnit":"foot"}""");
+        var refused = await Assert.ThrowsAsync<TwinOperationException>(
+            () => fixture.Client.GetTwin(new TwinId(Ids.New("tw"))).Create(room, """{"heightUnit":"kelvin"}"""));
+        Assert.Contains("heightUnit", refused.Message + string.Join(" ", refused.Details), StringComparison.Ordinal);
+    }
 }

@@ -182,8 +182,12 @@ public sealed class ModelRepositoryGrain(
     private static IEnumerable<string> Dependencies(InterfaceModel model) =>
         model.Dependencies.Where(id => id != model.Id).Distinct(StringComparer.Ordinal);
 
-    private static ModelInfo Info(string id, StoredModel stored) =>
-        new(id, stored.DisplayName, stored.UploadedAt, stored.Decommissioned, [.. stored.Dependencies]);
+    // Historized contents come from the parsed model (the stored JSON is the truth; nothing extra is persisted).
+    private ModelInfo Info(string id, StoredModel stored) =>
+        new(id, stored.DisplayName, stored.UploadedAt, stored.Decommissioned, [.. stored.Dependencies])
+        {
+            Historized = _known.Find(id) is { } model ? [.. model.Historized.Select(c => c.Name).Order(StringComparer.Ordinal)] : [],
+        };
 
     private static ModelUploadResult Failed(ModelIssue issue) => new([], [issue]);
 }

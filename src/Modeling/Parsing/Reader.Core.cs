@@ -31,8 +31,13 @@ internal sealed partial class Reader(ParseSession session)
         public bool Undefined;
         public bool OpaqueCoType;
         public bool ExtensionCoType;
-        public List<SpecTables.AdjunctSpec> Adjuncts = [];
-        public Dictionary<string, object> ExtensionValues = new(StringComparer.Ordinal);
+        // Allocated only for elements that carry documented adjunct types (most elements carry none).
+        public List<SpecTables.AdjunctSpec>? AdjunctList;
+        public Dictionary<string, object>? ExtensionValueMap;
+
+        public IReadOnlyList<SpecTables.AdjunctSpec> Adjuncts => AdjunctList ?? (IReadOnlyList<SpecTables.AdjunctSpec>)[];
+
+        public Dictionary<string, object> ExtensionValues => ExtensionValueMap ??= new(StringComparer.Ordinal);
         public string? ExplicitId;
         public Dictionary<string, (JsonElement Value, string Path)> Props = new(StringComparer.Ordinal);
         public string Label = string.Empty;
@@ -382,21 +387,21 @@ internal sealed partial class Reader(ParseSession session)
 
         if (ok)
         {
-            ok &= CheckRequired(h, rules.Values, name => h.Props.ContainsKey(name));
+            ok &= CheckRequired(h, SpecTables.RequiredRules(ctx.Version, h.Material), h.Props);
             foreach (var adjunct in h.Adjuncts)
             {
-                ok &= CheckRequired(h, adjunct.Properties, name => h.ExtensionValues.ContainsKey(name));
+                ok &= CheckRequired(h, adjunct.Properties, h.ExtensionValueMap);
             }
         }
 
         return ok ? h : null;
     }
 
-    private bool CheckRequired(Header h, IEnumerable<SpecTables.PropertyRule> rules, Func<string, bool> present)
+    private bool CheckRequired<T>(Header h, SpecTables.PropertyRule[] rules, Dictionary<string, T>? present)
     {
         foreach (var rule in rules)
         {
-            if (rule.Required && rule.Name[0] != '@' && !present(rule.Name))
+            if (rule.Required && rule.Name[0] != '@' && present?.ContainsKey(rule.Name) != true)
             {
                 _s.Error("property.missing", h.Path, $"{h.Label} requires '{rule.Name}' ({rule.Table}: required).");
                 return false;
@@ -621,7 +626,7 @@ internal sealed partial class Reader(ParseSession session)
             if (Vocabulary.DocumentedAdjunct(ctx.Extensions, term) is { } adjunct)
             {
                 h.CoTypes.Add(term);
-                h.Adjuncts.Add(adjunct);
+                (h.AdjunctList ??= []).Add(adjunct);
                 continue;
             }
 
@@ -1086,9 +1091,9 @@ internal sealed partial class Reader(ParseSession session)
         }
 
         e.CoTypes = h.CoTypes;
-        if (h.ExtensionValues.Count > 0)
+        if (h.ExtensionValueMap is { Count: > 0 } values)
         {
-            e.ExtensionProperties = h.ExtensionValues;
+            e.ExtensionProperties = values;
         }
 
         e.Path = h.Path;

@@ -88,6 +88,13 @@ internal static partial class SpecTables
 
     private static readonly Dictionary<string, PropertyRule> s_none = new(StringComparer.Ordinal);
 
+    private static Dictionary<(int Version, string Class), PropertyRule[]>? s_requiredCache;
+
+    /// <summary>The rules of a class's required (non-keyword) properties, as an array for the hot path.</summary>
+    public static PropertyRule[] RequiredRules(int version, string cls) =>
+        (s_requiredCache ??= AllRules.ToDictionary(p => p.Key, p => p.Value.Values.Where(r => r.Required && r.Name[0] != '@').ToArray()))
+            .TryGetValue((Math.Min(version, 3), cls), out var rules) ? rules : [];
+
     /// <summary>Classes of the version's core tables.</summary>
     public static IEnumerable<string> ClassNames(int version) => AllRules.Keys.Where(k => k.Version == Math.Min(version, 3) && k.Class != "ComplexSchemaInSchemas").Select(k => k.Class);
 
