@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Generates SpecTables.g.cs from the DTDL language documents (the metamodel tables of the specification).
 
-Usage: python3 src/Modeling/Parsing/generate-spec-tables.py [SPEC_DIR]
-SPEC_DIR defaults to $TWINCLUSTER_DATA/dtdl/spec, else ../shared/data/dtdl/spec next to the repository root.
+Usage: python3 src/Modeling/Parsing/generate-spec-tables.py [SPEC_DIR [OUTPUT]]
+SPEC_DIR defaults to $TWINCLUSTER_DATA/dtdl/spec, else ../shared/data/dtdl/spec next to the repository root; OUTPUT
+defaults to SpecTables.g.cs next to this script (the tests write elsewhere to check the committed file is current).
 
 What is read, per document:
 - DTDL.v2.md, DTDL.v3.md: every "| Property | Required | Data type | Limits | Description |" table under a class
@@ -199,7 +200,7 @@ def main():
         out.append("        ]),")
     out.append("    ];")
     out.append("}")
-    target = os.path.join(HERE, "SpecTables.g.cs")
+    target = sys.argv[2] if len(sys.argv) > 2 else os.path.join(HERE, "SpecTables.g.cs")
     with open(target, "w", encoding="utf-8") as f:
         f.write("\n".join(out) + "\n")
     print(f"wrote {target}: {len(rows)} class rows, {sum(len(e[2]) for e in exts)} adjunct types")
