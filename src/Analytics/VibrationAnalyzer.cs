@@ -140,7 +140,7 @@ public sealed class VibrationAnalyzer
 
     /// <summary>
     /// Analyses a window of at least <see cref="WindowSize"/> samples taken at a shaft speed of
-    /// <paramref name="shaftHz"/> (a live reading; errors up to <see cref="VibrationAnalyzerOptions.SpeedTolerance"/> are tolerated).
+    /// <paramref name="shaftHz"/> (a live reading; errors up to <see cref="ConditionAnalyzerOptions.SpeedTolerance"/> are tolerated).
     /// Longer inputs are Welch-averaged over overlapping segments.
     /// </summary>
     public AnalysisResult Analyze(ReadOnlySpan<double> samples, double shaftHz)
@@ -684,58 +684,36 @@ public sealed class VibrationAnalyzer
     {
         var scores = ImmutableDictionary.CreateBuilder<FaultKind, double>();
         var threshold = _options.FaultScoreThreshold;
-        var best = FaultKind.Normal;
-        var bestScore = 0.0;
-        var second = 0.0;
-        var bestBand = -1;
-        if (_orders is not null)
+        ReadOnlySpan<FaultKind> kinds = _orders is null ? [] : [FaultKind.OuterRace, FaultKind.InnerRace, FaultKind.Ball, FaultKind.Cage];
+        Span<double> kindBest = stackalloc double[kinds.Length];
+        Span<int> kindBand = stackalloc int[kinds.Length];
+        for (var c = 0; c < kinds.Length; c++)
         {
-            Span<FaultKind> kinds = [FaultKind.OuterRace, FaultKind.InnerRace, FaultKind.Ball, FaultKind.Cage];
-            foreach (var kind in kinds)
+            kindBand[c] = -1;
+            for (var b = 0; b < _grid.Length; b++)
             {
-                var kindBest = 0.0;
-                var kindBand = -1;
-                for (var b = 0; b < _grid.Length; b++)
+                if (!_candidate[b])
                 {
-                    if (!_candidate[b])
-                    {
-                        continue;
-                    }
-
-                    var sc = ScoreFault(kind, _ses.AsSpan(b * envelope.Half, envelope.Half), shaftHz, null);
-                    if (sc > kindBest)
-                    {
-                        kindBest = sc;
-                        kindBand = b;
-                    }
+                    continue;
                 }
 
-                // Cage lines sit in the crowded low end of the envelope spectrum: demand more.
-                var adjusted = kind == FaultKind.Cage ? kindBest - 3 : kindBest;
-                scores[kind] = Math.Round(kindBest, 2);
-                if (adjusted > bestScore)
+                var sc = ScoreFault(kinds[c], _ses.AsSpan(b * envelope.Half, envelope.Half), shaftHz, null);
+                if (sc > kindBest[c])
                 {
-                    second = bestScore;
-                    bestScore = adjusted;
-                    best = kind;
-                    bestBand = kindBand;
-                }
-                else if (adjusted > second)
-                {
-                    second = adjusted;
+                    kindBest[c] = sc;
+                    kindBand[c] = b;
                 }
             }
         }
 
-        if (best != FaultKind.Normal && bestScore >= threshold)
+        var ranking = DefectVerdict.Rank(kinds, kindBest, scores);
+        if (DefectVerdict.IsDefect(ranking, threshold))
         {
+            var best = kinds[ranking.Best];
             var evidence = new List<FaultEvidence>();
-            ScoreFault(best, _ses.AsSpan(bestBand * envelope.Half, envelope.Half), shaftHz, evidence);
+            ScoreFault(best, _ses.AsSpan(kindBand[ranking.Best] * envelope.Half, envelope.Half), shaftHz, evidence);
             evidence.Sort((a, b) => b.ProminenceDb.CompareTo(a.ProminenceDb));
-            var strength = Sigmoid((bestScore - threshold) / 6 + 1);
-            var margin = Math.Clamp((bestScore - second) / Math.Max(bestScore, 1e-9), 0, 1);
-            var confidence = strength * (0.5 + 0.5 * margin);
-            return new Diagnosis(best, Math.Round(confidence, 3), [.. evidence], scores.ToImmutable());
+            return new Diagnosis(best, DefectVerdict.DefectConfidence(ranking, threshold), [.. evidence], scores.ToImmutable());
         }
 
         var level = ind.RmsVelocity;
@@ -757,18 +735,8 @@ public sealed class VibrationAnalyzer
             return new Diagnosis(kind, Math.Round(c, 3), shaftEvidence, scores.ToImmutable());
         }
 
-        var abnormal = zone >= SeverityZone.C || ind.Kurtosis > 5 || bestScore >= 0.7 * threshold;
-        if (abnormal)
-        {
-            var c = zone >= SeverityZone.C ? 0.7 : 0.5;
-            return new Diagnosis(FaultKind.Unknown, c, [], scores.ToImmutable());
-        }
-
-        var normalConfidence = 1 - Sigmoid((bestScore - threshold) / 6 + 1);
-        return new Diagnosis(FaultKind.Normal, Math.Round(Math.Clamp(normalConfidence, 0, 1), 3), [], scores.ToImmutable());
+        return DefectVerdict.NoDefect(ranking, threshold, zone, ind.Kurtosis, scores);
     }
-
-    private static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
 
     /// <summary>Harmonic-sum prominence of a defect's lines in one envelope spectrum (see <see cref="FaultLines.Score"/>).</summary>
     private double ScoreFault(FaultKind kind, ReadOnlySpan<double> ses, double shaftHz, List<FaultEvidence>? evidence) =>
