@@ -684,6 +684,8 @@ public sealed class VibrationAnalyzer
     {
         var scores = ImmutableDictionary.CreateBuilder<FaultKind, double>();
         var threshold = _options.FaultScoreThreshold;
+        (_measuredSpeed, var shaftLinesDb) = MeasureSpeed(shaftHz);
+        _measuredSpeedPenalty = shaftLinesDb >= MinShaftLinesDb ? FaultLines.SpeedPenaltyDb : 0;
         ReadOnlySpan<FaultKind> kinds = _orders is null ? [] : [FaultKind.OuterRace, FaultKind.InnerRace, FaultKind.Ball, FaultKind.Cage];
         Span<double> kindBest = stackalloc double[kinds.Length];
         Span<int> kindBand = stackalloc int[kinds.Length];
@@ -740,7 +742,83 @@ public sealed class VibrationAnalyzer
 
     /// <summary>Harmonic-sum prominence of a defect's lines in one envelope spectrum (see <see cref="FaultLines.Score"/>).</summary>
     private double ScoreFault(FaultKind kind, ReadOnlySpan<double> ses, double shaftHz, List<FaultEvidence>? evidence) =>
-        FaultLines.Score(_orders!, kind, ses, shaftHz, _df, _options.SpeedTolerance, _options.Harmonics, _floors, _medianScratch, evidence, "envelope");
+        FaultLines.Score(_orders!, kind, ses, shaftHz, _df, _options.SpeedTolerance, _options.Harmonics, _floors, _medianScratch, evidence, "envelope",
+            _measuredSpeed, _measuredSpeedPenalty);
+
+    private double _measuredSpeed = 1;
+    private double _measuredSpeedPenalty;
+
+    /// <summary>
+    /// The shaft speed measured from the spectrum, as a factor of the reading: the common factor within the speed
+    /// tolerance at which the first shaft harmonics stand highest over their local median. Defect lines found at a
+    /// speed far from it are discounted (up to <see cref="FaultLines.SpeedPenaltyDb"/> at the whole tolerance): a
+    /// harmonic family that needs another speed than the shaft's own lines belongs to something else. Without clear
+    /// shaft lines nothing is discounted.
+    /// </summary>
+    private (double Factor, double ProminenceDb) MeasureSpeed(double shaftHz)
+    {
+        var tol = _options.SpeedTolerance;
+        var harmonics = 0;
+        Span<double> floor = stackalloc double[ShaftHarmonics];
+        for (var h = 1; h <= ShaftHarmonics; h++)
+        {
+            var c = h * shaftHz / _df;
+            var excl = (int)Math.Ceiling(tol * c) + 2;
+            var half = Math.Max(8, (int)(0.4 * shaftHz / _df));
+            if (c + excl + half >= _bins - 1)
+            {
+                break;
+            }
+
+            var n = 0;
+            for (var k = Math.Max(1, (int)c - excl - half); k <= (int)c + excl + half && n < _medianScratch.Length; k++)
+            {
+                if (Math.Abs(k - c) > excl)
+                {
+                    _medianScratch[n++] = _power[k];
+                }
+            }
+
+            if (n == 0)
+            {
+                break;
+            }
+
+            floor[h - 1] = Math.Max(Stats.Median(_medianScratch.AsSpan(0, n)), 1e-300);
+            harmonics = h;
+        }
+
+        if (harmonics < 2)
+        {
+            return (1, 0);
+        }
+
+        var step = 0.25 * _df / (harmonics * shaftHz);
+        var best = 1.0;
+        var bestSum = double.NegativeInfinity;
+        for (var s = 1 - tol; s <= 1 + tol + 1e-12; s += step)
+        {
+            double sum = 0;
+            for (var h = 1; h <= harmonics; h++)
+            {
+                var k = (int)Math.Round(h * shaftHz * s / _df);
+                sum += 10 * Math.Log10(Math.Max(_power[k], 1e-300) / floor[h - 1]);
+            }
+
+            if (sum > bestSum)
+            {
+                bestSum = sum;
+                best = s;
+            }
+        }
+
+        return (best, bestSum / harmonics);
+    }
+
+    private const int ShaftHarmonics = 8;
+
+    // Mean prominence of the shaft harmonics (dB over their local median) below which the measured speed is not trusted.
+    private const double MinShaftLinesDb = 6;
 
     private readonly record struct EnvelopeResult(int M, int Half, int KurtosisBandIndex, double Kurtosis, FrequencyBand KurtosisBand);
 
