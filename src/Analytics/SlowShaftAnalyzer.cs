@@ -461,6 +461,7 @@ public sealed class SlowShaftAnalyzer
         var scores = ImmutableDictionary.CreateBuilder<FaultKind, double>();
         var threshold = _options.FaultScoreThreshold;
         var ranking = DefectVerdict.Rank(kinds, kindBest, scores);
+        var band = ranking.Best >= 0 && kindBand[ranking.Best] >= 0 ? _bands[kindBand[ranking.Best]] : default;
         if (DefectVerdict.IsDefect(ranking, threshold))
         {
             var best = ranking.Best;
@@ -475,11 +476,11 @@ public sealed class SlowShaftAnalyzer
                 evidence.Add(line with { ExpectedHz = line.ExpectedHz * meanShaftHz, FoundHz = line.FoundHz * meanShaftHz });
             }
 
-            return new Diagnosis(kinds[best], DefectVerdict.DefectConfidence(ranking, threshold), evidence.MoveToImmutable(), scores.ToImmutable());
+            return new Diagnosis(kinds[best], DefectVerdict.DefectConfidence(ranking, threshold), evidence.MoveToImmutable(), scores.ToImmutable()) { Band = band };
         }
 
         // No imbalance or misalignment here: the 1× and 2× lines of a slow shaft lie below the 10 Hz velocity band.
-        return DefectVerdict.NoDefect(ranking, threshold, zone, kurtosis, scores);
+        return DefectVerdict.NoDefect(ranking, threshold, zone, kurtosis, scores) with { Band = band };
     }
 
     // For each of the M equal angle steps: the record point before it and the weight of the one after (linear interpolation).

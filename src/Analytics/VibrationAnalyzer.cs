@@ -709,13 +709,16 @@ public sealed class VibrationAnalyzer
         }
 
         var ranking = DefectVerdict.Rank(kinds, kindBest, scores);
+        var band = ranking.Best >= 0 && kindBand[ranking.Best] >= 0
+            ? new FrequencyBand(_bandLo[kindBand[ranking.Best]] * _df, _bandHi[kindBand[ranking.Best]] * _df)
+            : default;
         if (DefectVerdict.IsDefect(ranking, threshold))
         {
             var best = kinds[ranking.Best];
             var evidence = new List<FaultEvidence>();
             ScoreFault(best, _ses.AsSpan(kindBand[ranking.Best] * envelope.Half, envelope.Half), shaftHz, evidence);
             evidence.Sort((a, b) => b.ProminenceDb.CompareTo(a.ProminenceDb));
-            return new Diagnosis(best, DefectVerdict.DefectConfidence(ranking, threshold), [.. evidence], scores.ToImmutable());
+            return new Diagnosis(best, DefectVerdict.DefectConfidence(ranking, threshold), [.. evidence], scores.ToImmutable()) { Band = band };
         }
 
         var level = ind.RmsVelocity;
@@ -734,10 +737,10 @@ public sealed class VibrationAnalyzer
         {
             var kind = imbalance >= misalignment ? FaultKind.Imbalance : FaultKind.Misalignment;
             var c = Math.Max(imbalance, misalignment) * (zone >= SeverityZone.C ? 1 : 0.8);
-            return new Diagnosis(kind, Math.Round(c, 3), shaftEvidence, scores.ToImmutable());
+            return new Diagnosis(kind, Math.Round(c, 3), shaftEvidence, scores.ToImmutable()) { Band = band };
         }
 
-        return DefectVerdict.NoDefect(ranking, threshold, zone, ind.Kurtosis, scores);
+        return DefectVerdict.NoDefect(ranking, threshold, zone, ind.Kurtosis, scores) with { Band = band };
     }
 
     /// <summary>Harmonic-sum prominence of a defect's lines in one envelope spectrum (see <see cref="FaultLines.Score"/>).</summary>
