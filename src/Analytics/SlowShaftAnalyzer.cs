@@ -460,28 +460,11 @@ public sealed class SlowShaftAnalyzer
     {
         var scores = ImmutableDictionary.CreateBuilder<FaultKind, double>();
         var threshold = _options.FaultScoreThreshold;
-        var best = -1;
-        var bestScore = 0.0;
-        var second = 0.0;
-        for (var c = 0; c < kinds.Length; c++)
+        var ranking = DefectVerdict.Rank(kinds, kindBest, scores);
+        var band = ranking.Best >= 0 && kindBand[ranking.Best] >= 0 ? _bands[kindBand[ranking.Best]] : default;
+        if (DefectVerdict.IsDefect(ranking, threshold))
         {
-            // Cage lines sit in the crowded low end of the envelope spectrum: demand more.
-            var adjusted = kinds[c] == FaultKind.Cage ? kindBest[c] - 3 : kindBest[c];
-            scores[kinds[c]] = Math.Round(kindBest[c], 2);
-            if (adjusted > bestScore)
-            {
-                second = bestScore;
-                bestScore = adjusted;
-                best = c;
-            }
-            else if (adjusted > second)
-            {
-                second = adjusted;
-            }
-        }
-
-        if (best >= 0 && bestScore >= threshold)
-        {
+            var best = ranking.Best;
             OrderSpectrum(kindBand[best], n, oldest, at, weight, resampled, seg, re, im, ses, plan);
             var lines = new List<FaultEvidence>();
             FaultLines.Score(_orders!, kinds[best], ses, 1.0, dOrder, _options.SpeedTolerance, h, _floors, scratch, lines, Spectrum);
@@ -493,22 +476,12 @@ public sealed class SlowShaftAnalyzer
                 evidence.Add(line with { ExpectedHz = line.ExpectedHz * meanShaftHz, FoundHz = line.FoundHz * meanShaftHz });
             }
 
-            var strength = Sigmoid((bestScore - threshold) / 6 + 1);
-            var margin = Math.Clamp((bestScore - second) / Math.Max(bestScore, 1e-9), 0, 1);
-            return new Diagnosis(kinds[best], Math.Round(strength * (0.5 + 0.5 * margin), 3), evidence.MoveToImmutable(), scores.ToImmutable());
+            return new Diagnosis(kinds[best], DefectVerdict.DefectConfidence(ranking, threshold), evidence.MoveToImmutable(), scores.ToImmutable()) { Band = band };
         }
 
         // No imbalance or misalignment here: the 1× and 2× lines of a slow shaft lie below the 10 Hz velocity band.
-        if (zone >= SeverityZone.C || kurtosis > 5 || bestScore >= 0.7 * threshold)
-        {
-            return new Diagnosis(FaultKind.Unknown, zone >= SeverityZone.C ? 0.7 : 0.5, [], scores.ToImmutable());
-        }
-
-        var normal = 1 - Sigmoid((bestScore - threshold) / 6 + 1);
-        return new Diagnosis(FaultKind.Normal, Math.Round(Math.Clamp(normal, 0, 1), 3), [], scores.ToImmutable());
+        return DefectVerdict.NoDefect(ranking, threshold, zone, kurtosis, scores) with { Band = band };
     }
-
-    private static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
 
     // For each of the M equal angle steps: the record point before it and the weight of the one after (linear interpolation).
     private void AngleSteps(int n, int oldest, double dTheta, Span<int> at, Span<double> weight)

@@ -140,7 +140,7 @@ public sealed class VibrationAnalyzer
 
     /// <summary>
     /// Analyses a window of at least <see cref="WindowSize"/> samples taken at a shaft speed of
-    /// <paramref name="shaftHz"/> (a live reading; errors up to <see cref="VibrationAnalyzerOptions.SpeedTolerance"/> are tolerated).
+    /// <paramref name="shaftHz"/> (a live reading; errors up to <see cref="ConditionAnalyzerOptions.SpeedTolerance"/> are tolerated).
     /// Longer inputs are Welch-averaged over overlapping segments.
     /// </summary>
     public AnalysisResult Analyze(ReadOnlySpan<double> samples, double shaftHz)
@@ -684,58 +684,41 @@ public sealed class VibrationAnalyzer
     {
         var scores = ImmutableDictionary.CreateBuilder<FaultKind, double>();
         var threshold = _options.FaultScoreThreshold;
-        var best = FaultKind.Normal;
-        var bestScore = 0.0;
-        var second = 0.0;
-        var bestBand = -1;
-        if (_orders is not null)
+        (_measuredSpeed, var shaftLinesDb) = MeasureSpeed(shaftHz);
+        _measuredSpeedPenalty = shaftLinesDb >= MinShaftLinesDb ? FaultLines.SpeedPenaltyDb : 0;
+        ReadOnlySpan<FaultKind> kinds = _orders is null ? [] : [FaultKind.OuterRace, FaultKind.InnerRace, FaultKind.Ball, FaultKind.Cage];
+        Span<double> kindBest = stackalloc double[kinds.Length];
+        Span<int> kindBand = stackalloc int[kinds.Length];
+        for (var c = 0; c < kinds.Length; c++)
         {
-            Span<FaultKind> kinds = [FaultKind.OuterRace, FaultKind.InnerRace, FaultKind.Ball, FaultKind.Cage];
-            foreach (var kind in kinds)
+            kindBand[c] = -1;
+            for (var b = 0; b < _grid.Length; b++)
             {
-                var kindBest = 0.0;
-                var kindBand = -1;
-                for (var b = 0; b < _grid.Length; b++)
+                if (!_candidate[b])
                 {
-                    if (!_candidate[b])
-                    {
-                        continue;
-                    }
-
-                    var sc = ScoreFault(kind, _ses.AsSpan(b * envelope.Half, envelope.Half), shaftHz, null);
-                    if (sc > kindBest)
-                    {
-                        kindBest = sc;
-                        kindBand = b;
-                    }
+                    continue;
                 }
 
-                // Cage lines sit in the crowded low end of the envelope spectrum: demand more.
-                var adjusted = kind == FaultKind.Cage ? kindBest - 3 : kindBest;
-                scores[kind] = Math.Round(kindBest, 2);
-                if (adjusted > bestScore)
+                var sc = ScoreFault(kinds[c], _ses.AsSpan(b * envelope.Half, envelope.Half), shaftHz, null);
+                if (sc > kindBest[c])
                 {
-                    second = bestScore;
-                    bestScore = adjusted;
-                    best = kind;
-                    bestBand = kindBand;
-                }
-                else if (adjusted > second)
-                {
-                    second = adjusted;
+                    kindBest[c] = sc;
+                    kindBand[c] = b;
                 }
             }
         }
 
-        if (best != FaultKind.Normal && bestScore >= threshold)
+        var ranking = DefectVerdict.Rank(kinds, kindBest, scores);
+        var band = ranking.Best >= 0 && kindBand[ranking.Best] >= 0
+            ? new FrequencyBand(_bandLo[kindBand[ranking.Best]] * _df, _bandHi[kindBand[ranking.Best]] * _df)
+            : default;
+        if (DefectVerdict.IsDefect(ranking, threshold))
         {
+            var best = kinds[ranking.Best];
             var evidence = new List<FaultEvidence>();
-            ScoreFault(best, _ses.AsSpan(bestBand * envelope.Half, envelope.Half), shaftHz, evidence);
+            ScoreFault(best, _ses.AsSpan(kindBand[ranking.Best] * envelope.Half, envelope.Half), shaftHz, evidence);
             evidence.Sort((a, b) => b.ProminenceDb.CompareTo(a.ProminenceDb));
-            var strength = Sigmoid((bestScore - threshold) / 6 + 1);
-            var margin = Math.Clamp((bestScore - second) / Math.Max(bestScore, 1e-9), 0, 1);
-            var confidence = strength * (0.5 + 0.5 * margin);
-            return new Diagnosis(best, Math.Round(confidence, 3), [.. evidence], scores.ToImmutable());
+            return new Diagnosis(best, DefectVerdict.DefectConfidence(ranking, threshold), [.. evidence], scores.ToImmutable()) { Band = band };
         }
 
         var level = ind.RmsVelocity;
@@ -754,25 +737,91 @@ public sealed class VibrationAnalyzer
         {
             var kind = imbalance >= misalignment ? FaultKind.Imbalance : FaultKind.Misalignment;
             var c = Math.Max(imbalance, misalignment) * (zone >= SeverityZone.C ? 1 : 0.8);
-            return new Diagnosis(kind, Math.Round(c, 3), shaftEvidence, scores.ToImmutable());
+            return new Diagnosis(kind, Math.Round(c, 3), shaftEvidence, scores.ToImmutable()) { Band = band };
         }
 
-        var abnormal = zone >= SeverityZone.C || ind.Kurtosis > 5 || bestScore >= 0.7 * threshold;
-        if (abnormal)
-        {
-            var c = zone >= SeverityZone.C ? 0.7 : 0.5;
-            return new Diagnosis(FaultKind.Unknown, c, [], scores.ToImmutable());
-        }
-
-        var normalConfidence = 1 - Sigmoid((bestScore - threshold) / 6 + 1);
-        return new Diagnosis(FaultKind.Normal, Math.Round(Math.Clamp(normalConfidence, 0, 1), 3), [], scores.ToImmutable());
+        return DefectVerdict.NoDefect(ranking, threshold, zone, ind.Kurtosis, scores) with { Band = band };
     }
-
-    private static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
 
     /// <summary>Harmonic-sum prominence of a defect's lines in one envelope spectrum (see <see cref="FaultLines.Score"/>).</summary>
     private double ScoreFault(FaultKind kind, ReadOnlySpan<double> ses, double shaftHz, List<FaultEvidence>? evidence) =>
-        FaultLines.Score(_orders!, kind, ses, shaftHz, _df, _options.SpeedTolerance, _options.Harmonics, _floors, _medianScratch, evidence, "envelope");
+        FaultLines.Score(_orders!, kind, ses, shaftHz, _df, _options.SpeedTolerance, _options.Harmonics, _floors, _medianScratch, evidence, "envelope",
+            _measuredSpeed, _measuredSpeedPenalty);
+
+    private double _measuredSpeed = 1;
+    private double _measuredSpeedPenalty;
+
+    /// <summary>
+    /// The shaft speed measured from the spectrum, as a factor of the reading: the common factor within the speed
+    /// tolerance at which the first shaft harmonics stand highest over their local median. Defect lines found at a
+    /// speed far from it are discounted (up to <see cref="FaultLines.SpeedPenaltyDb"/> at the whole tolerance): a
+    /// harmonic family that needs another speed than the shaft's own lines belongs to something else. Without clear
+    /// shaft lines nothing is discounted.
+    /// </summary>
+    private (double Factor, double ProminenceDb) MeasureSpeed(double shaftHz)
+    {
+        var tol = _options.SpeedTolerance;
+        var harmonics = 0;
+        Span<double> floor = stackalloc double[ShaftHarmonics];
+        for (var h = 1; h <= ShaftHarmonics; h++)
+        {
+            var c = h * shaftHz / _df;
+            var excl = (int)Math.Ceiling(tol * c) + 2;
+            var half = Math.Max(8, (int)(0.4 * shaftHz / _df));
+            if (c + excl + half >= _bins - 1)
+            {
+                break;
+            }
+
+            var n = 0;
+            for (var k = Math.Max(1, (int)c - excl - half); k <= (int)c + excl + half && n < _medianScratch.Length; k++)
+            {
+                if (Math.Abs(k - c) > excl)
+                {
+                    _medianScratch[n++] = _power[k];
+                }
+            }
+
+            if (n == 0)
+            {
+                break;
+            }
+
+            floor[h - 1] = Math.Max(Stats.Median(_medianScratch.AsSpan(0, n)), 1e-300);
+            harmonics = h;
+        }
+
+        if (harmonics < 2)
+        {
+            return (1, 0);
+        }
+
+        var step = 0.25 * _df / (harmonics * shaftHz);
+        var best = 1.0;
+        var bestSum = double.NegativeInfinity;
+        for (var s = 1 - tol; s <= 1 + tol + 1e-12; s += step)
+        {
+            double sum = 0;
+            for (var h = 1; h <= harmonics; h++)
+            {
+                var k = (int)Math.Round(h * shaftHz * s / _df);
+                sum += 10 * Math.Log10(Math.Max(_power[k], 1e-300) / floor[h - 1]);
+            }
+
+            if (sum > bestSum)
+            {
+                bestSum = sum;
+                best = s;
+            }
+        }
+
+        return (best, bestSum / harmonics);
+    }
+
+    private const int ShaftHarmonics = 8;
+
+    // Mean prominence of the shaft harmonics (dB over their local median) below which the measured speed is not trusted.
+    private const double MinShaftLinesDb = 6;
 
     private readonly record struct EnvelopeResult(int M, int Half, int KurtosisBandIndex, double Kurtosis, FrequencyBand KurtosisBand);
 

@@ -40,16 +40,26 @@ internal static class FaultLines
         return Math.Clamp(Math.Min(1 - damage, zones.Health(rmsVelocity)), 0, 1);
     }
 
+    /// <summary>
+    /// What a defect fit costs, in dB of score, when its speed factor sits a whole speed tolerance away from the speed
+    /// measured from the shaft's own lines (quadratic in between).
+    /// </summary>
+    public const double SpeedPenaltyDb = 12;
+
+    private const double LineOffsetDb = 3;
+
     private const double KurtosisOnset = 3.5;
     private const double KurtosisDeveloped = 10;
 
     /// <summary>
     /// Harmonic-sum prominence (dB over the local median floor) of a defect's lines in one envelope spectrum,
-    /// with a common speed correction searched within the tolerance, plus sidebands where the defect is modulated.
+    /// with a common speed correction searched within the tolerance, plus sidebands where the defect is modulated
+    /// (each at most as strong as its carrier); less <paramref name="speedPenaltyDb"/> × ((correction −
+    /// <paramref name="measuredSpeed"/>) / tolerance)².
     /// </summary>
     public static double Score(
         FaultFrequencies orders, FaultKind kind, ReadOnlySpan<double> ses, double shaftHz, double df, double tol, int harmonics,
-        Span<double> floors, Span<double> scratch, List<FaultEvidence>? evidence, string spectrum)
+        Span<double> floors, Span<double> scratch, List<FaultEvidence>? evidence, string spectrum, double measuredSpeed = 1, double speedPenaltyDb = 0)
     {
         var o = orders;
         var (f0, sideband, name, sbName) = kind switch
@@ -144,7 +154,8 @@ internal static class FaultLines
 
             var (peak, at) = PeakNear(ses, expected * bestS / df);
             var db = 20 * Math.Log10(peak / floors[i - 1]);
-            score += Math.Clamp(db - 3, 0, 20);
+            var mainTerm = Math.Clamp(db - LineOffsetDb, 0, 20);
+            score += mainTerm;
             evidence?.Add(new FaultEvidence($"{name} x{i}", expected, at * df, Math.Round(db, 2), spectrum));
             if (sideband > 0)
             {
@@ -157,7 +168,10 @@ internal static class FaultLines
                 var (up, ua) = PeakNear(ses, (expected + sideband) * bestS / df);
                 var ldb = 20 * Math.Log10(lp / floors[i - 1]);
                 var udb = 20 * Math.Log10(up / floors[i - 1]);
-                score += 0.5 * Math.Clamp(Math.Max(ldb, udb) - 3, 0, 15);
+                var sbTerm = Math.Clamp(Math.Max(ldb, udb) - LineOffsetDb, 0, 15);
+                // A sideband supports its carrier and counts no more than it: on bearings whose BPFI is close to a
+                // whole number of shaft orders, BPFI ± 1× lands on another defect's harmonics or on a shaft-rate comb.
+                score += 0.5 * Math.Min(sbTerm, mainTerm);
                 if (evidence is not null)
                 {
                     evidence.Add(new FaultEvidence($"{name} x{i} - {sbName}", expected - sideband, la * df, Math.Round(ldb, 2), spectrum));
@@ -166,7 +180,10 @@ internal static class FaultLines
             }
         }
 
-        return score;
+        // All defect frequencies move with the one shaft speed: a family that lines up only at a speed far from the one
+        // the shaft's own lines show belongs to something else (a comb of shaft harmonics, another defect's lines).
+        var dev = (bestS - measuredSpeed) / tol;
+        return Math.Max(0, score - speedPenaltyDb * dev * dev);
     }
 
     private static bool CoincidesWithRaceLine(FaultFrequencies o, double frequency, double shaftHz, int harmonics, double tol, double df)

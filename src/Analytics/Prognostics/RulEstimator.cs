@@ -31,7 +31,7 @@ public sealed class RulEstimator(RulEstimatorOptions? options = null)
         var horizon = _options.HorizonSeconds ?? 3 * span;
         if (hNow <= threshold)
         {
-            return new RulEstimate(0, 0, 0, now, hNow, "crossed");
+            return new RulEstimate(0, 0, 0, now, hNow, "crossed", RulStates.Failed);
         }
 
         var count = Math.Min(n, Math.Max(_options.MinPoints, _options.TrendWindow));
@@ -101,7 +101,7 @@ public sealed class RulEstimator(RulEstimatorOptions? options = null)
     }
 
     private static RulEstimate NoTrend(double now, double health, double horizon) =>
-        new(horizon, 0.25 * horizon, horizon, now + horizon, health, "no-trend");
+        new(horizon, 0.25 * horizon, horizon, now + horizon, health, "no-trend", RulStates.NoDegradationSeen);
 
     private static double Smoothed(ReadOnlySpan<double> h)
     {

@@ -49,13 +49,14 @@ public static class AnalysisCommands
         var rpm = new Option<double?>("--rpm") { Description = "Shaft speed in rpm." };
         var channel = Channel();
         var component = Component();
-        var command = new Command("rul", "Remaining useful life at the end of a series of captures, with an uncertainty band.")
+        var fleet = new Option<string?>("--fleet") { Description = "Folder of run-to-failure histories (one sub-folder of CSV captures each, same layout) to learn the remaining life from." };
+        var command = new Command("rul", "Remaining useful life at the end of a series of captures, with an uncertainty band and the state it rests on.")
         {
-            directory, fs, interval, rpm, channel, component,
+            directory, fs, interval, rpm, channel, component, fleet,
         };
         command.SetAction(CliContext.Handler((ctx, _) =>
         {
-            var report = OfflineRul.Run(ctx.Value(directory), ctx.Value(fs), ctx.Value(interval), ctx.Value(rpm), ctx.Value(channel), ctx.Value(component));
+            var report = OfflineRul.Run(ctx.Value(directory), ctx.Value(fs), ctx.Value(interval), ctx.Value(rpm), ctx.Value(channel), ctx.Value(component), fleetDirectory: ctx.Value(fleet));
             Console.WriteLine(ctx.Json ? OfflineRul.ToJson(report) : OfflineRul.ToText(report));
             return Task.FromResult(ExitCodes.Ok);
         }));

@@ -13,6 +13,7 @@ namespace TwinCluster.Client.Analysis;
 /// <param name="HealthIndex">1 healthy, 0.5 alarm, 0 end of life.</param>
 /// <param name="Evidence">Spectral lines behind the diagnosis.</param>
 /// <param name="Scores">Score per candidate condition.</param>
+/// <param name="DemodulationBandHz">The envelope band the diagnosis rests on, chosen for this capture: <c>lowHz</c>, <c>highHz</c> (empty without a bearing).</param>
 public sealed record AnalysisReport(
     [property: JsonPropertyName("file")] string File,
     [property: JsonPropertyName("channel")] string Channel,
@@ -23,4 +24,5 @@ public sealed record AnalysisReport(
     [property: JsonPropertyName("zone")] string Zone,
     [property: JsonPropertyName("healthIndex")] double HealthIndex,
     [property: JsonPropertyName("evidence")] IReadOnlyList<EvidenceLine> Evidence,
-    [property: JsonPropertyName("scores")] IReadOnlyDictionary<string, double> Scores);
+    [property: JsonPropertyName("scores")] IReadOnlyDictionary<string, double> Scores,
+    [property: JsonPropertyName("demodulationBandHz")] IReadOnlyDictionary<string, double> DemodulationBandHz);

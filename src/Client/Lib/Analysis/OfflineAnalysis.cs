@@ -76,7 +76,10 @@ public static class OfflineAnalysis
             r.Zone.ToString(),
             r.HealthIndex,
             r.Diagnosis.Evidence.Select(e => new EvidenceLine(e.Label, e.ExpectedHz, e.FoundHz, e.ProminenceDb, e.Spectrum)).ToList(),
-            r.Diagnosis.Scores.ToDictionary(kv => Name(kv.Key), kv => kv.Value));
+            r.Diagnosis.Scores.ToDictionary(kv => Name(kv.Key), kv => kv.Value),
+            r.Diagnosis.Band.Width > 0
+                ? new Dictionary<string, double> { ["lowHz"] = r.Diagnosis.Band.LowHz, ["highHz"] = r.Diagnosis.Band.HighHz }
+                : new Dictionary<string, double>());
     }
 
     /// <summary>The report as indented JSON.</summary>
@@ -90,6 +93,11 @@ public static class OfflineAnalysis
         {
             FormattableString.Invariant($"{report.File} [{report.Channel}]: {report.Diagnosis} (confidence {report.Confidence:0.00}), zone {report.Zone}, health {report.HealthIndex:0.00}"),
         };
+        if (report.DemodulationBandHz.TryGetValue("lowHz", out var low) && report.DemodulationBandHz.TryGetValue("highHz", out var high))
+        {
+            lines.Add(FormattableString.Invariant($"  demodulation band {low:0}–{high:0} Hz"));
+        }
+
         lines.AddRange(report.FaultFrequenciesHz.Select(kv => FormattableString.Invariant($"  {kv.Key.ToUpperInvariant()} {kv.Value:0.00} Hz")));
         lines.AddRange(report.Indicators.Select(kv => FormattableString.Invariant($"  {kv.Key} {kv.Value:0.####}")));
         lines.AddRange(report.Evidence.Take(6).Select(e => FormattableString.Invariant($"  evidence {e.Label}: {e.FoundHz:0.0} Hz (expected {e.ExpectedHz:0.0}) {e.ProminenceDb:0.0} dB")));

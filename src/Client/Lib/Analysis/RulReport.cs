@@ -9,8 +9,11 @@ namespace TwinCluster.Client.Analysis;
 /// <param name="HealthIndex">Health index at the end of the series (1 healthy).</param>
 /// <param name="ThresholdCrossingSeconds">When the alarm threshold is predicted to be crossed.</param>
 /// <param name="Captures">Captures read.</param>
-/// <param name="Method">trend, no-trend or crossed.</param>
+/// <param name="Method">trend, no-trend, crossed (the series' own health trend) or fleet (learned from run-to-failure histories, --fleet).</param>
 /// <param name="HealthSeries">Health index per capture, in file order.</param>
+/// <param name="State">no-degradation-seen, degrading or failed.</param>
+/// <param name="BandSeconds">Width of the band, upperSeconds − lowerSeconds.</param>
+/// <param name="FleetRuns">Run-to-failure histories learned from (0 without --fleet).</param>
 public sealed record RulReport(
     [property: JsonPropertyName("rulSeconds")] double RulSeconds,
     [property: JsonPropertyName("lowerSeconds")] double LowerSeconds,
@@ -19,4 +22,7 @@ public sealed record RulReport(
     [property: JsonPropertyName("thresholdCrossingSeconds")] double ThresholdCrossingSeconds,
     [property: JsonPropertyName("captures")] int Captures,
     [property: JsonPropertyName("method")] string Method,
-    [property: JsonPropertyName("healthSeries")] IReadOnlyList<double> HealthSeries);
+    [property: JsonPropertyName("healthSeries")] IReadOnlyList<double> HealthSeries,
+    [property: JsonPropertyName("state")] string State,
+    [property: JsonPropertyName("bandSeconds")] double BandSeconds,
+    [property: JsonPropertyName("fleetRuns")] int FleetRuns);
