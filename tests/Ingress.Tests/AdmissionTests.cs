@@ -1,6 +1,7 @@
 using System.Buffers;
 using TwinCluster.Grains.Interfaces;
-using TwinCluster.Ingress.Wire;
+using TwinCluster.Ingress.Admission;
+using TwinCluster.Wire;
 using TwinCluster.Modeling;
 
 namespace TwinCluster.Ingress.Tests;

@@ -1,5 +1,6 @@
 using TwinCluster.Grains.Interfaces;
-using TwinCluster.Ingress.Wire;
+using TwinCluster.Ingress.Admission;
+using TwinCluster.Wire;
 
 namespace TwinCluster.Ingress.Tests;
 

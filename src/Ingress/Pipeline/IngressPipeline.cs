@@ -5,7 +5,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TwinCluster.Grains.Interfaces;
 using TwinCluster.Ingress.Storage;
-using TwinCluster.Ingress.Wire;
+using TwinCluster.Ingress.Admission;
+using TwinCluster.Wire;
 
 namespace TwinCluster.Ingress.Pipeline;
 
