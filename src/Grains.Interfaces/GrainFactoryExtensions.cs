@@ -1,3 +1,5 @@
+using TwinCluster.Wire;
+
 namespace TwinCluster.Grains.Interfaces;
 
 /// <summary>Typed access to the platform's grains.</summary>

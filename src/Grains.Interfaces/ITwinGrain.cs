@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using TwinCluster.Wire;
 
 namespace TwinCluster.Grains.Interfaces;
 

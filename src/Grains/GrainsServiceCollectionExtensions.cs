@@ -39,6 +39,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Condition.ConditionSettings>, SelfCheckingValidator<Condition.ConditionSettings>>();
         services.AddSingleton<ModelCache>();
         services.AddSingleton<TwinRules>();
+        services.AddSingleton<TwinServices>();
         services.AddSingleton<IndexRouter>();
         services.AddSingleton(sp =>
         {

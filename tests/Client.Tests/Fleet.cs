@@ -1,4 +1,4 @@
-using TwinCluster.Client.Telemetry;
+using TwinCluster.Simulation.Telemetry;
 using TwinCluster.Modeling;
 
 namespace TwinCluster.Client.Tests;

@@ -1,7 +1,8 @@
 using System.Collections.Immutable;
 using TwinCluster.Analytics.Simulation;
-using TwinCluster.Client.Telemetry;
-using TwinCluster.Ingress.Wire;
+using TwinCluster.Simulation.Telemetry;
+using TwinCluster.Ingress.Admission;
+using TwinCluster.Wire;
 
 namespace TwinCluster.Client.Tests;
 

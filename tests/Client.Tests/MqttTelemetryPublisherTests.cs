@@ -1,5 +1,5 @@
-using TwinCluster.Client.Telemetry;
-using TwinCluster.Ingress.Wire;
+using TwinCluster.Simulation.Telemetry;
+using TwinCluster.Wire;
 
 namespace TwinCluster.Client.Tests;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using MQTTnet;
 using MQTTnet.Protocol;
-using TwinCluster.Ingress.Wire;
+using TwinCluster.Wire;
 
 namespace TwinCluster.Client.Tests;
 

@@ -1,6 +1,7 @@
 using TwinCluster.Client;
-using TwinCluster.Client.Import;
+using TwinCluster.Simulation.Import;
 using TwinCluster.Grains.Interfaces;
+using TwinCluster.Wire;
 
 namespace TwinCluster.Grains.Tests;
 

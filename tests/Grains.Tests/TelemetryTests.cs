@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using Orleans.Runtime;
 using TwinCluster.Grains.Interfaces;
 using TwinCluster.Grains.Twins;
-using TwinCluster.Ingress.Wire;
+using TwinCluster.Wire;
 
 namespace TwinCluster.Grains.Tests;
 

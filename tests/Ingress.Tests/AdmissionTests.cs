@@ -1,6 +1,10 @@
 using System.Buffers;
 using TwinCluster.Grains.Interfaces;
-using TwinCluster.Ingress.Wire;
+using TwinCluster.Ingress.Admission;
+using TwinCluster.Ingress.Pipeline;
+using TwinCluster.Ingress.Storage;
+using TwinCluster.Ingress.Tests.Pipeline;
+using TwinCluster.Wire;
 using TwinCluster.Modeling;
 
 namespace TwinCluster.Ingress.Tests;
@@ -18,17 +22,17 @@ public sealed class AdmissionTests
     private static readonly ModelSet Models = new ModelParser().Parse(Bearing).Models!;
     private static readonly string Topic = TelemetryTopic.Format(Samples.Twin, TopicKind.Telemetry);
 
-    private readonly SequenceTracker _sequences = new();
-    private readonly TelemetryAdmission _admission;
-
-    public AdmissionTests() => _admission = new TelemetryAdmission(IngressLimits.Default with { MaxPayloadBytes = 64 * 1024 }, _sequences);
+    private readonly TelemetryAdmission _admission = new(IngressLimits.Default with { MaxPayloadBytes = 64 * 1024 });
 
     private DecodeResult Admit(string payload, string? contentType = null, string? topic = null) =>
         Admit(Samples.Utf8(payload), contentType, topic);
 
+    // As the pipeline does it: the topic parsed once, the twin's model looked up once, then the payload checks.
     private DecodeResult Admit(byte[] payload, string? contentType = null, string? topic = null) =>
-        _admission.Admit(topic ?? Topic, new ReadOnlySequence<byte>(payload), contentType, Samples.Now,
-            id => id == Samples.Twin ? Models.Find("dtmi:test:Bearing;1") : null, Models, out _);
+        TelemetryAdmission.ParseTopic(topic ?? Topic, out var parsed) is { } invalid
+            ? invalid
+            : _admission.Admit(parsed, parsed.TwinId == Samples.Twin ? Models.Find("dtmi:test:Bearing;1") : null, Models,
+                new ReadOnlySequence<byte>(payload), contentType, Samples.Now);
 
     private static string Msg(string values, long seq = 1, string ts = "2026-11-25T17:59:00Z", string extra = "") =>
         $$"""{"seq":{{seq}},"ts":"{{ts}}","values":{{values}}{{extra}}}""";
@@ -37,7 +41,7 @@ public sealed class AdmissionTests
 
     [Theory]
     [MemberData(nameof(AllReasons))]
-    public void Every_reason_is_produced_by_some_bad_input(DeadLetterReason reason)
+    public async Task Every_reason_is_produced_by_some_bad_input(DeadLetterReason reason)
     {
         var result = reason switch
         {
@@ -52,7 +56,7 @@ public sealed class AdmissionTests
             DeadLetterReason.TimestampFuture => Admit(Msg("""{"vibration":1}""", ts: "2026-11-26T18:00:00Z")),
             DeadLetterReason.TimestampPast => Admit(Msg("""{"vibration":1}""", ts: "2026-01-01T00:00:00Z")),
             DeadLetterReason.TooLarge => Admit(Samples.BlockBytes(samples: 20_000)),
-            DeadLetterReason.DuplicateSeq => Duplicate(),
+            DeadLetterReason.DuplicateSeq => await Duplicate(),
             DeadLetterReason.UnsupportedContentType => Admit(Msg("""{"vibration":1}"""), "text/csv"),
             DeadLetterReason.InvalidTopic => Admit(Msg("""{"vibration":1}"""), topic: "twins/wt-01-mb/properties"),
             DeadLetterReason.UnknownFormat => Admit("seq=1"),
@@ -62,41 +66,35 @@ public sealed class AdmissionTests
         Assert.Equal(reason, result.Rejection.Reason);
     }
 
-    private DecodeResult Duplicate()
+    // Duplicates are judged by the telemetry log (exact (twin, seq) keys), so this one goes through the pipeline.
+    private static async Task<DecodeResult> Duplicate()
     {
-        Assert.True(Admit(Msg("""{"vibration":1}""", seq: 5)).IsSuccess);
-        _sequences.MarkApplied(Samples.Twin, 5);
-        return Admit(Msg("""{"vibration":2}""", seq: 5));
+        var deadLetters = new InMemoryDeadLetterStore();
+        await using var pipeline = new IngressPipeline(PipelineParts.Options(), new InMemoryTelemetryLog(), deadLetters,
+            new TwinDirectory(Samples.Twin), new RecordingSink(), time: new StoppedClock());
+        pipeline.Start();
+        var first = await pipeline.SubmitAsync(PipelineParts.Telemetry(Samples.Twin, 5), TestContext.Current.CancellationToken);
+        Assert.Equal(IngressVerdict.Accepted, await first.WaitAsync(PipelineParts.WaitLimit, TestContext.Current.CancellationToken));
+        var again = await pipeline.SubmitAsync(PipelineParts.Telemetry(Samples.Twin, 5), TestContext.Current.CancellationToken);
+        await again.WaitAsync(PipelineParts.WaitLimit, TestContext.Current.CancellationToken);
+        var letter = (await deadLetters.ListAsync(new DeadLetterQuery(), TestContext.Current.CancellationToken)).Items.Single();
+        return DecodeResult.Fail(letter.Reason, letter.Message);
     }
 
     [Fact]
     public void A_good_message_passes_and_a_bad_one_does_not_hold_up_the_next()
     {
         Assert.True(Admit(Msg("""{"vibration":1}""", seq: 1)).IsSuccess);
-        _sequences.MarkApplied(Samples.Twin, 1);
         Assert.False(Admit(Msg("""{"vibration":[1,NaN]}""", seq: 2)).IsSuccess);
-        var next = _admission.Admit(Topic, new ReadOnlySequence<byte>(Samples.BlockBytes(seq: 2)), null, Samples.Now,
-            _ => Models.Find("dtmi:test:Bearing;1"), Models, out var sequence);
+        var next = Admit(Samples.BlockBytes(seq: 2));
         Assert.True(next.IsSuccess, next.ToString());
-        Assert.Equal(SequenceVerdict.New, sequence.Verdict);
-    }
-
-    [Fact]
-    public void A_seq_that_skips_ahead_is_admitted_as_a_gap()
-    {
-        _sequences.MarkApplied(Samples.Twin, 10);
-        var result = _admission.Admit(Topic, new ReadOnlySequence<byte>(Samples.Utf8(Msg("""{"vibration":1}""", seq: 14))), null, Samples.Now,
-            _ => Models.Find("dtmi:test:Bearing;1"), Models, out var sequence);
-        Assert.True(result.IsSuccess);
-        Assert.Equal(new SequenceClassification(SequenceVerdict.Gap, 11, 13), sequence);
-        Assert.Equal(10, _sequences.LastApplied(Samples.Twin));
     }
 
     [Fact]
     public void Invalid_limits_are_refused_when_the_checks_are_built()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => new TelemetryAdmission(IngressLimits.Default with { MaxChannels = 0 }, new SequenceTracker()));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new TelemetryAdmission(IngressLimits.Default with { MaxPastAge = TimeSpan.FromSeconds(-1) }, new SequenceTracker()));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TelemetryAdmission(IngressLimits.Default with { MaxChannels = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TelemetryAdmission(IngressLimits.Default with { MaxPastAge = TimeSpan.FromSeconds(-1) }));
     }
 
     [Fact]

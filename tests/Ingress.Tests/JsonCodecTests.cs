@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Text;
 using TwinCluster.Grains.Interfaces;
-using TwinCluster.Ingress.Wire;
+using TwinCluster.Wire;
 
 namespace TwinCluster.Ingress.Tests;
 

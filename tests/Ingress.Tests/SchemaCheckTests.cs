@@ -1,4 +1,5 @@
-using TwinCluster.Ingress.Wire;
+using TwinCluster.Ingress.Admission;
+using TwinCluster.Wire;
 using TwinCluster.Modeling;
 
 namespace TwinCluster.Ingress.Tests;

@@ -1,5 +1,5 @@
 using TwinCluster.Grains.Interfaces;
-using TwinCluster.Ingress.Wire;
+using TwinCluster.Wire;
 
 namespace TwinCluster.Ingress.Tests;
 

@@ -4,8 +4,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
-using Orleans.Configuration;
-using TwinCluster.Storage;
 
 namespace TwinCluster.Client;
 
@@ -40,25 +38,8 @@ public sealed class TwinClusterConnection : IAsyncDisposable
         var deadline = DateTime.UtcNow + options.ConnectTimeout;
         builder.UseOrleansClient(client =>
         {
-            client.Configure<ClusterOptions>(c =>
-            {
-                c.ClusterId = options.ClusterId;
-                c.ServiceId = options.ServiceId;
-            });
+            client.UseTwinCluster(options.ClusterId, options.ServiceId, options.ConnectionString, gateways);
             client.AddActivityPropagation();
-            if (options.ConnectionString is { } connectionString)
-            {
-                client.UseAdoNetClustering(o =>
-                {
-                    o.Invariant = PostgresDefaults.Invariant;
-                    o.ConnectionString = connectionString;
-                });
-            }
-            else
-            {
-                client.UseStaticClustering([.. gateways]);
-            }
-
             client.UseConnectionRetryFilter(async (_, ct) =>
             {
                 if (DateTime.UtcNow >= deadline)

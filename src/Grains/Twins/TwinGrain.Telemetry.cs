@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 using Orleans.Streams.Core;
@@ -8,32 +7,18 @@ using TwinCluster.Grains.Telemetry;
 namespace TwinCluster.Grains.Twins;
 
 /// <summary>
-/// The telemetry side of a twin: an implicit subscriber of its telemetry stream. Records are applied in seq order,
-/// each once (<see cref="TelemetrySequencer"/>); a gap is filled from the log at once, retried while it stays open,
-/// and given up on after <see cref="TelemetryOptions.GapTimeout"/>. A checkpoint is written every
-/// <see cref="TelemetryOptions.CheckpointInterval"/> while telemetry flows; after a crash the twin resumes from it
-/// and catches up from the log, so nothing is lost or counted twice.
+/// The telemetry side of a twin: an implicit subscriber of its telemetry stream, handing every batch to its
+/// <see cref="TelemetryIntake"/>. While telemetry flows a one-second timer lets the intake retry gaps and catch up,
+/// and stores its checkpoint every <see cref="TelemetryOptions.CheckpointInterval"/>; after a crash the twin resumes
+/// from it and catches up from the log, so nothing is lost or counted twice. A component twin's monitor is built
+/// once from its model and properties (<see cref="MonitorFactory"/>) and built again when its properties change.
 /// </summary>
 [ImplicitStreamSubscription(TelemetryStreams.Namespace)]
 public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObserver<TelemetryBatch>
 {
-    private const int FillPage = 500;
-
-    private readonly HashSet<long> _waitingFromLog = [];
-    private long _lateCounted;
-    private TelemetrySequencer? _sequencer;
     private IGrainTimer? _telemetryTimer;
-    private LatencyRecorder _applyDelay = new();
-    private LatencyRecorder _endToEndDelay = new();
-    private bool _checkpointDirty;
-    private DateTimeOffset _lastCheckpointAt;
-    private DateTimeOffset _lastLiveAt;
-    private DateTimeOffset? _gapSince;
-    private bool _idleChecked = true;
-
-    private TelemetryCheckpoint T => _telemetry.State;
-
-    private TelemetrySequencer Sequencer => _sequencer ??= new TelemetrySequencer(T.LastSeq, _telemetryOptions.MaxPending);
+    private bool _monitorChecked;
+    private Task? _monitorBuild;
 
     /// <inheritdoc />
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory)
@@ -50,46 +35,14 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
         if (!S.Exists)
         {
             // Deleted (or never created) after the ingress admitted the message: nothing to apply it to.
-            _telemetryMetrics.Dropped(item.Records.Length);
+            services.TelemetryMetrics.Dropped(item.Records.Length);
             return;
         }
 
-        var now = time.GetUtcNow();
-        _lastLiveAt = now;
-        _idleChecked = false;
-        EnsureTelemetryTimer();
+        var now = services.Time.GetUtcNow();
+        _telemetryTimer ??= this.RegisterGrainTimer(OnTelemetryTimer, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         await EnsureMonitor();
-        if (T.LastSeq >= 0 && _sequencer is null)
-        {
-            // First batch since a (re)activation that had a checkpoint: what the log got since goes first.
-            await CatchUpFromLog(CancellationToken.None);
-        }
-
-        var ready = new List<TelemetryRecord>(item.Records.Length);
-        foreach (var record in item.Records)
-        {
-            if (record.Refused && record.Seq > Sequencer.HighestKnown + 1)
-            {
-                // A refused message may carry any seq: it may close a gap next to what is known, never open one
-                // (a wild seq would otherwise make every later message look like a duplicate).
-                continue;
-            }
-
-            if (Sequencer.Offer(record, ready) || record.Refused)
-            {
-                continue;
-            }
-
-            T.DuplicatesIgnored++;
-            _checkpointDirty = true;
-        }
-
-        Apply(ready, now);
-        if (Sequencer.Gap is not null)
-        {
-            await FillGap(CancellationToken.None);
-        }
-
+        await Intake.ReceiveAsync(item, now, CancellationToken.None);
         await HealthAfterAnalysis();
     }
 
@@ -113,227 +66,20 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
         }
 
         await EnsureMonitor();
-        if (_sequencer is null || time.GetUtcNow() - _lastLiveAt >= _telemetryOptions.IdleCatchUp)
+        if (Intake.ShouldCatchUp(services.Time.GetUtcNow()))
         {
-            // Freshly activated, or quiet for a while: what the log holds beyond the last applied seq was lost on the
-            // way (a crashed silo's stream queue). While live records flow, the timer and the gap logic do this.
-            await CatchUpFromLog(CancellationToken.None);
+            // While live records flow, the timer and the gap logic do this.
+            await Intake.CatchUpFromLogAsync(CancellationToken.None);
             await HealthAfterAnalysis();
         }
 
-        return new TelemetryStatus
-        {
-            Applied = T.Applied,
-            LastSeq = T.LastSeq,
-            FilledFromLog = T.FilledFromLog,
-            DuplicatesIgnored = T.DuplicatesIgnored,
-            Skipped = T.Skipped,
-            Refused = T.Refused,
-            Condition = _monitor?.Condition?.Explain(),
-            Health = _monitor?.Condition?.HealthIndex,
-            Alert = _monitor?.Condition?.Alert.ToString(),
-            AnalysisTime = System.Diagnostics.Stopwatch.GetElapsedTime(0, _analysisTicks),
-            WindowsAnalysed = _monitor is null ? 0 : _monitor.WindowsAnalysed - _windowsAtActivation,
-            Samples = T.Samples,
-            LastAppliedAt = T.LastAppliedAt,
-            Latest = T.Latest.ToImmutableDictionary(StringComparer.Ordinal),
-            ApplyDelay = _applyDelay.Snapshot(),
-            EndToEndDelay = _endToEndDelay.Snapshot(),
-        };
-    }
-
-    /// <summary>Reads what the log holds beyond the last applied seq and applies it (after a crash, or when idle).</summary>
-    private async Task CatchUpFromLog(CancellationToken cancellationToken)
-    {
-        var logged = await _history.LastSeqAsync(Id, cancellationToken);
-        if (logged is not { } last || last <= Sequencer.LastApplied)
-        {
-            return;
-        }
-
-        await ApplyFromLog(Sequencer.LastApplied + 1, last, cancellationToken);
-        if (Sequencer.Gap is not null)
-        {
-            await FillGap(cancellationToken);
-        }
-    }
-
-    /// <summary>Fills the current gap from the log; gives up on what the log cannot supply once the gap is old enough.</summary>
-    private async Task FillGap(CancellationToken cancellationToken)
-    {
-        if (Sequencer.Gap is not { } gap)
-        {
-            _gapSince = null;
-            return;
-        }
-
-        await ApplyFromLog(gap.From, gap.To, cancellationToken);
-        var now = time.GetUtcNow();
-        if (Sequencer.Gap is null)
-        {
-            _gapSince = null;
-            return;
-        }
-
-        if (Sequencer.LastApplied < 0)
-        {
-            // Nothing applied yet and the log has nothing lower: the stream starts at the first seq that came.
-            Apply(SkipGap(), now);
-            _gapSince = null;
-            return;
-        }
-
-        _gapSince ??= now;
-        if (now - _gapSince.Value >= _telemetryOptions.GapTimeout)
-        {
-            logger.LogWarning("Twin {TwinId}: seq {From}..{To} never reached the log within {Timeout}; skipping them",
-                Id, Sequencer.Gap?.From, Sequencer.Gap?.To, _telemetryOptions.GapTimeout);
-            Apply(SkipGap(), now);
-            _gapSince = Sequencer.Gap is null ? null : now;
-        }
-    }
-
-    private List<TelemetryRecord> SkipGap()
-    {
-        var ready = new List<TelemetryRecord>();
-        var skipped = Sequencer.SkipGap(ready);
-        T.Skipped += skipped;
-        _telemetryMetrics.Skipped(skipped);
-        _checkpointDirty = true;
-        return ready;
-    }
-
-    private async Task ApplyFromLog(long from, long to, CancellationToken cancellationToken)
-    {
-        while (from <= to)
-        {
-            var page = await _history.ReadAsync(Id, from, to, FillPage, cancellationToken);
-            if (page.Count == 0)
-            {
-                return;
-            }
-
-            var ready = new List<TelemetryRecord>(page.Count);
-            foreach (var record in page)
-            {
-                // Remembered, so the record counts as filled from the log even if it waits behind a gap first.
-                _waitingFromLog.Add(record.Seq);
-                if (!Sequencer.Offer(record, ready))
-                {
-                    _waitingFromLog.Remove(record.Seq);
-                }
-            }
-
-            Apply(ready, time.GetUtcNow());
-            from = page[^1].Seq + 1;
-        }
-    }
-
-    private void Apply(List<TelemetryRecord> ready, DateTimeOffset now)
-    {
-        if (ready.Count == 0)
-        {
-            return;
-        }
-
-        var filled = 0;
-        var live = 0;
-        var highest = T.LastSeq;
-        var late = Sequencer.LateArrivals - _lateCounted;
-        if (late > 0)
-        {
-            // Seqs given up on that arrived after all: applied now, no longer skipped.
-            T.Skipped -= late;
-            _lateCounted = Sequencer.LateArrivals;
-        }
-
-        foreach (var record in ready)
-        {
-            var fromLog = _waitingFromLog.Remove(record.Seq);
-            if (record.Refused)
-            {
-                // A dead letter's seq: moved past, not applied.
-                T.Refused++;
-                Sequencer.MarkSkipped(record.Seq);
-                continue;
-            }
-
-            filled += fromLog ? 1 : 0;
-            live += fromLog ? 0 : 1;
-            if (record.Seq > highest)
-            {
-                // In order (a late arrival is counted, not analysed: its samples belong to the past).
-                Analyse(record);
-                highest = record.Seq;
-            }
-
-            T.Applied++;
-            T.Samples += record.SampleCount;
-            if (fromLog)
-            {
-                T.FilledFromLog++;
-            }
-            else
-            {
-                _applyDelay.Record((now.UtcDateTime - record.AcceptedAtUtc).TotalMilliseconds);
-                _endToEndDelay.Record((now.UtcDateTime - record.TimestampUtc).TotalMilliseconds);
-            }
-
-            foreach (var channel in record.Channels)
-            {
-                if (T.Latest.TryGetValue(channel.Name, out var newer) && newer.Seq > record.Seq)
-                {
-                    continue;   // a late arrival: the latest reading stays the latest
-                }
-
-                T.Latest[channel.Name] = new TelemetryReading(
-                    channel.Samples is { } samples ? Rms(samples) : channel.Value,
-                    channel.Unit,
-                    new DateTimeOffset(record.TimestampUtc, TimeSpan.Zero),
-                    channel.Count,
-                    record.Seq);
-            }
-        }
-
-        T.LastSeq = Math.Max(T.LastSeq, Sequencer.LastApplied);
-        T.LastAppliedAt = now;
-        _checkpointDirty = true;
-        _telemetryMetrics.Applied(live, fromLog: false);
-        _telemetryMetrics.Applied(filled, fromLog: true);
-    }
-
-    private static double Rms(float[] samples)
-    {
-        double sum = 0;
-        foreach (var s in samples)
-        {
-            sum += (double)s * s;
-        }
-
-        return samples.Length == 0 ? 0 : Math.Sqrt(sum / samples.Length);
-    }
-
-    private void EnsureTelemetryTimer()
-    {
-        _telemetryTimer ??= this.RegisterGrainTimer(OnTelemetryTimer, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        return Intake.Status();
     }
 
     private async Task OnTelemetryTimer(CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        if (Sequencer.Gap is not null)
-        {
-            await FillGap(cancellationToken);
-        }
-
-        if (!_idleChecked && now - _lastLiveAt >= _telemetryOptions.IdleCatchUp)
-        {
-            // The tail of a burst may have been lost with a crashed silo's stream queue: the log has it.
-            _idleChecked = true;
-            await CatchUpFromLog(cancellationToken);
-        }
-
-        if (_checkpointDirty && now - _lastCheckpointAt >= _telemetryOptions.CheckpointInterval)
+        await Intake.TickAsync(cancellationToken);
+        if (Intake.CheckpointDue(services.Time.GetUtcNow()))
         {
             await WriteCheckpoint();
         }
@@ -343,21 +89,29 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
 
     private async Task WriteCheckpoint()
     {
-        if (!_checkpointDirty)
+        await _gate.WaitAsync();
+        try
+        {
+            await WriteCheckpointLocked();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task WriteCheckpointLocked()
+    {
+        if (!Intake.CheckpointDirty)
         {
             return;
         }
 
         try
         {
-            if (_monitor is not null)
-            {
-                T.Condition = _monitor.Snapshot();
-            }
-
-            await _telemetry.WriteStateAsync();
-            _checkpointDirty = false;
-            _lastCheckpointAt = time.GetUtcNow();
+            telemetry.State = Intake.TakeCheckpoint();
+            await telemetry.WriteStateAsync();
+            Intake.Checkpointed(services.Time.GetUtcNow());
         }
         catch (Exception ex)
         {
@@ -366,17 +120,69 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
         }
     }
 
+    /// <summary>Under the gate (the twin is being deleted): a twin created again under this id starts afresh.</summary>
     private async Task ForgetTelemetry()
     {
-        await _telemetry.ClearStateAsync();
-        _telemetry.State = new TelemetryCheckpoint();
-        _sequencer = null;
-        _waitingFromLog.Clear();
-        _lateCounted = 0;
-        _checkpointDirty = false;
-        _applyDelay = new LatencyRecorder();
-        _endToEndDelay = new LatencyRecorder();
-        ForgetCondition();
+        await telemetry.ClearStateAsync();
+        telemetry.State = new TelemetryCheckpoint();
+        Intake.Reset(telemetry.State);
+        ForgetMonitor();
+    }
+
+    /// <summary>Builds the monitor once; concurrent (interleaved) callers wait for the same build.</summary>
+    private Task EnsureMonitor()
+    {
+        if (_monitorChecked || !S.Exists)
+        {
+            return Task.CompletedTask;
+        }
+
+        if (_monitorBuild is { IsCompleted: true })
+        {
+            _monitorBuild = null;   // a finished build that failed: try again
+        }
+
+        return _monitorBuild ??= BuildMonitor();
+    }
+
+    private async Task BuildMonitor()
+    {
+        try
+        {
+            try
+            {
+                if (await MonitorFactory.CreateAsync(services.Models, services.Condition, S.ModelId, S.PropertiesJson) is { } monitor)
+                {
+                    Intake.Attach(monitor);
+                }
+            }
+            catch (Exception ex) when (ex is TwinOperationException or ArgumentException)
+            {
+                logger.LogWarning(ex, "Twin {TwinId}: no condition monitoring ({Reason})", Id, ex.Message);
+            }
+
+            _monitorChecked = true;   // a failure other than a refused model is tried again by the next caller
+        }
+        finally
+        {
+            _monitorBuild = null;
+        }
+    }
+
+    /// <summary>
+    /// Properties changed (bearing geometry, sample rate): the next record builds the monitor again from them, carrying
+    /// over the condition, alert state and health history (the sample buffers refill).
+    /// </summary>
+    private void RenewMonitor()
+    {
+        Intake.Detach();
+        ForgetMonitor();
+    }
+
+    private void ForgetMonitor()
+    {
+        _monitorChecked = false;
+        _monitorBuild = null;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

@@ -1,37 +1,30 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
-using TwinCluster.Grains.Diagnostics;
-using TwinCluster.Grains.Index;
-using TwinCluster.Grains.Interfaces;
 using Orleans.Storage;
-using TwinCluster.Grains.Json;
-using Microsoft.Extensions.Options;
-using TwinCluster.Grains.Telemetry;
+using Polly;
+using Polly.Retry;
 using TwinCluster.Grains.Health;
+using TwinCluster.Grains.Interfaces;
+using TwinCluster.Grains.Json;
+using TwinCluster.Grains.Telemetry;
 
 namespace TwinCluster.Grains.Twins;
 
 /// <summary>
-/// A twin. Every change runs through <see cref="Mutate"/>: under a grain-local gate (incoming-index calls interleave
-/// with long operations), apply the change, write state, update the index, and only then acknowledge. A failed write
-/// reloads the stored state so memory never runs ahead of storage. Bulk import writes new twins' state straight to
-/// storage without activating them, so an activation that holds "does not exist" reads storage again before it
-/// answers (<see cref="RefreshIfAbsent"/>).
+/// A twin. The grain orchestrates and does the I/O; plain engines decide: <see cref="TwinRules"/> checks changes,
+/// <see cref="TelemetryIntake"/> orders and counts telemetry (and feeds the condition monitor), <see cref="HealthLedger"/>
+/// rolls health up and keeps alerts and what must be delivered. Every change of stored state runs under one
+/// grain-local gate (interleaving calls may arrive during long operations); remote calls run outside it. A change
+/// of the twin runs through <see cref="Mutate"/>: apply, write state, update the index, and only then acknowledge; a
+/// failed write reloads the stored state so memory never runs ahead of storage. Bulk import writes new twins' state
+/// straight to storage without activating them, so an activation that holds "does not exist" reads storage again
+/// before it answers (<see cref="RefreshIfAbsent"/>).
 /// </summary>
 public sealed partial class TwinGrain(
     [PersistentState(TwinGrain.StateName, StorageNames.Twins)] IPersistentState<TwinState> state,
     [PersistentState(TwinGrain.TelemetryStateName, StorageNames.Twins)] IPersistentState<TelemetryCheckpoint> telemetry,
     [PersistentState(TwinGrain.HealthStateName, StorageNames.Twins)] IPersistentState<HealthState> health,
-    IOptions<HealthOptions> healthOptions,
-    IOptions<Condition.ConditionSettings> conditionSettings,
-    ITelemetryHistory history,
-    IOptions<TelemetryOptions> telemetryOptions,
-    TelemetryMetrics telemetryMetrics,
-    Models.ModelCache models,
-    TwinRules rules,
-    IndexRouter index,
-    TwinMetrics metrics,
-    TimeProvider time,
+    TwinServices services,
     ILogger<TwinGrain> logger) : Grain, ITwinGrain
 {
     /// <summary>The state name under which twin state is stored (the bulk importer writes it too).</summary>
@@ -43,34 +36,57 @@ public sealed partial class TwinGrain(
     /// <summary>The state name of the twin's health, children's reports and alerts.</summary>
     public const string HealthStateName = "health";
 
-    private readonly IPersistentState<TelemetryCheckpoint> _telemetry = telemetry;
-    private readonly IPersistentState<HealthState> _health = health;
-    private readonly HealthOptions _healthOptions = healthOptions.Value;
-    private readonly Condition.ConditionSettings _conditionSettings = conditionSettings.Value;
-    private readonly ITelemetryHistory _history = history;
-    private readonly TelemetryOptions _telemetryOptions = telemetryOptions.Value;
-    private readonly TelemetryMetrics _telemetryMetrics = telemetryMetrics;
-    private readonly Models.ModelCache _models = models;
+    // The state write is committed: the index must follow. A few retries cover a shard that is moving.
+    private static readonly ResiliencePipeline IndexRetry = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            MaxRetryAttempts = 2,
+            BackoffType = DelayBackoffType.Linear,
+            Delay = TimeSpan.FromMilliseconds(50),
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not TwinOperationException),
+            OnRetry = args =>
+            {
+                if (args.Context.Properties.TryGetValue(OnIndexRetry, out var log))
+                {
+                    log(args.Outcome.Exception, args.AttemptNumber + 1);
+                }
+
+                return ValueTask.CompletedTask;
+            },
+        })
+        .Build();
+
+    private static readonly ResiliencePropertyKey<Action<Exception?, int>> OnIndexRetry = new("tc.twin.onIndexRetry");
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _deleting;
+    private TelemetryIntake? _intake;
+    private HealthLedger? _ledger;
 
     private string Id => this.GetPrimaryKeyString();
 
     private TwinState S => state.State;
 
+    private TelemetryIntake Intake => _intake ??= new TelemetryIntake(Id, telemetry.State, services.History, services.Telemetry,
+        services.TelemetryMetrics, services.Time, logger);
+
+    private HealthLedger Ledger => _ledger ??= new HealthLedger(Id, health.State, services.Health, services.Metrics, logger);
+
+    /// <summary>The severity-zone kind for a model, from its id and its bases; null when it is not a monitored component.</summary>
+    public static Analytics.ComponentKind? MonitoredKind(string modelId, IEnumerable<string> bases) => MonitorFactory.MonitoredKind(modelId, bases);
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        metrics.Activated();
+        services.Metrics.Activated();
         // Heals the index after a write (or delete) whose index update failed: compare, repair only on mismatch.
-        var indexed = await index.ShardFor(Id).Find(Id);
+        var indexed = await services.Index.ShardFor(Id).Find(Id);
         if (S.Exists && indexed != S.ToIndexEntry(Id))
         {
-            await index.Upsert(S.ToIndexEntry(Id));
+            await services.Index.Upsert(S.ToIndexEntry(Id));
         }
         else if (!S.Exists && indexed is not null)
         {
-            await index.Remove(Id);
+            await services.Index.Remove(Id);
         }
 
         ResumeHealthDelivery();
@@ -78,13 +94,13 @@ public sealed partial class TwinGrain(
 
     public async Task<TwinSnapshot> Create(string modelId, string propertiesJson)
     {
-        rules.CheckTwinId(Id);
+        services.Rules.CheckTwinId(Id);
         if (S.Exists)
         {
             throw new TwinOperationException(TwinErrorCode.AlreadyExists, $"twin '{Id}' already exists");
         }
 
-        var (_, properties) = await rules.CheckNewTwinModel(modelId, propertiesJson, checkDecommissioned: true);
+        var (_, properties) = await services.Rules.CheckNewTwinModel(modelId, propertiesJson, checkDecommissioned: true);
         await Mutate("create", s =>
         {
             if (s.Exists)
@@ -93,7 +109,7 @@ public sealed partial class TwinGrain(
                 throw new TwinOperationException(TwinErrorCode.AlreadyExists, $"twin '{Id}' already exists");
             }
 
-            var now = time.GetUtcNow();
+            var now = services.Time.GetUtcNow();
             s.Exists = true;
             s.ModelId = modelId;
             s.PropertiesJson = properties;
@@ -112,7 +128,7 @@ public sealed partial class TwinGrain(
     public async Task<TwinSnapshot> Replace(string propertiesJson, string? ifMatch)
     {
         await Require(ifMatch);
-        var text = await rules.CheckProperties(S.ModelId, propertiesJson);
+        var text = await services.Rules.CheckProperties(S.ModelId, propertiesJson);
         await Mutate("replace", s => { CheckETag(s, ifMatch); s.PropertiesJson = text; Touch(s); });
         RenewMonitor();
         return S.ToSnapshot(Id);
@@ -123,7 +139,7 @@ public sealed partial class TwinGrain(
         await Require(ifMatch);
         var before = S.ETag;
         var patched = JsonPatch.Apply(JsonText.ParseObject(S.PropertiesJson, "stored properties"), jsonPatch);
-        var text = await rules.CheckProperties(S.ModelId, JsonText.Write(patched));
+        var text = await services.Rules.CheckProperties(S.ModelId, JsonText.Write(patched));
         // The patch was computed from the state as of `before`; a write that slipped in since makes it stale.
         await Mutate("patch", s => { CheckETag(s, before); s.PropertiesJson = text; Touch(s); });
         RenewMonitor();
@@ -181,17 +197,17 @@ public sealed partial class TwinGrain(
 
             await state.ClearStateAsync();
             S.Clear();
-            await index.Remove(Id);
+            await services.Index.Remove(Id);
             // A twin created again under this id starts its telemetry afresh (its device may count from 1 again).
             await ForgetTelemetry();
-            await ForgetHealth();
+            await ForgetHealthLocked();
         }
         finally
         {
             _gate.Release();
         }
 
-        metrics.Wrote("delete");
+        services.Metrics.Wrote("delete");
         DeactivateOnIdle();
         return relationships;
     }
@@ -199,12 +215,12 @@ public sealed partial class TwinGrain(
     public async Task<Relationship> AddRelationship(string relationshipId, string name, string targetId, string propertiesJson, string? ifMatch)
     {
         await Require(ifMatch);
-        var relationship = await rules.CheckNewRelationship(S, Id, relationshipId, name, targetId, propertiesJson);
+        var relationship = await services.Rules.CheckNewRelationship(S, Id, relationshipId, name, targetId, propertiesJson);
         var target = GrainFactory.GetGrain<ITwinGrain>(targetId);
         try
         {
             var targetModel = await target.AddIncoming(new IncomingRelationship(relationshipId, name, Id));
-            await rules.CheckTarget(S.ModelId, name, targetModel);
+            await services.Rules.CheckTarget(S.ModelId, name, targetModel);
             await Mutate("relate", s =>
             {
                 CheckETag(s, ifMatch);
@@ -229,7 +245,7 @@ public sealed partial class TwinGrain(
             // of two such writes sees the cycle here and takes its own relationship back.
             try
             {
-                await rules.CheckNoContainmentCycle(Id, targetId);
+                await services.Rules.CheckNoContainmentCycle(Id, targetId);
             }
             catch (TwinOperationException)
             {
@@ -413,32 +429,30 @@ public sealed partial class TwinGrain(
             _gate.Release();
         }
 
-        metrics.Wrote(operation);
+        services.Metrics.Wrote(operation);
     }
 
     /// <summary>
-    /// The state write is committed: the index must follow. A few retries cover a shard that is moving; if it still
-    /// fails the caller learns the write is stored but not yet queryable, and the next activation re-indexes.
+    /// The state write is committed: the index must follow (<see cref="IndexRetry"/>); if it still fails the caller
+    /// learns the write is stored but not yet queryable, and the next activation re-indexes.
     /// </summary>
     private async Task UpdateIndex()
     {
-        for (var attempt = 1; ; attempt++)
+        var context = ResilienceContextPool.Shared.Get();
+        context.Properties.Set(OnIndexRetry, (ex, attempt) =>
+            logger.LogWarning(ex, "Twin {TwinId}: index update failed (attempt {Attempt}), retrying", Id, attempt));
+        try
         {
-            try
-            {
-                await index.Upsert(S.ToIndexEntry(Id));
-                return;
-            }
-            catch (Exception ex) when (attempt < 3 && ex is not TwinOperationException)
-            {
-                logger.LogWarning(ex, "Twin {TwinId}: index update failed (attempt {Attempt}), retrying", Id, attempt);
-                await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt));
-            }
-            catch (Exception ex) when (ex is not TwinOperationException)
-            {
-                DeactivateOnIdle();
-                throw new IndexLagException($"twin '{Id}' was written but its query index entry could not be updated: {ex.Message}");
-            }
+            await IndexRetry.ExecuteAsync(_ => new ValueTask(services.Index.Upsert(S.ToIndexEntry(Id))), context);
+        }
+        catch (Exception ex) when (ex is not TwinOperationException)
+        {
+            DeactivateOnIdle();
+            throw new IndexLagException($"twin '{Id}' was written but its query index entry could not be updated: {ex.Message}");
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 
@@ -499,7 +513,7 @@ public sealed partial class TwinGrain(
 
     private void Touch(TwinState s, DateTimeOffset? now = null)
     {
-        s.UpdatedAt = now ?? time.GetUtcNow();
+        s.UpdatedAt = now ?? services.Time.GetUtcNow();
         s.ETag = Convert.ToHexStringLower(BitConverter.GetBytes(Random.Shared.NextInt64()));
     }
 }

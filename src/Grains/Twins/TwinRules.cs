@@ -3,6 +3,7 @@ using TwinCluster.Grains.Interfaces;
 using TwinCluster.Grains.Json;
 using TwinCluster.Grains.Models;
 using TwinCluster.Modeling;
+using TwinCluster.Wire;
 
 namespace TwinCluster.Grains.Twins;
 

@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Orleans.Configuration;
+using TwinCluster.Client;
 using TwinCluster.Grains.Interfaces;
 using TwinCluster.Ingress.Hosting;
 
@@ -27,28 +27,10 @@ if (!int.TryParse(configuration["TwinCluster:StreamQueues"] ?? "8", out var queu
 
 builder.UseOrleansClient(client =>
 {
-    client.Configure<ClusterOptions>(o =>
-    {
-        o.ClusterId = clusterId;
-        o.ServiceId = serviceId;
-    });
-    if (connectionString is not null)
-    {
-        client.UseAdoNetClustering(o =>
-        {
-            o.Invariant = "Npgsql";
-            o.ConnectionString = connectionString;
-        });
-    }
-    else
-    {
-        var gateways = (configuration["TwinCluster:Gateways"] ?? "127.0.0.1:30000")
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(g => IPEndPoint.Parse(g))
-            .ToArray();
-        client.UseStaticClustering(gateways);
-    }
-
+    var gateways = connectionString is not null ? [] : (configuration["TwinCluster:Gateways"] ?? "127.0.0.1:30000")
+        .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Select(g => IPEndPoint.Parse(g));
+    client.UseTwinCluster(clusterId, serviceId, connectionString, gateways);
     client.AddMemoryStreams(TelemetryStreams.Provider, b =>
     {
         b.ConfigurePartitioning(queues);

@@ -1,5 +1,6 @@
 using TwinCluster.Grains.Interfaces;
 using TwinCluster.Modeling;
+using TwinCluster.Wire;
 
 namespace TwinCluster.Ingress.Pipeline;
 

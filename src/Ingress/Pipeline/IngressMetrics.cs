@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using TwinCluster.Ingress.Wire;
+using TwinCluster.Wire;
 
 namespace TwinCluster.Ingress.Pipeline;
 

@@ -5,7 +5,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TwinCluster.Grains.Interfaces;
 using TwinCluster.Ingress.Storage;
-using TwinCluster.Ingress.Wire;
+using TwinCluster.Ingress.Admission;
+using TwinCluster.Wire;
 
 namespace TwinCluster.Ingress.Pipeline;
 
@@ -21,8 +22,6 @@ namespace TwinCluster.Ingress.Pipeline;
 /// </summary>
 public sealed class IngressPipeline : IAsyncDisposable
 {
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
-
     private readonly IngressPipelineOptions _options;
     private readonly ITelemetryLog _log;
     private readonly IDeadLetterStore _deadLetters;
@@ -32,6 +31,7 @@ public sealed class IngressPipeline : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly TelemetryAdmission _admission;
+    private readonly IngressRetry _retry;
     private readonly Channel<Pending> _input;
     private readonly Channel<Stage> _staged;
     private readonly CancellationTokenSource _abort = new();
@@ -54,9 +54,8 @@ public sealed class IngressPipeline : IAsyncDisposable
         Metrics = metrics ?? new IngressMetrics();
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
-        // The log is the judge of duplicates (exact (twin, seq) keys, across processes), so the admission's own
-        // sequence tracker is never fed.
-        _admission = new TelemetryAdmission(options.Limits, new SequenceTracker());
+        _admission = new TelemetryAdmission(options.Limits);
+        _retry = new IngressRetry(_time);
         _input = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.Capacity)
         {
             SingleReader = true,
@@ -221,16 +220,16 @@ public sealed class IngressPipeline : IAsyncDisposable
     private async Task<Stage> Admit(List<Pending> batch, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        var telemetry = new List<(Pending Pending, TwinId Twin)>(batch.Count);
+        var telemetry = new List<(Pending Pending, TelemetryTopic Topic)>(batch.Count);
         var properties = new List<(Pending Pending, TwinId Twin)>();
         var deadLetters = new List<(Pending Pending, DeadLetter Letter)>();
         foreach (var pending in batch)
         {
+            // Each topic is parsed once, here; each twin is resolved once per batch, below.
             var message = pending.Message;
-            if (!TelemetryTopic.TryParse(message.Topic, out var topic))
+            if (TelemetryAdmission.ParseTopic(message.Topic, out var topic) is { } invalid)
             {
-                deadLetters.Add((pending, Letter(message, null, DeadLetterReason.InvalidTopic,
-                    $"topic '{Shorten(message.Topic)}' is not twins/{{twinId}}/telemetry or twins/{{twinId}}/properties", now)));
+                deadLetters.Add((pending, Letter(message, null, invalid.Reason, invalid.Message, now)));
             }
             else if (topic.Kind == TopicKind.Properties)
             {
@@ -238,15 +237,16 @@ public sealed class IngressPipeline : IAsyncDisposable
             }
             else
             {
-                telemetry.Add((pending, topic.TwinId));
+                telemetry.Add((pending, topic));
             }
         }
 
-        var models = await ResolveModels(telemetry.Select(t => t.Twin).Distinct().ToList(), cancellationToken);
+        var models = await ResolveModels(telemetry.Select(t => t.Topic.TwinId).Distinct().ToList(), cancellationToken);
         var accepted = new List<(Pending Pending, TelemetryMessage Message)>(telemetry.Count);
         var refused = new List<(TwinId Twin, long Seq)>();
-        foreach (var (pending, twin) in telemetry)
+        foreach (var (pending, topic) in telemetry)
         {
+            var twin = topic.TwinId;
             var (model, broken) = models[twin];
             var message = pending.Message;
             if (broken is not null)
@@ -255,8 +255,8 @@ public sealed class IngressPipeline : IAsyncDisposable
                 continue;
             }
 
-            var result = _admission.Admit(message.Topic, new ReadOnlySequence<byte>(message.Payload), message.ContentType, now,
-                _ => model?.Model, model?.Models ?? Modeling.ModelSet.Empty, out _);
+            var result = _admission.Admit(topic, model?.Model, model?.Models ?? Modeling.ModelSet.Empty,
+                new ReadOnlySequence<byte>(message.Payload), message.ContentType, now);
             if (result.IsSuccess)
             {
                 accepted.Add((pending, result.Message));
@@ -314,10 +314,10 @@ public sealed class IngressPipeline : IAsyncDisposable
     {
         var models = new Dictionary<TwinId, (TwinModel?, string?)>(twins.Count);
         var todo = twins;
-        for (var attempt = 1; ; attempt++)
+        await _retry.RunAsync(async ct =>
         {
             // All started before any is awaited, so cache misses run concurrently; hits complete synchronously.
-            var lookups = todo.Select(t => (Twin: t, Lookup: _directory.FindAsync(t, cancellationToken))).ToList();
+            var lookups = todo.Select(t => (Twin: t, Lookup: _directory.FindAsync(t, ct))).ToList();
             var retry = new List<TwinId>();
             Exception? last = null;
             foreach (var (twin, lookup) in lookups)
@@ -330,66 +330,44 @@ public sealed class IngressPipeline : IAsyncDisposable
                 {
                     models[twin] = (null, ex.Message);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
                     retry.Add(twin);
                     last = ex;
                 }
             }
 
-            if (retry.Count == 0)
-            {
-                return models;
-            }
-
-            _logger.LogWarning(last, "Ingress: lookup of {Count} twins failed (attempt {Attempt}); retrying", retry.Count, attempt);
-            await Task.Delay(Backoff(attempt), _time, cancellationToken);
             todo = retry;
-        }
+            if (last is not null)
+            {
+                // Only the lookups that failed are tried again.
+                throw last;
+            }
+        }, (ex, attempt) => _logger.LogWarning(ex, "Ingress: lookup of {Count} twins failed (attempt {Attempt}); retrying", todo.Count, attempt),
+        cancellationToken);
+        return models;
     }
 
-    private async Task<IReadOnlyList<TelemetryMessage>> AppendWithRetry(List<TelemetryMessage> messages, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
+    // Nothing is acknowledged until this succeeds; meanwhile the pipeline fills and the transports wait.
+    private ValueTask<IReadOnlyList<TelemetryMessage>> AppendWithRetry(List<TelemetryMessage> messages, CancellationToken cancellationToken) =>
+        _retry.RunAsync(
+            ct => new ValueTask<IReadOnlyList<TelemetryMessage>>(_log.AppendNewAsync(messages, ct)),
+            (ex, attempt) => _logger.LogWarning(ex, "Ingress: telemetry log append of {Count} messages failed (attempt {Attempt}); retrying",
+                messages.Count, attempt),
+            cancellationToken);
+
+    // A full or moving stream queue: wait (this is the backpressure from slow twins). The records are logged, so
+    // even if this process dies now the twin catches up from the log.
+    private async Task PublishWithRetry(TelemetryBatch batch, CancellationToken cancellationToken) =>
+        await _retry.RunAsync(ct => _sink.PublishAsync(batch, ct), (ex, attempt) =>
         {
-            try
+            Metrics.PublishRetried();
+            if (attempt % 10 == 1)
             {
-                return await _log.AppendNewAsync(messages, cancellationToken);
+                _logger.LogWarning(ex, "Ingress: publishing {Count} records to twin {TwinId} failed (attempt {Attempt}); retrying",
+                    batch.Records.Length, batch.TwinId, attempt);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                // Nothing is acknowledged until this succeeds; meanwhile the pipeline fills and the transports wait.
-                _logger.LogWarning(ex, "Ingress: telemetry log append of {Count} messages failed (attempt {Attempt}); retrying",
-                    messages.Count, attempt);
-                await Task.Delay(Backoff(attempt), _time, cancellationToken);
-            }
-        }
-    }
-
-    private async Task PublishWithRetry(TelemetryBatch batch, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await _sink.PublishAsync(batch, cancellationToken);
-                return;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                // A full or moving stream queue: wait (this is the backpressure from slow twins). The records are
-                // logged, so even if this process dies now the twin catches up from the log.
-                Metrics.PublishRetried();
-                if (attempt % 10 == 1)
-                {
-                    _logger.LogWarning(ex, "Ingress: publishing {Count} records to twin {TwinId} failed (attempt {Attempt}); retrying",
-                        batch.Records.Length, batch.TwinId, attempt);
-                }
-
-                await Task.Delay(Backoff(attempt), _time, cancellationToken);
-            }
-        }
-    }
+        }, cancellationToken);
 
     private async Task<List<(Pending, IngressVerdict, DeadLetter?)>> ApplyProperties(
         List<(Pending Pending, TwinId Twin)> properties, DateTimeOffset now, CancellationToken cancellationToken)
@@ -439,20 +417,10 @@ public sealed class IngressPipeline : IAsyncDisposable
             return;
         }
 
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await _deadLetters.AddAsync(deadLetters.Select(d => d.Letter).ToList(), cancellationToken);
-                break;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                // A dead letter is how a refused message is accounted for: like the log, wait for the store.
-                _logger.LogWarning(ex, "Ingress: storing {Count} dead letters failed (attempt {Attempt}); retrying", deadLetters.Count, attempt);
-                await Task.Delay(Backoff(attempt), _time, cancellationToken);
-            }
-        }
+        // A dead letter is how a refused message is accounted for: like the log, wait for the store.
+        await _retry.RunAsync(ct => _deadLetters.AddAsync(deadLetters.Select(d => d.Letter).ToList(), ct),
+            (ex, attempt) => _logger.LogWarning(ex, "Ingress: storing {Count} dead letters failed (attempt {Attempt}); retrying", deadLetters.Count, attempt),
+            cancellationToken);
 
         foreach (var (pending, letter) in deadLetters)
         {
@@ -463,11 +431,6 @@ public sealed class IngressPipeline : IAsyncDisposable
 
     private static DeadLetter Letter(InboundMessage message, TwinId? twin, DeadLetterReason reason, string text, DateTimeOffset now) =>
         DeadLetter.Of(now, message.Topic, twin, reason, text, message.Payload.Span);
-
-    private static TimeSpan Backoff(int attempt) =>
-        TimeSpan.FromMilliseconds(Math.Min(MaxBackoff.TotalMilliseconds, 50 * Math.Pow(2, Math.Min(attempt, 10))));
-
-    private static string Shorten(string text) => text.Length <= 64 ? text : text[..64] + "…";
 
     private sealed class Pending(InboundMessage message)
     {

@@ -1,4 +1,4 @@
-using TwinCluster.Ingress.Wire;
+using TwinCluster.Wire;
 
 namespace TwinCluster.Ingress.Pipeline;
 

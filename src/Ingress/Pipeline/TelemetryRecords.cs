@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using TwinCluster.Grains.Interfaces;
-using TwinCluster.Ingress.Wire;
+using TwinCluster.Wire;
 
 namespace TwinCluster.Ingress.Pipeline;
 

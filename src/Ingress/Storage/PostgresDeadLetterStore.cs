@@ -2,7 +2,7 @@ using System.Text;
 using Npgsql;
 using NpgsqlTypes;
 using TwinCluster.Grains.Interfaces;
-using TwinCluster.Ingress.Wire;
+using TwinCluster.Wire;
 
 namespace TwinCluster.Ingress.Storage;
 

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using Orleans.Concurrency;
 using TwinCluster.Grains.Interfaces;
 using TwinCluster.Ingress.Storage;
-using TwinCluster.Ingress.Wire;
+using TwinCluster.Wire;
 
 namespace TwinCluster.Silo.Grains;
 

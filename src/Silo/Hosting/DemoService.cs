@@ -1,10 +1,10 @@
 using System.Collections.Immutable;
 using TwinCluster.Analytics.Simulation;
-using TwinCluster.Client;
-using TwinCluster.Client.Telemetry;
+using TwinCluster.Simulation;
+using TwinCluster.Simulation.Telemetry;
 using TwinCluster.Grains.Interfaces;
 using TwinCluster.Ingress.Hosting;
-using TwinCluster.Ingress.Wire;
+using TwinCluster.Wire;
 
 namespace TwinCluster.Silo.Hosting;
 

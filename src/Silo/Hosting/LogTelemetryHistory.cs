@@ -2,6 +2,7 @@ using TwinCluster.Grains.Interfaces;
 using TwinCluster.Grains.Telemetry;
 using TwinCluster.Ingress.Pipeline;
 using TwinCluster.Ingress.Storage;
+using TwinCluster.Wire;
 
 namespace TwinCluster.Silo.Hosting;
 

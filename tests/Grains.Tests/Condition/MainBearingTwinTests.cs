@@ -2,6 +2,7 @@ using Orleans.Runtime;
 using TwinCluster.Analytics;
 using TwinCluster.Analytics.Simulation;
 using TwinCluster.Grains.Interfaces;
+using TwinCluster.Wire;
 
 namespace TwinCluster.Grains.Tests.Condition;
 

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using TwinCluster.Analytics;
 using TwinCluster.Analytics.Simulation;
-using TwinCluster.Client.Telemetry;
+using TwinCluster.Simulation.Telemetry;
 using TwinCluster.Grains.Condition;
 using TwinCluster.Ingress.Pipeline;
 

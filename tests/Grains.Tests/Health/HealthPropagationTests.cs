@@ -1,6 +1,7 @@
 using Orleans.Runtime;
 using TwinCluster.Grains.Interfaces;
 using TwinCluster.Grains.Tests.Condition;
+using TwinCluster.Wire;
 
 namespace TwinCluster.Grains.Tests.Health;
 

@@ -7,6 +7,7 @@ using TwinCluster.Ingress.Mqtt;
 using TwinCluster.Ingress.Pipeline;
 using TwinCluster.Ingress.Storage;
 using TwinCluster.Ingress.Tests.Pipeline;
+using TwinCluster.Wire;
 using static TwinCluster.Ingress.Tests.Pipeline.PipelineParts;
 
 namespace TwinCluster.Ingress.Tests.Mqtt;

@@ -1,7 +1,7 @@
 using TwinCluster.Grains.Interfaces;
 using TwinCluster.Ingress.Pipeline;
 using TwinCluster.Ingress.Storage;
-using TwinCluster.Ingress.Wire;
+using TwinCluster.Wire;
 using static TwinCluster.Ingress.Tests.Pipeline.PipelineParts;
 
 namespace TwinCluster.Ingress.Tests.Pipeline;

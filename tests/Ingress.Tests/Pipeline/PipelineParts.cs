@@ -3,7 +3,7 @@ using System.Text;
 using TwinCluster.Grains.Interfaces;
 using TwinCluster.Ingress.Pipeline;
 using TwinCluster.Ingress.Storage;
-using TwinCluster.Ingress.Wire;
+using TwinCluster.Wire;
 using TwinCluster.Modeling;
 
 namespace TwinCluster.Ingress.Tests.Pipeline;

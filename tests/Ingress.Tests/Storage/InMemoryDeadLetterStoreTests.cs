@@ -1,6 +1,6 @@
 using TwinCluster.Grains.Interfaces;
 using TwinCluster.Ingress.Storage;
-using TwinCluster.Ingress.Wire;
+using TwinCluster.Wire;
 
 namespace TwinCluster.Ingress.Tests.Storage;
 

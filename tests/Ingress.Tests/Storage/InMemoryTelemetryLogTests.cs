@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using TwinCluster.Grains.Interfaces;
 using TwinCluster.Ingress.Storage;
-using TwinCluster.Ingress.Wire;
+using TwinCluster.Wire;
 
 namespace TwinCluster.Ingress.Tests.Storage;
 

@@ -128,17 +128,17 @@ public sealed class PostgresModeTests(PostgresFixture postgres)
             await using var client = await Connect(clusterId, db);
             Assert.True((await client.Client.GetModelRepository().Upload(ClusterModels.All)).Succeeded);
 
-            var first = await new TwinCluster.Client.Import.NdjsonImporter(client.Client).ImportAsync(new StringReader(string.Join("\n", lines)), cancellationToken: Ct);
+            var first = await new TwinCluster.Simulation.Import.NdjsonImporter(client.Client).ImportAsync(new StringReader(string.Join("\n", lines)), cancellationToken: Ct);
             Assert.True(first.Succeeded, string.Join("; ", first.Errors));
             Assert.Equal(["farm", "wt-1", "wt-2"], (await client.Twins.SubtreeAsync("farm")).Select(e => e.TwinId));
 
             // Over an existing twin: refused, the stored twin unchanged.
-            var again = await new TwinCluster.Client.Import.NdjsonImporter(client.Client).ImportAsync(new StringReader(lines[1]), cancellationToken: Ct);
+            var again = await new TwinCluster.Simulation.Import.NdjsonImporter(client.Client).ImportAsync(new StringReader(lines[1]), cancellationToken: Ct);
             Assert.Contains("already exists", Assert.Single(again.Errors).Message, StringComparison.Ordinal);
 
             // A deleted twin's id can be imported again (the storage row a delete leaves is reused).
             await client.Twins.Twin("wt-2").Delete(null, cascade: true);
-            var reimport = await new TwinCluster.Client.Import.NdjsonImporter(client.Client).ImportAsync(
+            var reimport = await new TwinCluster.Simulation.Import.NdjsonImporter(client.Client).ImportAsync(
                 new StringReader($$$"""{"kind":"twin","id":"wt-2","model":"{{{ClusterModels.Turbine}}}","properties":{"ratedPowerKW":3200}}"""), cancellationToken: Ct);
             Assert.True(reimport.Succeeded, string.Join("; ", reimport.Errors));
             silo.Kill();

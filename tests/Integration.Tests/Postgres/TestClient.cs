@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Orleans.Configuration;
-using TwinCluster.Storage;
+using TwinCluster.Client;
 
 namespace TwinCluster.Integration.Tests.Postgres;
 
@@ -20,19 +19,7 @@ internal sealed class TestClient : IAsyncDisposable
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(
             new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = Environments.Development });
-        builder.UseOrleansClient(client =>
-        {
-            client.Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = clusterId;
-                o.ServiceId = TestSilo.ServiceId;
-            });
-            client.UseAdoNetClustering(o =>
-            {
-                o.Invariant = PostgresDefaults.AdoInvariant;
-                o.ConnectionString = connectionString;
-            });
-        });
+        builder.UseOrleansClient(client => client.UseTwinCluster(clusterId, TestSilo.ServiceId, connectionString, []));
 
         var host = builder.Build();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -6,7 +6,7 @@ using TwinCluster.Client;
 using TwinCluster.Grains.Interfaces;
 using TwinCluster.Integration.Tests.Cli;
 using TwinCluster.Integration.Tests.Cluster;
-using TwinCluster.Ingress.Wire;
+using TwinCluster.Wire;
 using Xunit;
 using static TwinCluster.Integration.Tests.Telemetry.TelemetryTestKit;
 

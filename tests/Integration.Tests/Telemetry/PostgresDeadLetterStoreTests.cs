@@ -1,6 +1,6 @@
 using Npgsql;
 using TwinCluster.Ingress.Storage;
-using TwinCluster.Ingress.Wire;
+using TwinCluster.Wire;
 using TwinCluster.Integration.Tests.Infrastructure;
 using Xunit;
 using static TwinCluster.Integration.Tests.Telemetry.TelemetryData;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 using TwinCluster.Ingress.Storage;
-using TwinCluster.Ingress.Wire;
+using TwinCluster.Wire;
 using TwinCluster.Integration.Tests.Infrastructure;
 using TwinCluster.Integration.Tests.Postgres;
 using TwinCluster.Storage;
@@ -256,7 +256,7 @@ public sealed class PostgresTelemetryLogTests(PostgresFixture postgres)
             $"{Messages * 1024.0 / clock.Elapsed.TotalSeconds / 1e6:F1} M samples/s.");
     }
 
-    private static async Task<int> AppendAcross(PostgresTelemetryLog log, Grains.Interfaces.TwinId own, Grains.Interfaces.TwinId shared, DateTimeOffset[] days)
+    private static async Task<int> AppendAcross(PostgresTelemetryLog log, Wire.TwinId own, Wire.TwinId shared, DateTimeOffset[] days)
     {
         var added = 0;
         for (var i = 0; i < days.Length; i++)

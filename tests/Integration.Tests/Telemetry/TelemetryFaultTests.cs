@@ -1,11 +1,11 @@
 using System.Collections.Immutable;
 using Npgsql;
 using TwinCluster.Client;
-using TwinCluster.Client.Telemetry;
+using TwinCluster.Simulation.Telemetry;
 using TwinCluster.Grains.Interfaces;
 using TwinCluster.Integration.Tests.Cluster;
 using TwinCluster.Integration.Tests.Infrastructure;
-using TwinCluster.Ingress.Wire;
+using TwinCluster.Wire;
 using Xunit;
 using static TwinCluster.Integration.Tests.Telemetry.TelemetryTestKit;
 

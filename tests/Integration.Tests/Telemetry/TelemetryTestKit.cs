@@ -3,10 +3,11 @@ using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 using TwinCluster.Client;
-using TwinCluster.Client.Import;
+using TwinCluster.Simulation;
+using TwinCluster.Simulation.Import;
 using TwinCluster.Grains.Interfaces;
 using TwinCluster.Integration.Tests.Cli;
-using TwinCluster.Ingress.Wire;
+using TwinCluster.Wire;
 using Xunit;
 
 namespace TwinCluster.Integration.Tests.Telemetry;

@@ -5,8 +5,8 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using TwinCluster.Analytics.Simulation;
 using TwinCluster.Client;
-using TwinCluster.Client.Telemetry;
-using TwinCluster.Ingress.Wire;
+using TwinCluster.Simulation.Telemetry;
+using TwinCluster.Wire;
 
 namespace TwinCluster.Cli.Commands;
 

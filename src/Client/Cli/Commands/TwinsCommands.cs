@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
 using TwinCluster.Client;
-using TwinCluster.Client.Import;
+using TwinCluster.Simulation.Import;
 using TwinCluster.Grains.Interfaces;
 
 namespace TwinCluster.Cli.Commands;

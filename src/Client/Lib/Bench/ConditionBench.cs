@@ -5,10 +5,11 @@ using System.Text;
 using System.Text.Json;
 using TwinCluster.Analytics;
 using TwinCluster.Analytics.Simulation;
-using TwinCluster.Client.Import;
-using TwinCluster.Client.Telemetry;
+using TwinCluster.Simulation;
+using TwinCluster.Simulation.Import;
+using TwinCluster.Simulation.Telemetry;
 using TwinCluster.Grains.Interfaces;
-using TwinCluster.Ingress.Wire;
+using TwinCluster.Wire;
 
 namespace TwinCluster.Client.Bench;
 

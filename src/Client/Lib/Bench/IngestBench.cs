@@ -6,7 +6,7 @@ using MQTTnet.Protocol;
 using TwinCluster.Analytics;
 using TwinCluster.Analytics.Simulation;
 using TwinCluster.Grains.Interfaces;
-using TwinCluster.Ingress.Wire;
+using TwinCluster.Wire;
 
 namespace TwinCluster.Client.Bench;
 

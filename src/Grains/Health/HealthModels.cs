@@ -1,0 +1,67 @@
+using TwinCluster.Grains.Interfaces;
+using TwinCluster.Grains.Models;
+
+namespace TwinCluster.Grains.Health;
+
+/// <summary>What health needs from the models, cached per twin: its label and the configured weight of each child's model.</summary>
+public sealed class HealthModels(ModelCache models, HealthOptions options)
+{
+    private readonly Dictionary<string, double> _weights = new(StringComparer.Ordinal);
+    private string? _label;
+
+    /// <summary>The model's display name, or the name in its id.</summary>
+    public async Task<string> LabelAsync(string modelId)
+    {
+        if (_label is null)
+        {
+            var model = await models.GetAsync(modelId);
+            _label = model.Interface.DisplayName?.Default ?? NameOf(modelId);
+        }
+
+        return _label;
+    }
+
+    /// <summary>The weight of a child of <paramref name="modelId"/> (from its model or its nearest base); 1 when none is configured.</summary>
+    public async Task<double> WeightOfAsync(string modelId)
+    {
+        if (options.Weights.Count == 0)
+        {
+            return 1;
+        }
+
+        if (!_weights.TryGetValue(modelId, out var weight))
+        {
+            weight = 1;
+            try
+            {
+                var model = await models.GetAsync(modelId);
+                foreach (var id in model.Interface.AllBases.Prepend(modelId))
+                {
+                    if (options.Weights.FirstOrDefault(w => w.Model == id) is { } configured)
+                    {
+                        weight = configured.Weight;
+                        break;
+                    }
+                }
+            }
+            catch (TwinOperationException)
+            {
+                // A model that cannot be read weighs 1 (counted fully) rather than hiding its twin's health.
+            }
+
+            _weights[modelId] = weight;
+        }
+
+        return weight;
+    }
+
+    /// <summary>Forgets the label (the twin was deleted; one created again may have another model).</summary>
+    public void Reset() => _label = null;
+
+    private static string NameOf(string modelId)
+    {
+        var start = modelId.LastIndexOf(':') + 1;
+        var end = modelId.IndexOf(';', StringComparison.Ordinal);
+        return end > start ? modelId[start..end] : modelId;
+    }
+}
