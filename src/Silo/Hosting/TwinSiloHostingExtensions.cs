@@ -147,8 +147,8 @@ public static class TwinSiloHostingExtensions
         }
 
         builder.AddTwinTelemetry(options);
-        // Registered last, so stopped first: /readyz already answers 503 (ApplicationStopping), and this waits before
-        // Orleans starts handing activations over, so that load balancers stop sending work here first.
+        // Waits before any service stops (/readyz already answers 503 from ApplicationStopping, and the web server still
+        // runs), so that load balancers stop sending work here before Orleans starts handing activations over.
         builder.Services.AddHostedService(sp => new ShutdownDelayService(options.ShutdownDelay, sp.GetRequiredService<ILogger<ShutdownDelayService>>()));
         return builder;
     }

@@ -33,6 +33,10 @@ public sealed class ScalingTests(PostgresFixture postgres)
         // Rebalance soon and often, so a minute-long test sees it.
         ["TwinCluster__Rebalancing__RebalancerDueTime"] = "00:00:05",
         ["TwinCluster__Rebalancing__SessionCyclePeriod"] = "00:00:03",
+        // Short, but not SiloProcess's 1 s × 2: on a machine this loaded a joining silo missed two 1-s probes and was
+        // declared dead while it joined. 3 s × 3 still declares a killed silo dead within seconds.
+        ["TwinCluster__Membership__ProbeTimeout"] = "00:00:03",
+        ["TwinCluster__Membership__NumMissedProbesLimit"] = "3",
     };
 
     [Fact]
@@ -47,7 +51,7 @@ public sealed class ScalingTests(PostgresFixture postgres)
         var watch = Stopwatch.StartNew();
 
         await using var siloA = SiloProcess.Start(db, clusterId, SiloSettings);
-        await siloA.WaitReadyAsync(1, ct);
+        await WaitActiveAsync(siloA, 1, ct);
         Say($"silo A ready in {watch.Elapsed.TotalSeconds:0.0} s");
         await using var connection = await TwinClusterConnection.ConnectAsync(
             new TwinClientOptions { ClusterId = clusterId, ConnectionString = db, ConnectTimeout = TimeSpan.FromSeconds(60) }, ct);
@@ -71,7 +75,7 @@ public sealed class ScalingTests(PostgresFixture postgres)
         var before = await TwinActivationsPerSilo(grains);
         await using var siloB = SiloProcess.Start(db, clusterId, SiloSettings);
         await using var siloC = SiloProcess.Start(db, clusterId, SiloSettings);
-        await Task.WhenAll(siloA.WaitReadyAsync(3, ct), siloB.WaitReadyAsync(3, ct), siloC.WaitReadyAsync(3, ct));
+        await Task.WhenAll(WaitActiveAsync(siloA, 3, ct), WaitActiveAsync(siloB, 3, ct), WaitActiveAsync(siloC, 3, ct));
         Say($"step 1→3 silos: {step.Elapsed.TotalSeconds:0.0} s; twin activations per silo before: {Format(before)}");
 
         // Rebalancing: the twins that were all on A spread onto B and C.
@@ -98,7 +102,7 @@ public sealed class ScalingTests(PostgresFixture postgres)
         Signals.Send(siloC.ProcessId, "TERM");
         var notReady = await WaitNotReadyAsync(siloC.HttpPort, ct);
         var exit = await siloC.WaitForExitAsync(ct);
-        await siloA.WaitReadyAsync(2, ct);
+        await WaitActiveAsync(siloA, 2, ct);
         Say($"step 3→2 silos (graceful): /readyz 503 after {notReady.TotalMilliseconds:0} ms, exited {exit} after {step.Elapsed.TotalSeconds:0.0} s");
         Assert.Equal(0, exit);
 
@@ -114,7 +118,7 @@ public sealed class ScalingTests(PostgresFixture postgres)
         // 2 → 1 silo: kill -9 B.
         step.Restart();
         siloB.Kill();
-        await siloA.WaitReadyAsync(1, ct);
+        await WaitActiveAsync(siloA, 1, ct);
         Say($"step 2→1 silos (kill -9): declared dead and A alone after {step.Elapsed.TotalSeconds:0.0} s");
 
         // Keep the telemetry going until the defect raised its alert (it grows for 60 s), then stop the devices.
@@ -154,6 +158,7 @@ public sealed class ScalingTests(PostgresFixture postgres)
         }
 
         Say($"caught up {step.Elapsed.TotalSeconds:0.0} s after the devices stopped");
+        Say(await StoredBytesPerMessage(db, ct));
         var deadLetters = await grains.GetGrain<IDeadLetterGrain>(0).CountByReason();
         Say("dead letters: " + (deadLetters.Count == 0 ? "none" : string.Join(", ", deadLetters.Select(p => $"{p.Key} {p.Value}"))));
         Assert.True(deadLetters.Keys.All(k => k == "duplicate-seq"), "only redeliveries may be dead-lettered: " + string.Join(", ", deadLetters.Keys));
@@ -168,6 +173,27 @@ public sealed class ScalingTests(PostgresFixture postgres)
         Assert.Matches($"^farm-1 (Warning|Alarm): .*{Faulty}", health.Out);
         Assert.Contains(health.Out.Split('\n'), l => l.Contains($"{Healthy}  Normal", StringComparison.Ordinal));
         Say($"whole run {watch.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    /// <summary>
+    /// SiloProcess.WaitReadyAsync with more patience: three silo processes start at once on a 2-core machine that
+    /// other builds share (a silo was seen to need more than 90 s to answer there).
+    /// </summary>
+    private static async Task WaitActiveAsync(SiloProcess silo, int activeSilos, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(240);
+        while (true)
+        {
+            try
+            {
+                await silo.WaitReadyAsync(activeSilos, ct);
+                return;
+            }
+            catch (TimeoutException) when (DateTime.UtcNow < deadline)
+            {
+                // WaitReadyAsync gave up after its own 90 s: ask again until ours ends.
+            }
+        }
     }
 
     private static string Format(IReadOnlyDictionary<string, int> perSilo) =>
@@ -229,6 +255,22 @@ public sealed class ScalingTests(PostgresFixture postgres)
 
         using var doc = JsonDocument.Parse(list.Out);
         return doc.RootElement.EnumerateArray().Where(a => a.GetProperty("open").GetBoolean()).Select(a => a.GetProperty("twin").GetString()!).ToList();
+    }
+
+    /// <summary>What the telemetry log holds on disk per message (tables, indexes, TOAST), for docs/capacity.md.</summary>
+    private static async Task<string> StoredBytesPerMessage(string db, CancellationToken ct)
+    {
+        await using var source = NpgsqlDataSource.Create(db);
+        await using var command = source.CreateCommand("""
+            SELECT (SELECT count(*) FROM telemetry_log),
+                   (SELECT coalesce(sum(pg_total_relation_size(inhrelid)), 0) FROM pg_inherits WHERE inhparent = 'telemetry_log'::regclass)
+                     + pg_total_relation_size('telemetry_log'),
+                   pg_total_relation_size('telemetry_seq')
+            """);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        var (rows, log, seq) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+        return $"telemetry log on disk: {rows} messages of 1,024 samples, {log / 1024.0:N0} KiB log + {seq / 1024.0:N0} KiB seq index = {(log + seq) / (double)Math.Max(rows, 1):N0} bytes per message";
     }
 
     private static async Task<(long Rows, long Distinct, long Min, long Max)> LogCounts(string db, string twin, CancellationToken ct)
