@@ -26,6 +26,7 @@ public sealed class MqttIngressClient : IAsyncDisposable
     private Task? _connectLoop;
     private long _acknowledged;
     private volatile bool _taking = true;
+    private int _disposed;
     private int _unfinished;          // taken from the broker, not yet acknowledged or given up
     private long _lastMessageTicks;   // Environment.TickCount64 of the last message received
 
@@ -122,6 +123,13 @@ public sealed class MqttIngressClient : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        // Once: the host's container disposes IngressService twice (registered as itself and as a hosted service
+        // through a factory), and a second StopAsync on the disposed token source aborted every graceful stop.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await StopAsync();
         _client.Dispose();
         _stopping.Dispose();
