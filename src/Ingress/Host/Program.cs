@@ -3,12 +3,17 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TwinCluster.Client;
+using Npgsql;
+using OpenTelemetry.Metrics;
+using Orleans.Configuration;
 using TwinCluster.Grains.Interfaces;
 using TwinCluster.Ingress.Hosting;
 
 // The standalone ingress: a client of an external MQTT broker (shared subscription) and of the cluster. Run several
 // for more throughput or availability; each needs its own TwinCluster:Ingress:Broker:ClientId.
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+// A small web host beside it: /healthz, /readyz (connected to the broker and not draining) and /metrics (Prometheus) on
+// TwinCluster:HttpPort; without that setting on a free loopback port, so local runs and tests never collide.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var configuration = builder.Configuration;
 var connectionString = configuration.GetConnectionString("TwinCluster");
 var clusterId = configuration["TwinCluster:ClusterId"] ?? "twincluster";
@@ -49,5 +54,27 @@ catch (ArgumentException ex)
     return 2;
 }
 
-await builder.Build().RunAsync();
+var httpPort = configuration["TwinCluster:HttpPort"];
+if (httpPort is not null && (!int.TryParse(httpPort, out var port) || port is < 0 or > 65535))
+{
+    Console.Error.WriteLine($"error: TwinCluster:HttpPort '{httpPort}' must be a port number from 0 to 65535.");
+    return 2;
+}
+
+builder.WebHost.UseUrls(httpPort is null ? "http://127.0.0.1:0" : $"http://0.0.0.0:{httpPort}");
+builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(25));
+builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+    .AddMeter("Microsoft.Orleans", TwinCluster.Ingress.Pipeline.IngressMetrics.MeterName, "System.Runtime")
+    .AddNpgsqlInstrumentation()
+    .AddPrometheusExporter());
+
+var app = builder.Build();
+app.MapGet("/healthz", () => Results.Ok("alive"));
+app.MapGet("/readyz", (IHostApplicationLifetime lifetime, IServiceProvider services) =>
+    lifetime.ApplicationStopping.IsCancellationRequested ? Results.Problem("draining", statusCode: StatusCodes.Status503ServiceUnavailable)
+    : services.GetService<IngressService>() is { IsConnected: true } ? Results.Ok(new { broker = "connected" })
+    : Results.Problem("not connected to the MQTT broker", statusCode: StatusCodes.Status503ServiceUnavailable));
+app.MapPrometheusScrapingEndpoint();
+app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation("Ingress: health and metrics on {Urls}", string.Join(", ", app.Urls)));
+await app.RunAsync();
 return 0;

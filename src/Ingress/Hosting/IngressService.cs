@@ -28,6 +28,9 @@ public sealed class IngressService(
     /// <summary>The pipeline (null before start).</summary>
     public IngressPipeline? Pipeline => _pipeline;
 
+    /// <summary>True while the transport takes messages: connected to the external broker, or the embedded one runs.</summary>
+    public bool IsConnected => _client?.IsConnected ?? _broker is not null;
+
     /// <summary>The embedded broker's port, or null when none runs.</summary>
     public int? BrokerPort => _broker?.Port;
 

@@ -26,6 +26,9 @@ public sealed class MqttIngressClient : IAsyncDisposable
     private Task? _connectLoop;
     private long _acknowledged;
     private volatile bool _taking = true;
+    private int _disposed;
+    private int _unfinished;          // taken from the broker, not yet acknowledged or given up
+    private long _lastMessageTicks;   // Environment.TickCount64 of the last message received
 
     /// <summary>Creates the client; <see cref="StartAsync"/> connects.</summary>
     public MqttIngressClient(ExternalBrokerOptions options, IngressPipeline pipeline, ILogger logger, TimeProvider? time = null)
@@ -57,12 +60,24 @@ public sealed class MqttIngressClient : IAsyncDisposable
         await _firstConnect.Task.WaitAsync(cancellationToken);
     }
 
+    /// <summary>Messages taken and not yet acknowledged (or given up on).</summary>
+    public int Unfinished => Volatile.Read(ref _unfinished);
+
     /// <summary>
     /// Stops taking messages (and reconnecting) but stays connected, so that what the pipeline already took can still
-    /// be acknowledged as it becomes final. Messages that arrive meanwhile stay unacknowledged in the session.
+    /// be acknowledged as it becomes final. On a shared subscription it first drains: it unsubscribes, so the broker
+    /// sends the group's messages to the other members from then on, and goes on taking what the broker had already
+    /// sent or queued for this session until none came for <paramref name="quiet"/> (at most <paramref name="limit"/>).
+    /// Nothing is then left behind in a session that a scaled-in ingress would never resume. On a plain
+    /// subscription (one ingress) it stays subscribed: the session keeps collecting while the ingress restarts.
     /// </summary>
-    public async Task StopTakingAsync()
+    public async Task StopTakingAsync(TimeSpan? quiet = null, TimeSpan? limit = null)
     {
+        if (!string.IsNullOrEmpty(_options.SharedGroup) && _client.IsConnected && _taking)
+        {
+            await DrainSharedAsync(quiet ?? TimeSpan.FromMilliseconds(500), limit ?? TimeSpan.FromSeconds(10));
+        }
+
         _taking = false;
         await _stopping.CancelAsync();
         if (_connectLoop is not null)
@@ -71,8 +86,11 @@ public sealed class MqttIngressClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Disconnects; messages not yet final stay unacknowledged in the broker's session.</summary>
-    public async Task StopAsync()
+    /// <summary>
+    /// Waits (up to <paramref name="ackLimit"/>, 5 s by default) for the acknowledgements of what was made final, then
+    /// disconnects; messages not yet final stay unacknowledged in the broker's session.
+    /// </summary>
+    public async Task StopAsync(TimeSpan? ackLimit = null)
     {
         _taking = false;
         await _stopping.CancelAsync();
@@ -81,8 +99,16 @@ public sealed class MqttIngressClient : IAsyncDisposable
             await _connectLoop;
         }
 
+        var deadline = Environment.TickCount64 + (long)(ackLimit ?? TimeSpan.FromSeconds(5)).TotalMilliseconds;
+        while (Unfinished > 0 && _client.IsConnected && Environment.TickCount64 < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20));
+        }
+
         if (_client.IsConnected)
         {
+            _logger.LogInformation("Ingress: disconnecting from the MQTT broker; {Acknowledged} acknowledged, {Unfinished} left to the session",
+                Acknowledged, Unfinished);
             try
             {
                 await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build());
@@ -97,6 +123,13 @@ public sealed class MqttIngressClient : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        // Once: the host's container disposes IngressService twice (registered as itself and as a hosted service
+        // through a factory), and a second StopAsync on the disposed token source aborted every graceful stop.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await StopAsync();
         _client.Dispose();
         _stopping.Dispose();
@@ -165,9 +198,35 @@ public sealed class MqttIngressClient : IAsyncDisposable
         }
     }
 
+    private async Task DrainSharedAsync(TimeSpan quiet, TimeSpan limit)
+    {
+        try
+        {
+            await _client.UnsubscribeAsync(new MqttClientUnsubscribeOptionsBuilder().WithTopicFilter(_options.TopicFilter).Build(), _stopping.Token);
+        }
+        catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException)
+        {
+            _logger.LogWarning("Ingress: could not unsubscribe before stopping ({Error}); what the broker queued for {ClientId} waits for its return",
+                ex.Message, _options.ClientId);
+            return;
+        }
+
+        var started = Environment.TickCount64;
+        Interlocked.Exchange(ref _lastMessageTicks, started);
+        _logger.LogInformation("Ingress: draining: unsubscribed from {Filter}; taking what was already sent to {ClientId}", _options.TopicFilter, _options.ClientId);
+        while (_client.IsConnected && Environment.TickCount64 - started < limit.TotalMilliseconds
+            && Environment.TickCount64 - Interlocked.Read(ref _lastMessageTicks) < quiet.TotalMilliseconds)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+        }
+
+        _logger.LogInformation("Ingress: drained in {Elapsed} ms; {Unfinished} messages still being made final", Environment.TickCount64 - started, Unfinished);
+    }
+
     private async Task OnMessage(MqttApplicationMessageReceivedEventArgs e)
     {
         e.AutoAcknowledge = false;
+        Interlocked.Exchange(ref _lastMessageTicks, Environment.TickCount64);
         if (!_taking)
         {
             return;   // stopping: left unacknowledged, delivered again to the next session
@@ -176,6 +235,7 @@ public sealed class MqttIngressClient : IAsyncDisposable
         var message = e.ApplicationMessage;
         var inbound = new InboundMessage(message.Topic, message.Payload.ToArray(), message.ContentType, _time.GetUtcNow());
         Task<IngressVerdict> verdict;
+        Interlocked.Increment(ref _unfinished);
         try
         {
             // Waits while the pipeline is full: this client reads no further, and the broker holds the rest.
@@ -183,6 +243,7 @@ public sealed class MqttIngressClient : IAsyncDisposable
         }
         catch (Exception ex) when (ex is OperationCanceledException or System.Threading.Channels.ChannelClosedException)
         {
+            Interlocked.Decrement(ref _unfinished);
             return;
         }
 
@@ -201,6 +262,10 @@ public sealed class MqttIngressClient : IAsyncDisposable
         {
             // Not final (stopping), or the connection is gone: the broker delivers it again; the log drops the copy.
             _logger.LogDebug(ex, "Ingress: message on {Topic} not acknowledged", e.ApplicationMessage.Topic);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _unfinished);
         }
     }
 }

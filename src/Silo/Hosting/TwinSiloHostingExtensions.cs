@@ -1,5 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans.Dashboard;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -66,6 +68,7 @@ public static class TwinSiloHostingExtensions
         // Each storage write is a connection in PostgreSQL mode: stay well inside the server's 100 by default.
         builder.Services.AddTwinGrains(defaultImportWrites: mode == SiloMode.Embedded ? 0 : 32);
         builder.Services.AddHostedService<StartupReport>();
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.ShutdownTimeout);
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(c =>
@@ -110,6 +113,21 @@ public static class TwinSiloHostingExtensions
                 {
                     silo.UseKubernetesHosting();
                 }
+
+                if (options.ActivationRebalancing)
+                {
+                    // Experimental in Orleans 10 (ORLEANSEXP002): without it a silo that joins a running cluster gets only
+                    // the activations placed after it joined, and the old silos keep theirs.
+#pragma warning disable ORLEANSEXP002
+                    silo.AddActivationRebalancer();
+#pragma warning restore ORLEANSEXP002
+                    silo.Services.AddOptions<ActivationRebalancerOptions>().BindConfiguration($"{TwinSiloOptions.Section}:Rebalancing");
+                }
+            }
+
+            if (options.Dashboard)
+            {
+                silo.AddDashboard();
             }
         });
         // After Orleans: the ingress starts taking messages once the silo is up. The embedded broker runs by default
@@ -129,6 +147,9 @@ public static class TwinSiloHostingExtensions
         }
 
         builder.AddTwinTelemetry(options);
+        // Waits before any service stops (/readyz already answers 503 from ApplicationStopping, and the web server still
+        // runs), so that load balancers stop sending work here before Orleans starts handing activations over.
+        builder.Services.AddHostedService(sp => new ShutdownDelayService(options.ShutdownDelay, sp.GetRequiredService<ILogger<ShutdownDelayService>>()));
         return builder;
     }
 
@@ -189,7 +210,7 @@ public static class TwinSiloHostingExtensions
     private static void AddTwinTelemetry(this WebApplicationBuilder builder, TwinSiloOptions options)
     {
         var otlp = options.OtlpEndpoint ?? builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
-        if (string.IsNullOrEmpty(otlp) && !options.ConsoleTelemetry)
+        if (string.IsNullOrEmpty(otlp) && !options.ConsoleTelemetry && !options.PrometheusMetrics)
         {
             return;
         }
@@ -197,7 +218,14 @@ public static class TwinSiloHostingExtensions
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter("Microsoft.Orleans", TwinMetrics.MeterName, TwinCluster.Ingress.Pipeline.IngressMetrics.MeterName);
+                // System.Runtime: the runtime's own meter (process CPU time, working set, GC heap), built into .NET 9+.
+                metrics.AddMeter("Microsoft.Orleans", TwinMetrics.MeterName, TwinCluster.Ingress.Pipeline.IngressMetrics.MeterName, "System.Runtime");
+                metrics.AddNpgsqlInstrumentation();
+                if (options.PrometheusMetrics)
+                {
+                    metrics.AddPrometheusExporter();
+                }
+
                 if (!string.IsNullOrEmpty(otlp))
                 {
                     metrics.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));

@@ -40,6 +40,32 @@ public sealed class TwinSiloOptions
     /// <summary>Print metrics and traces to the console.</summary>
     public bool ConsoleTelemetry { get; set; }
 
+    /// <summary>Serve Prometheus metrics (Orleans', TwinCluster's, Npgsql's and the runtime's meters) on <c>/metrics</c>.</summary>
+    public bool PrometheusMetrics { get; set; } = true;
+
+    /// <summary>
+    /// Serve the Orleans dashboard on <c>/dashboard</c>. Off by default: it has no authentication yet (no roles exist
+    /// in TwinCluster), and its grain-call profiling costs CPU on every call.
+    /// </summary>
+    public bool Dashboard { get; set; }
+
+    /// <summary>
+    /// Orleans' activation rebalancer (PostgreSQL and Kubernetes modes): moves activations from busy silos onto new or
+    /// lightly loaded ones, so a silo added to a running cluster takes a share of the twins.
+    /// </summary>
+    public bool ActivationRebalancing { get; set; } = true;
+
+    /// <summary>
+    /// How long a stopping silo keeps running before Orleans shuts down: <c>/readyz</c> answers 503 from the first
+    /// moment, so load balancers and Kubernetes take it out of rotation meanwhile. Zero in tests and locally.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan ShutdownDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Time the host gives its services, Orleans among them, to stop (hand activations over, leave membership).</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "00:10:00")]
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>The default number of telemetry stream queues.</summary>
     public const int DefaultStreamQueues = 8;
 
