@@ -99,6 +99,7 @@ public sealed partial class TwinGrain(
             s.PropertiesJson = properties;
             s.CreatedAt = now;
             Touch(s, now);
+            PropertyTimes.Update(s.PropertyTimes, null, properties, now);
         });
         return S.ToSnapshot(Id);
     }
@@ -113,7 +114,14 @@ public sealed partial class TwinGrain(
     {
         await Require(ifMatch);
         var text = await rules.CheckProperties(S.ModelId, propertiesJson);
-        await Mutate("replace", s => { CheckETag(s, ifMatch); s.PropertiesJson = text; Touch(s); });
+        await Mutate("replace", s =>
+        {
+            CheckETag(s, ifMatch);
+            var previous = s.PropertiesJson;
+            s.PropertiesJson = text;
+            Touch(s);
+            PropertyTimes.Update(s.PropertyTimes, previous, text, s.UpdatedAt);
+        });
         RenewMonitor();
         return S.ToSnapshot(Id);
     }
@@ -122,10 +130,19 @@ public sealed partial class TwinGrain(
     {
         await Require(ifMatch);
         var before = S.ETag;
-        var patched = JsonPatch.Apply(JsonText.ParseObject(S.PropertiesJson, "stored properties"), jsonPatch);
+        // Source times ride in the patch as ADT's /$metadata/{property}/sourceTime operations.
+        var (propertyPatch, sourceTimes) = PropertyTimes.TakeSourceTimes(jsonPatch);
+        var patched = JsonPatch.Apply(JsonText.ParseObject(S.PropertiesJson, "stored properties"), propertyPatch);
         var text = await rules.CheckProperties(S.ModelId, JsonText.Write(patched));
         // The patch was computed from the state as of `before`; a write that slipped in since makes it stale.
-        await Mutate("patch", s => { CheckETag(s, before); s.PropertiesJson = text; Touch(s); });
+        await Mutate("patch", s =>
+        {
+            CheckETag(s, before);
+            var previous = s.PropertiesJson;
+            s.PropertiesJson = text;
+            Touch(s);
+            PropertyTimes.Update(s.PropertyTimes, previous, text, s.UpdatedAt, sourceTimes);
+        });
         RenewMonitor();
         return S.ToSnapshot(Id);
     }
