@@ -14,6 +14,9 @@ namespace TwinCluster.Grains.Adt;
 /// </summary>
 public static class AdtJson
 {
+    // ADT's own output does not escape quotes or non-ASCII text inside strings; neither does this.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>A stored ETag as ADT shows it: a weak entity tag.</summary>
     public static string ETag(string etag) => $"W/\"{etag}\"";
 
@@ -42,9 +45,91 @@ public static class AdtJson
         writer.WriteStartObject("$metadata");
         writer.WriteString("$model", twin.ModelId);
         writer.WriteString("$lastUpdateTime", Time(twin.UpdatedAt));
+        using var document = JsonDocument.Parse(string.IsNullOrWhiteSpace(twin.PropertiesJson) ? "{}" : twin.PropertiesJson);
+        WritePropertyTimes(writer, twin, document.RootElement, prefix: "");
         writer.WriteEndObject();
-        WriteMembers(writer, twin.PropertiesJson);
+        foreach (var member in document.RootElement.EnumerateObject())
+        {
+            if (IsComponent(member.Value))
+            {
+                writer.WritePropertyName(member.Name);
+                WriteComponentBody(writer, twin, member.Name, member.Value);
+            }
+            else if (!member.Name.StartsWith('$'))
+            {
+                member.WriteTo(writer);
+            }
+        }
+
         writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// One component of the twin as ADT returns it (its properties and a <c>$metadata</c> of their times), or null when
+    /// the twin has no object-valued member of that name.
+    /// </summary>
+    public static string? Component(TwinSnapshot twin, string name)
+    {
+        using var document = JsonDocument.Parse(string.IsNullOrWhiteSpace(twin.PropertiesJson) ? "{}" : twin.PropertiesJson);
+        if (!document.RootElement.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        return Write(writer => WriteComponentBody(writer, twin, name, value));
+    }
+
+    /// <summary>
+    /// A component is an object-valued member that carries a <c>$metadata</c> object, as ADT asks clients to write
+    /// components (<c>"$metadata": {}</c>); its members get their own times in there.
+    /// </summary>
+    private static bool IsComponent(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Object && value.TryGetProperty("$metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object;
+
+    private static void WriteComponentBody(Utf8JsonWriter writer, TwinSnapshot twin, string name, JsonElement component)
+    {
+        writer.WriteStartObject();
+        writer.WriteStartObject("$metadata");
+        var own = twin.PropertyTimes?.GetValueOrDefault(name);
+        writer.WriteString("$lastUpdateTime", Time(own?.LastUpdateTime ?? twin.UpdatedAt));
+        WritePropertyTimes(writer, twin, component, prefix: name + "/");
+        writer.WriteEndObject();
+        foreach (var member in component.EnumerateObject())
+        {
+            if (!member.Name.StartsWith('$'))
+            {
+                member.WriteTo(writer);
+            }
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Per property: <c>{"lastUpdateTime": …, "sourceTime": …}</c> (sourceTime only when one was given).</summary>
+    private static void WritePropertyTimes(Utf8JsonWriter writer, TwinSnapshot twin, JsonElement properties, string prefix)
+    {
+        if (properties.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+
+        foreach (var member in properties.EnumerateObject())
+        {
+            if (member.Name.StartsWith('$'))
+            {
+                continue;
+            }
+
+            var time = twin.PropertyTimes?.GetValueOrDefault(prefix + member.Name);
+            writer.WriteStartObject(member.Name);
+            writer.WriteString("lastUpdateTime", Time(time?.LastUpdateTime ?? twin.UpdatedAt));
+            if (time?.SourceTime is { } source)
+            {
+                writer.WriteString("sourceTime", Time(source));
+            }
+
+            writer.WriteEndObject();
+        }
     }
 
     /// <summary>Writes the relationship as one JSON object.</summary>
@@ -68,7 +153,7 @@ public static class AdtJson
     public static string Write(Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             write(writer);
         }
