@@ -87,7 +87,7 @@ public static class ApiHostingExtensions
         adt.MapGroup("/digitaltwins").MapAdtTwinEndpoints().WithTags("Digital twins");
         adt.MapGroup("/digitaltwins").MapAdtRelationshipEndpoints().WithTags("Relationships");
         adt.MapGroup("/digitaltwins").MapAdtComponentEndpoints().WithTags("Components");
-        // TODO telemetry
+        adt.MapGroup("/digitaltwins").MapAdtTelemetryEndpoints().WithTags("Telemetry");
         adt.MapGroup("/query").MapAdtQueryEndpoints().WithTags("Query");
         var own = app.MapGroup(OwnPrefix).AddEndpointFilter<OwnErrorFilter>();
         own.MapGroup("/health").MapOwnHealthEndpoints().WithTags("Health");

@@ -95,7 +95,7 @@ public sealed class AdtHttpTests(ApiSilo api) : IAsyncLifetime
         Assert.Equal(204, (await Send(HttpMethod.Patch, $"/models/{aId}", """[{"op":"replace","path":"/decommissioned","value":true}]""")).Status);
         (status, body, _) = await Send(HttpMethod.Get, $"/models/{aId}");
         Assert.True((bool)body!["decommissioned"]!);
-        (status, body, _) = await Send(HttpMethod.Put, $"/digitaltwins/{_p}dec", $$"""{"$metadata":{"$model":"{{aId}}"}}""");
+        (status, body, _) = await Send(HttpMethod.Put, $"/digitaltwins/{_p}dec", $$$"""{"$metadata":{"$model":"{{{aId}}}"}}""");
         Assert.Equal((400, "ModelDecommissioned"), (status, (string?)body!["error"]!["code"]));
         Assert.Equal(204, (await Send(HttpMethod.Delete, $"/models/{aId}")).Status);
         (status, body, _) = await Send(HttpMethod.Delete, $"/models/{aId}");
@@ -113,7 +113,7 @@ public sealed class AdtHttpTests(ApiSilo api) : IAsyncLifetime
         var etag = (string)created["$etag"]!;
         Assert.StartsWith("W/\"", etag, StringComparison.Ordinal);
 
-        var (status, body, response) = await Send(HttpMethod.Put, $"/digitaltwins/{id}", $$"""{"$metadata":{"$model":"{{Turbine}}"}}""",
+        var (status, body, response) = await Send(HttpMethod.Put, $"/digitaltwins/{id}", $$$"""{"$metadata":{"$model":"{{{Turbine}}}"}}""",
             r => r.Headers.TryAddWithoutValidation("If-None-Match", "*"));
         Assert.Equal((412, "PreconditionFailed"), (status, (string?)body!["error"]!["code"]));
 
@@ -177,7 +177,7 @@ public sealed class AdtHttpTests(ApiSilo api) : IAsyncLifetime
         await CreateTurbine(wt);
         foreach (var part in new[] { "mb", "gb" })
         {
-            Assert.Equal(200, (await Send(HttpMethod.Put, $"/digitaltwins/{wt}-{part}", $$"""{"$metadata":{"$model":"{{Bearing}}"}}""")).Status);
+            Assert.Equal(200, (await Send(HttpMethod.Put, $"/digitaltwins/{wt}-{part}", $$$"""{"$metadata":{"$model":"{{{Bearing}}}"}}""")).Status);
             var (s, b, _) = await Send(HttpMethod.Put, $"/digitaltwins/{wt}/relationships/{wt}-has-{part}", $$"""{"$relationshipName":"contains","$targetId":"{{wt}}-{{part}}"}""");
             Assert.True(s == 200, $"relationship: {s} {b}");
             Assert.Equal(wt, (string?)b!["$sourceId"]);
@@ -225,7 +225,7 @@ public sealed class AdtHttpTests(ApiSilo api) : IAsyncLifetime
         Assert.Equal(201, (await Send(HttpMethod.Post, "/models", dtdl)).Status);
         foreach (var id in new[] { "a", "b" })
         {
-            Assert.Equal(200, (await Send(HttpMethod.Put, $"/digitaltwins/{_p}{id}", $$"""{"$metadata":{"$model":"{{model}}"}}""")).Status);
+            Assert.Equal(200, (await Send(HttpMethod.Put, $"/digitaltwins/{_p}{id}", $$$"""{"$metadata":{"$model":"{{{model}}}"}}""")).Status);
         }
 
         var (status, body, _) = await Send(HttpMethod.Put, $"/digitaltwins/{_p}a/relationships/r1", $$"""{"$relationshipName":"feeds","$targetId":"{{_p}}b","weight":1.5}""");
@@ -253,7 +253,7 @@ public sealed class AdtHttpTests(ApiSilo api) : IAsyncLifetime
              {"@context":"dtmi:dtdl:context;2","@id":"{{host}}","@type":"Interface","contents":[{"@type":"Component","name":"probe","schema":"{{sensor}}"}]}]
             """;
         Assert.Equal(201, (await Send(HttpMethod.Post, "/models", dtdl)).Status);
-        var (status, body, _) = await Send(HttpMethod.Put, $"/digitaltwins/{_p}host", $$"""{"$metadata":{"$model":"{{host}}"},"probe":{"$metadata":{},"range":10}}""");
+        var (status, body, _) = await Send(HttpMethod.Put, $"/digitaltwins/{_p}host", $$$"""{"$metadata":{"$model":"{{{host}}}"},"probe":{"$metadata":{},"range":10}}""");
         Assert.True(status == 200, $"{status} {body}");
         Assert.NotNull(body!["probe"]!["$metadata"]!["range"]!["lastUpdateTime"]);
 

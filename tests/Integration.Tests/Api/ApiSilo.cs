@@ -17,9 +17,11 @@ public sealed class ApiSilo : IAsyncLifetime
 
     private SiloProcess? _silo;
 
-    public SiloProcess Process => _silo ?? throw new InvalidOperationException("not started");
+    internal SiloProcess Process => _silo ?? throw new InvalidOperationException("not started");
 
     public HttpClient Http { get; private set; } = null!;
+
+    public string ClusterId { get; } = "api-" + Guid.NewGuid().ToString("N")[..8];
 
     public Uri Endpoint => new($"https://127.0.0.1:{Process.HttpsPort}");
 
@@ -27,7 +29,7 @@ public sealed class ApiSilo : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _silo = SiloProcess.Start(null, "api-" + Guid.NewGuid().ToString("N")[..8]);
+        _silo = SiloProcess.Start(null, ClusterId);
         await _silo.WaitReadyAsync(1, TestContext.Current.CancellationToken);
         Http = CreateClient(Endpoint);
     }
