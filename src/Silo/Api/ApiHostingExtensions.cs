@@ -58,8 +58,10 @@ public static class ApiHostingExtensions
         {
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
             o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+            o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         });
         builder.Services.AddSingleton<AdtTwinService>();
+        builder.Services.AddSingleton<ImportJobs>();
         return builder;
     }
 
@@ -89,6 +91,7 @@ public static class ApiHostingExtensions
         adt.MapGroup("/digitaltwins").MapAdtComponentEndpoints().WithTags("Components");
         adt.MapGroup("/digitaltwins").MapAdtTelemetryEndpoints().WithTags("Telemetry");
         adt.MapGroup("/query").MapAdtQueryEndpoints().WithTags("Query");
+        adt.MapGroup("/jobs/imports").MapAdtImportEndpoints().WithTags("Import jobs");
         var own = app.MapGroup(OwnPrefix).AddEndpointFilter<OwnErrorFilter>();
         own.MapGroup("/health").MapOwnHealthEndpoints().WithTags("Health");
         own.MapGroup("/alerts").MapOwnAlertEndpoints().WithTags("Alerts");

@@ -35,18 +35,27 @@ public sealed class LiveChangeTests : IAsyncLifetime
         Assert.Contains("kind 'bogus'", (string?)body!["detail"], StringComparison.Ordinal);
 
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        watching.CancelAfter(TimeSpan.FromSeconds(150));
+        // Two shared cores: the simulator, the silo's analysis and other tests' processes compete, so be patient.
+        watching.CancelAfter(TimeSpan.FromSeconds(240));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await using var stream = await SseReader.OpenAsync(_api.Http, "/api/v1/changes?under=farm-1&kind=raised", null, watching.Token);
         var open = await stream.NextAsync(watching.Token);
         Assert.Equal("open", open.Event);
 
         using var stopSimulator = new CancellationTokenSource();
-        var simulate = CliProcess.RunUntilAsync(["simulate", "--broker", $"127.0.0.1:{_api.Process.MqttPort}", "--twins", $"{Faulty},{Healthy}",
+        var simulate = CliProcess.RunUntilAsync(["-g", $"127.0.0.1:{_api.Process.GatewayPort}", "--cluster-id", _api.ClusterId, "simulate", "--broker", $"127.0.0.1:{_api.Process.MqttPort}", "--twins", $"{Faulty},{Healthy}",
             "--fs", "12800", "--rate", "12.5", "--fault", $"{Faulty}:outer", "--fault-duration", "40"], stopSimulator.Token);
         SseEvent raised;
         try
         {
-            raised = await stream.NextChangeAsync(watching.Token);
+            var first = stream.NextChangeAsync(watching.Token);
+            if (await Task.WhenAny(first, simulate) == simulate && !first.IsCompleted)
+            {
+                var (exit, output, error) = await simulate;
+                Assert.Fail($"twin simulate stopped (exit {exit}) before an alert was raised: {output}\n{error}");
+            }
+
+            raised = await first;
         }
         finally
         {
@@ -55,6 +64,7 @@ public sealed class LiveChangeTests : IAsyncLifetime
         }
 
         Assert.Equal("raised", raised.Event);
+        var raisedAfter = clock.Elapsed;
         var change = JsonNode.Parse(raised.Data)!;
         Assert.Equal(Faulty, (string?)change["twin"]);
         Assert.Equal(["farm-1", "wt-01", "wt-01-gen", Faulty], change["path"]!.AsArray().Select(p => (string?)p).ToArray());
@@ -82,8 +92,19 @@ public sealed class LiveChangeTests : IAsyncLifetime
         Assert.Contains("no open alert", (string?)body!["detail"], StringComparison.Ordinal);
 
         // A second client resumes from the raised event's id: the acknowledgement (later in the feed) comes next.
-        await using var resumed = await SseReader.OpenAsync(_api.Http, "/api/v1/changes?under=farm-1&kind=acknowledged", raised.Id, watching.Token);
-        var next = await resumed.NextChangeAsync(watching.Token);
+        using var resuming = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        resuming.CancelAfter(TimeSpan.FromSeconds(90));
+        await using var resumed = await SseReader.OpenAsync(_api.Http, "/api/v1/changes?under=farm-1&kind=acknowledged", raised.Id, resuming.Token);
+        SseEvent next;
+        try
+        {
+            next = await resumed.NextChangeAsync(resuming.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"no acknowledged event within 90 s of resuming from {raised.Id} (raised after {raisedAfter.TotalSeconds:0} s)");
+            throw;
+        }
 
         Assert.Equal("acknowledged", next.Event);
         Assert.Equal("tester", (string?)JsonNode.Parse(next.Data)!["alert"]!["acknowledgedBy"]);

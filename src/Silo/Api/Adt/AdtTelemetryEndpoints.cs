@@ -88,6 +88,6 @@ public static class AdtTelemetryEndpoints
             renamed[component is null ? name : component + "." + name] = value?.DeepClone();
         }
 
-        return new JsonObject { ["seq"] = seq, ["ts"] = ts.ToString("O", CultureInfo.InvariantCulture), ["values"] = renamed };
+        return new JsonObject { ["seq"] = seq, ["ts"] = ts.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture), ["values"] = renamed };
     }
 }
