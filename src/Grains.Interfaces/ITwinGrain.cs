@@ -38,6 +38,13 @@ public interface ITwinGrain : IGrainWithStringKey
     [Alias("AddRelationship")]
     Task<Relationship> AddRelationship(string relationshipId, string name, string targetId, string propertiesJson, string? ifMatch);
 
+    /// <summary>
+    /// Replaces the properties of an outgoing relationship (name and target stay), checked against its model; returns
+    /// the relationship as stored. <paramref name="ifMatch"/> is the twin's ETag, as for the other relationship writes.
+    /// </summary>
+    [Alias("UpdateRelationship")]
+    Task<Relationship> UpdateRelationship(string relationshipId, string propertiesJson, string? ifMatch);
+
     /// <summary>Removes an outgoing relationship and its entry at the target.</summary>
     [Alias("RemoveRelationship")]
     Task RemoveRelationship(string relationshipId, string? ifMatch);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using TwinCluster.Silo.Api;
 using TwinCluster.Silo.Endpoints;
 using TwinCluster.Silo.Hosting;
 
@@ -26,6 +27,7 @@ try
 
     var app = builder.Build();
     app.MapTwinSiloEndpoints();
+    app.MapTwinApi();
     await app.RunAsync();
     return 0;
 }

@@ -115,6 +115,7 @@ public sealed partial class TwinGrain(
             s.PropertiesJson = properties;
             s.CreatedAt = now;
             Touch(s, now);
+            PropertyTimes.Update(s.PropertyTimes, null, properties, now);
         });
         return S.ToSnapshot(Id);
     }
@@ -129,7 +130,14 @@ public sealed partial class TwinGrain(
     {
         await Require(ifMatch);
         var text = await services.Rules.CheckProperties(S.ModelId, propertiesJson);
-        await Mutate("replace", s => { CheckETag(s, ifMatch); s.PropertiesJson = text; Touch(s); });
+        await Mutate("replace", s =>
+        {
+            CheckETag(s, ifMatch);
+            var previous = s.PropertiesJson;
+            s.PropertiesJson = text;
+            Touch(s);
+            PropertyTimes.Update(s.PropertyTimes, previous, text, s.UpdatedAt);
+        });
         RenewMonitor();
         return S.ToSnapshot(Id);
     }
@@ -138,10 +146,19 @@ public sealed partial class TwinGrain(
     {
         await Require(ifMatch);
         var before = S.ETag;
-        var patched = JsonPatch.Apply(JsonText.ParseObject(S.PropertiesJson, "stored properties"), jsonPatch);
+        // Source times ride in the patch as ADT's /$metadata/{property}/sourceTime operations.
+        var (propertyPatch, sourceTimes) = PropertyTimes.TakeSourceTimes(jsonPatch);
+        var patched = JsonPatch.Apply(JsonText.ParseObject(S.PropertiesJson, "stored properties"), propertyPatch);
         var text = await services.Rules.CheckProperties(S.ModelId, JsonText.Write(patched));
         // The patch was computed from the state as of `before`; a write that slipped in since makes it stale.
-        await Mutate("patch", s => { CheckETag(s, before); s.PropertiesJson = text; Touch(s); });
+        await Mutate("patch", s =>
+        {
+            CheckETag(s, before);
+            var previous = s.PropertiesJson;
+            s.PropertiesJson = text;
+            Touch(s);
+            PropertyTimes.Update(s.PropertyTimes, previous, text, s.UpdatedAt, sourceTimes);
+        });
         RenewMonitor();
         return S.ToSnapshot(Id);
     }

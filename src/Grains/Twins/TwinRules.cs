@@ -97,6 +97,12 @@ public sealed class TwinRules(ModelCache models, IGrainFactory grains)
         }
     }
 
+    /// <summary>New properties of an existing relationship, checked against its model: returns their compact text.</summary>
+    public async Task<string> CheckRelationshipProperties(string sourceModelId, string name, string propertiesJson) =>
+        RelationshipPropertiesProblem(await models.GetAsync(sourceModelId), name, propertiesJson, out var text) is { } invalid
+            ? throw new TwinOperationException(TwinErrorCode.Invalid, invalid)
+            : text;
+
     /// <summary>Why an imported relationship cannot be stored, or null when it can.</summary>
     public async Task<string?> ImportProblem(CachedModel source, Relationship relationship, int existingWithName, string? targetModelId) =>
         NameProblem(source, relationship.Name, existingWithName)

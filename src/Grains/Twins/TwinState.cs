@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using TwinCluster.Grains.Interfaces;
 
 namespace TwinCluster.Grains.Twins;
@@ -23,6 +24,9 @@ public sealed class TwinState
     [Id(6)] public DateTimeOffset CreatedAt { get; set; }
 
     [Id(7)] public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>Per-property write and source times (see <see cref="PropertyTimes"/>); empty for twins written before they existed.</summary>
+    [Id(8)] public Dictionary<string, PropertyTime> PropertyTimes { get; set; } = new(StringComparer.Ordinal);
 
     public static string IncomingKey(string sourceId, string relationshipId) => sourceId + "\n" + relationshipId;
 
@@ -51,6 +55,7 @@ public sealed class TwinState
         Outgoing.Clear();
         Incoming.Clear();
         ETag = "";
+        PropertyTimes.Clear();
     }
 
     public TwinSnapshot ToSnapshot(string id) => new(
@@ -61,7 +66,8 @@ public sealed class TwinState
         [.. Incoming.Values.OrderBy(r => r.SourceId, StringComparer.Ordinal).ThenBy(r => r.RelationshipId, StringComparer.Ordinal)],
         ETag,
         CreatedAt,
-        UpdatedAt);
+        UpdatedAt,
+        PropertyTimes.ToImmutableDictionary(StringComparer.Ordinal));
 
     public IndexEntry ToIndexEntry(string id) => new(id, ModelId, PropertiesJson, ParentId);
 }

@@ -14,6 +14,7 @@ using TwinCluster.Grains.Interfaces;
 using TwinCluster.Storage;
 using TwinCluster.Grains.Telemetry;
 using TwinCluster.Ingress.Hosting;
+using TwinCluster.Silo.Api;
 
 namespace TwinCluster.Silo.Hosting;
 
@@ -44,7 +45,8 @@ public static class TwinSiloHostingExtensions
         }
 
         builder.Services.AddSingleton(new SiloDescription(mode, options));
-        builder.WebHost.UseUrls($"http://{(mode == SiloMode.Embedded ? "127.0.0.1" : "0.0.0.0")}:{options.HttpPort}");
+        // Plain HTTP for the probes, HTTPS for the API (TwinCluster:HttpsPort).
+        builder.AddTwinApi(options, loopbackOnly: mode == SiloMode.Embedded);
         if (mode != SiloMode.Embedded)
         {
             builder.Services.AddSingleton<ITwinIndexStore>(new PostgresTwinIndexStore(connectionString!));

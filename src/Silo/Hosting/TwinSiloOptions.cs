@@ -28,6 +28,10 @@ public sealed class TwinSiloOptions
     [Range(0, 65535)]
     public int HttpPort { get; set; } = 8080;
 
+    /// <summary>HTTPS port of the API (the Azure Digital Twins data plane and TwinCluster's own resources).</summary>
+    [Range(1, 65535)]
+    public int HttpsPort { get; set; } = 8443;
+
     /// <summary>Address other silos and clients use to reach this one; loopback when unset.</summary>
     public string? AdvertisedAddress { get; set; }
 

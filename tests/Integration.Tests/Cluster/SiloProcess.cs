@@ -11,8 +11,9 @@ internal sealed class SiloProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private SiloProcess(Process process, int siloPort, int gatewayPort, int httpPort, int mqttPort)
+    private SiloProcess(Process process, int siloPort, int gatewayPort, int httpPort, int mqttPort, int httpsPort)
     {
+        HttpsPort = httpsPort;
         _process = process;
         SiloPort = siloPort;
         GatewayPort = gatewayPort;
@@ -29,6 +30,12 @@ internal sealed class SiloProcess : IAsyncDisposable
     public int GatewayPort { get; }
 
     public int HttpPort { get; }
+
+    /// <summary>The HTTPS API's port (never the default 8443, which another test's silo may hold).</summary>
+    public int HttpsPort { get; }
+
+    /// <summary>Where test silos keep their development certificate; clients trust its ca.pem.</summary>
+    public static string CertificateFolder { get; } = Path.Combine(Path.GetTempPath(), "twincluster-test-https");
 
     /// <summary>The embedded MQTT broker's port (it runs by default in the embedded mode; in PostgreSQL mode only with TwinCluster__Mqtt__Enabled=true).</summary>
     public int MqttPort { get; }
@@ -66,7 +73,7 @@ internal sealed class SiloProcess : IAsyncDisposable
             throw new FileNotFoundException($"the silo is not built at {SiloDll}");
         }
 
-        int siloPort = FreeTcpPort.Next(), gatewayPort = FreeTcpPort.Next(), httpPort = FreeTcpPort.Next(), mqttPort = FreeTcpPort.Next();
+        int siloPort = FreeTcpPort.Next(), gatewayPort = FreeTcpPort.Next(), httpPort = FreeTcpPort.Next(), mqttPort = FreeTcpPort.Next(), httpsPort = FreeTcpPort.Next();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(SiloDll);
         if (connectionString is not null)
@@ -78,6 +85,8 @@ internal sealed class SiloProcess : IAsyncDisposable
         start.Environment["TwinCluster__SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["TwinCluster__GatewayPort"] = gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["TwinCluster__HttpPort"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["TwinCluster__HttpsPort"] = httpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["TwinCluster__Api__DevelopmentCertificateFolder"] = CertificateFolder;
         // Never the default 1883: a system Mosquitto or another test's silo may hold it.
         start.Environment["TwinCluster__Mqtt__Port"] = mqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         // Short failure detection: a killed silo is declared dead in seconds, not tens of seconds.
@@ -91,7 +100,7 @@ internal sealed class SiloProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the silo process");
-        return new SiloProcess(process, siloPort, gatewayPort, httpPort, mqttPort);
+        return new SiloProcess(process, siloPort, gatewayPort, httpPort, mqttPort, httpsPort);
     }
 
     /// <summary>Polls /readyz until the silo sees <paramref name="activeSilos"/> active silos, or fails with its log.</summary>

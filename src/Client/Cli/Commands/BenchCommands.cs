@@ -108,10 +108,102 @@ public static class BenchCommands
         bench.Subcommands.Add(twins);
         bench.Subcommands.Add(Ingest());
         bench.Subcommands.Add(Condition());
+        bench.Subcommands.Add(Api());
         return bench;
     }
 
     /// <summary>farms of up to 100 turbines; each turbine contains 9 components.</summary>
+    /// <summary>
+    /// <c>twin bench api</c>: in one run against one silo, point reads over HTTPS and through the Orleans client (the
+    /// reference), JSON-Patch writes on one single twin over HTTPS, and a model + property query over the fleet.
+    /// </summary>
+    private static Command Api()
+    {
+        var api = new Option<string>("--api") { Description = "The silo's HTTPS API.", DefaultValueFactory = _ => "https://127.0.0.1:8443" };
+        var ca = new Option<string?>("--ca") { Description = "PEM of the CA to trust (default: ~/.twincluster/https/ca.pem when it exists)." };
+        var turbines = new Option<int>("--turbines") { Description = "Turbines in the generated fleet (10 twins each, 1 farm per 100).", DefaultValueFactory = _ => 10_000 };
+        var seconds = new Option<double>("--seconds") { Description = "Length of each timed phase.", DefaultValueFactory = _ => 10 };
+        var callers = new Option<int>("--callers") { Description = "Calls in flight in the read phases.", DefaultValueFactory = _ => 64 };
+        var queries = new Option<int>("--queries") { Description = "Queries timed one at a time.", DefaultValueFactory = _ => 500 };
+        var command = new Command("api", "HTTP API figures: reads over HTTPS vs the Orleans client, patches on one twin, query latency over the fleet.")
+            { api, ca, turbines, seconds, callers, queries };
+        command.SetAction(CliContext.Handler(async (ctx, ct) =>
+        {
+            var caPath = ctx.Value(ca) ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".twincluster", "https", "ca.pem");
+            using var http = Client.Bench.ApiBench.CreateClient(new Uri(ctx.Value(api)), File.Exists(caPath) ? caPath : null);
+            await using var connection = await ctx.ConnectAsync(ct);
+            var grains = connection.Client;
+            if (await grains.GetModelRepository().Get(FarmModel) is null)
+            {
+                var upload = await grains.GetModelRepository().Upload([.. Models]);
+                if (!upload.Succeeded)
+                {
+                    throw new TwinOperationException(TwinErrorCode.Invalid, "bench models did not upload: " + upload.Errors[0].Message);
+                }
+            }
+
+            var run = Guid.NewGuid().ToString("N")[..6];
+            var (ndjson, turbineIds, twinCount) = Fleet(run, ctx.Value(turbines));
+            var summary = await new NdjsonImporter(grains).ImportAsync(new StringReader(ndjson), null, ct);
+            if (!summary.Succeeded)
+            {
+                Console.Error.WriteLine($"import refused {summary.Errors.Length} lines; first: line {summary.Errors[0].Line}: {summary.Errors[0].Message}");
+                return ExitCodes.Failed;
+            }
+
+            Console.WriteLine($"run {run}: {twinCount:N0} twins imported in {summary.Elapsed.TotalSeconds:0.0} s");
+            var duration = TimeSpan.FromSeconds(ctx.Value(seconds));
+            const string V = "api-version=2023-10-31";
+            async Task HttpRead(int i)
+            {
+                using var response = await http.GetAsync($"/digitaltwins/{Uri.EscapeDataString(turbineIds[(i * 7919) % turbineIds.Count])}?{V}", ct);
+                response.EnsureSuccessStatusCode();
+                await response.Content.ReadAsByteArrayAsync(ct);
+            }
+
+            // A short warm-up of both paths (JIT, connections, activations), not measured.
+            await Client.Bench.ApiBench.RateAsync(ctx.Value(callers), TimeSpan.FromSeconds(2), HttpRead, ct);
+            var httpReads = await Client.Bench.ApiBench.RateAsync(ctx.Value(callers), duration, HttpRead, ct);
+            var orleansReads = await Client.Bench.ApiBench.RateAsync(ctx.Value(callers), duration,
+                i => grains.GetTwin(new TwinId(turbineIds[(i * 7919) % turbineIds.Count])).Get(), ct);
+            Console.WriteLine($"point reads, {ctx.Value(callers)} in flight: HTTPS {httpReads:N0}/s, Orleans client {orleansReads:N0}/s (reference); HTTPS is {httpReads / orleansReads:0.00}x the client");
+
+            var one = turbineIds[0];
+            var patches = await Client.Bench.ApiBench.RateAsync(16, duration, async i =>
+            {
+                using var content = new StringContent($$$"""[{"op":"replace","path":"/ratedPowerKW","value":{{{3000 + i}}}}]""", Encoding.UTF8, "application/json-patch+json");
+                using var response = await http.PatchAsync($"/digitaltwins/{one}?{V}", content, ct);
+                response.EnsureSuccessStatusCode();
+            }, ct);
+            Console.WriteLine($"JSON-Patch writes on one twin ({one}), 16 in flight over HTTPS: {patches:N0}/s (Azure Digital Twins allows 10/s per twin)");
+
+            var latencies = await Client.Bench.ApiBench.LatenciesAsync(ctx.Value(queries), async i =>
+            {
+                var turbine = turbineIds[(i * 104729) % turbineIds.Count];
+                var query = $$$"""{"query":"SELECT * FROM DIGITALTWINS T WHERE IS_OF_MODEL(T, '{{{TurbineModel}}}') AND T.name = '{{{turbine}}}'"}""";
+                using var content = new StringContent(query, Encoding.UTF8, "application/json");
+                using var response = await http.PostAsync($"/query?{V}", content, ct);
+                response.EnsureSuccessStatusCode();
+                var body = await response.Content.ReadAsStringAsync(ct);
+                if (!body.Contains(turbine, StringComparison.Ordinal))
+                {
+                    throw new InvalidOperationException($"the query for {turbine} did not return it: {body}");
+                }
+            });
+            var p50 = Client.Bench.ApiBench.Quantile(latencies, 0.50);
+            var p99 = Client.Bench.ApiBench.Quantile(latencies, 0.99);
+            Console.WriteLine($"model + property query over {twinCount:N0} twins ({ctx.Value(queries)} one at a time, over HTTPS): p50 {p50:0.0} ms, p99 {p99:0.0} ms");
+            if (ctx.Json)
+            {
+                CliContext.WriteJson(new { twins = twinCount, httpReadsPerSecond = httpReads, orleansReadsPerSecond = orleansReads, ratio = httpReads / orleansReads,
+                    patchesPerSecond = patches, queryP50Ms = p50, queryP99Ms = p99 });
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
     private static (string Ndjson, List<string> Turbines, int Twins) Fleet(string run, int turbines)
     {
         var text = new StringBuilder();

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using TwinCluster.Grains.Adt;
+
+namespace TwinCluster.Silo.Api.Adt;
+
+/// <summary>ADT's <c>/digitaltwins/{id}</c>: get, create or replace (If-None-Match: *), JSON Patch and delete (If-Match).</summary>
+public static class AdtTwinEndpoints
+{
+    public static RouteGroupBuilder MapAdtTwinEndpoints(this RouteGroupBuilder group)
+    {
+        group.MapGet("/{id}", Get).Produces<JsonObject>().WithSummary("A twin with $dtId, $etag and $metadata.").ProducesAdtErrors(404);
+        group.MapPut("/{id}", Put).Accepts<JsonObject>("application/json").Produces<JsonObject>()
+            .WithSummary("Creates a twin ($metadata.$model required) or replaces its properties; If-None-Match: * creates only.").ProducesAdtErrors(400, 412);
+        group.MapPatch("/{id}", Patch).Accepts<JsonArray>("application/json-patch+json", "application/json")
+            .WithSummary("Applies a JSON Patch to the twin's properties, all or nothing; If-Match checks the ETag.").ProducesAdtErrors(400, 404, 412);
+        group.MapDelete("/{id}", Delete).WithSummary("Deletes a twin that has no relationships; If-Match checks the ETag.").ProducesAdtErrors(400, 404, 412);
+        return group;
+    }
+
+    private static async Task<AdtJsonResult> Get(string id, AdtTwinService twins)
+    {
+        var twin = await twins.GetAsync(id);
+        return new AdtJsonResult(AdtJson.Twin(twin), AdtJson.ETag(twin.ETag));
+    }
+
+    private static async Task<AdtJsonResult> Put(string id, HttpRequest request, AdtTwinService twins, ApiOptions options, CancellationToken ct)
+    {
+        var body = (JsonObject)await AdtRequest.ReadJsonAsync(request, options.MaxBodyBytes, JsonValueKind.Object, ct);
+        var twin = await twins.PutAsync(id, body, AdtRequest.IfNoneMatchAny(request));
+        return new AdtJsonResult(AdtJson.Twin(twin), AdtJson.ETag(twin.ETag));
+    }
+
+    private static async Task<NoContent> Patch(string id, HttpRequest request, AdtTwinService twins, ApiOptions options, CancellationToken ct)
+    {
+        var patch = await AdtRequest.ReadJsonAsync(request, options.MaxBodyBytes, JsonValueKind.Array, ct);
+        var twin = await twins.PatchAsync(id, patch.ToJsonString(), AdtRequest.IfMatch(request));
+        request.HttpContext.Response.Headers.ETag = AdtJson.ETag(twin.ETag);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<NoContent> Delete(string id, HttpRequest request, AdtTwinService twins)
+    {
+        await twins.DeleteAsync(id, AdtRequest.IfMatch(request));
+        return TypedResults.NoContent();
+    }
+}

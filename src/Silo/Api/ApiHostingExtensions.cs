@@ -1,0 +1,102 @@
+using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Scalar.AspNetCore;
+using TwinCluster.Silo.Api.Adt;
+using TwinCluster.Silo.Api.Own;
+using TwinCluster.Silo.Hosting;
+
+namespace TwinCluster.Silo.Api;
+
+/// <summary>
+/// Hosts the HTTP API: plain HTTP keeps the health probes only, HTTPS serves the Azure Digital Twins data plane at
+/// the root, TwinCluster's own resources under <c>/api/v1</c>, the OpenAPI document and its reference page.
+/// </summary>
+public static class ApiHostingExtensions
+{
+    /// <summary>The prefix of TwinCluster's own resources.</summary>
+    public const string OwnPrefix = "/api/v1";
+
+    /// <summary>Binds the HTTP and HTTPS ports and registers the API's services.</summary>
+    public static WebApplicationBuilder AddTwinApi(this WebApplicationBuilder builder, TwinSiloOptions silo, bool loopbackOnly)
+    {
+        var options = builder.Configuration.GetSection(ApiOptions.Section).Get<ApiOptions>() ?? new ApiOptions();
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), results, validateAllProperties: true))
+        {
+            throw new InvalidConfigurationException(string.Join("; ", results.Select(r => $"{ApiOptions.Section}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}")));
+        }
+
+        if (silo.HttpsPort != 0 && silo.HttpsPort == silo.HttpPort)
+        {
+            throw new InvalidConfigurationException($"{TwinSiloOptions.Section}:HttpPort and {TwinSiloOptions.Section}:HttpsPort are both {silo.HttpPort}; they must differ");
+        }
+
+        var certificate = HttpsCertificate.Load(options);
+        var address = loopbackOnly ? IPAddress.Loopback : IPAddress.Any;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(address, silo.HttpPort);
+            kestrel.Listen(address, silo.HttpsPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.UseHttps(certificate.Certificate);
+            });
+            // The import body is the largest; each endpoint reads no more than its own limit (ApiBody).
+            kestrel.Limits.MaxRequestBodySize = Math.Max(options.MaxImportBytes, options.MaxBodyBytes);
+        });
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(certificate);
+        builder.Services.AddHostedService<ApiStartupReport>();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "TwinCluster API";
+            document.Info.Description = "The Azure Digital Twins data plane (api-version 2023-10-31) at the root, TwinCluster's own resources under /api/v1.";
+            return Task.CompletedTask;
+        }));
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+            o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+            o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+        });
+        builder.Services.AddSingleton<AdtTwinService>();
+        builder.Services.AddSingleton<ImportJobs>();
+        return builder;
+    }
+
+    /// <summary>Maps every API endpoint; requests over plain HTTP reach only /healthz and /readyz.</summary>
+    public static WebApplication MapTwinApi(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.IsHttps || context.Request.Path.Equals("/healthz") || context.Request.Path.Equals("/readyz"))
+            {
+                await next(context);
+                return;
+            }
+
+            var https = app.Services.GetRequiredService<SiloDescription>().Options.HttpsPort;
+            await TypedResults.Problem($"plain HTTP serves only /healthz and /readyz; the API is on HTTPS port {https}", statusCode: StatusCodes.Status404NotFound)
+                .ExecuteAsync(context);
+        });
+
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/reference", o => o.WithTitle("TwinCluster API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+
+        var adt = app.MapGroup("").AddEndpointFilter<AdtErrorFilter>().WithTags("Azure Digital Twins");
+        adt.MapGroup("/models").MapAdtModelEndpoints().WithTags("Models");
+        adt.MapGroup("/digitaltwins").MapAdtTwinEndpoints().WithTags("Digital twins");
+        adt.MapGroup("/digitaltwins").MapAdtRelationshipEndpoints().WithTags("Relationships");
+        adt.MapGroup("/digitaltwins").MapAdtComponentEndpoints().WithTags("Components");
+        adt.MapGroup("/digitaltwins").MapAdtTelemetryEndpoints().WithTags("Telemetry");
+        adt.MapGroup("/query").MapAdtQueryEndpoints().WithTags("Query");
+        adt.MapGroup("/jobs/imports").MapAdtImportEndpoints().WithTags("Import jobs");
+        var own = app.MapGroup(OwnPrefix).AddEndpointFilter<OwnErrorFilter>();
+        own.MapGroup("/health").MapOwnHealthEndpoints().WithTags("Health");
+        own.MapGroup("/alerts").MapOwnAlertEndpoints().WithTags("Alerts");
+        own.MapGroup("/telemetry").MapOwnTelemetryEndpoints().WithTags("Telemetry status");
+        own.MapGroup("/changes").MapOwnChangeEndpoints().WithTags("Live changes");
+        return app;
+    }
+}

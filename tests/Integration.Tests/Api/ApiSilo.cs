@@ -1,0 +1,109 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json.Nodes;
+using TwinCluster.Integration.Tests.Cluster;
+using Xunit;
+
+namespace TwinCluster.Integration.Tests.Api;
+
+/// <summary>
+/// A real silo process (embedded default) serving the HTTPS API on free loopback ports, and an HttpClient that trusts
+/// exactly the development CA the silo created (no certificate checks switched off).
+/// </summary>
+public sealed class ApiSilo : IAsyncLifetime
+{
+    public const string ApiVersion = "api-version=2023-10-31";
+
+    private SiloProcess? _silo;
+
+    internal SiloProcess Process => _silo ?? throw new InvalidOperationException("not started");
+
+    public HttpClient Http { get; private set; } = null!;
+
+    public string ClusterId { get; } = "api-" + Guid.NewGuid().ToString("N")[..8];
+
+    public Uri Endpoint => new($"https://127.0.0.1:{Process.HttpsPort}");
+
+    public static string CaPath => Path.Combine(SiloProcess.CertificateFolder, "ca.pem");
+
+    public async ValueTask InitializeAsync()
+    {
+        _silo = SiloProcess.Start(null, ClusterId);
+        await _silo.WaitReadyAsync(1, TestContext.Current.CancellationToken);
+        Http = CreateClient(Endpoint);
+    }
+
+    public static HttpClient CreateClient(Uri endpoint)
+    {
+        var ca = X509Certificate2.CreateFromPem(File.ReadAllText(CaPath));
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+        {
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(ca);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            return certificate is X509Certificate2 leaf && chain.Build(leaf);
+        };
+        return new HttpClient(handler) { BaseAddress = endpoint, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http?.Dispose();
+        if (_silo is not null)
+        {
+            await _silo.DisposeAsync();
+        }
+    }
+
+    /// <summary>Sends a request with a JSON text body (or none) and returns the status and the parsed body.</summary>
+    public async Task<(int Status, JsonNode? Body, HttpResponseMessage Response)> SendAsync(HttpMethod method, string path, string? json = null,
+        Action<HttpRequestMessage>? configure = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        }
+
+        configure?.Invoke(request);
+        var response = await Http.SendAsync(request, TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        return ((int)response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text), response);
+    }
+
+    /// <summary>The repository's starter models (models/dtmi/…), each file's JSON.</summary>
+    public static IReadOnlyList<JsonNode> StarterModels()
+    {
+        var root = RepositoryRoot();
+        return [.. Directory.GetFiles(Path.Combine(root, "models", "dtmi"), "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            .Select(f => JsonNode.Parse(File.ReadAllText(f))!)];
+    }
+
+    public static string StarterModelsFolder => Path.Combine(RepositoryRoot(), "models", "dtmi", "twincluster", "windfarm");
+
+    public static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "TwinCluster.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
+    }
+
+    public async Task UploadStarterModelsAsync()
+    {
+        var (status, body, _) = await SendAsync(HttpMethod.Post, $"/models?{ApiVersion}", new JsonArray([.. StarterModels().Select(m => m.DeepClone())]).ToJsonString());
+        Assert.True(status is 201 or 409, $"starter models: {status} {body}");
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<ApiSilo>
+{
+    public const string Name = "api";
+}
