@@ -138,6 +138,20 @@ public sealed class AdtQueryClusterTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Join_steps_past_contains_onto_other_relationships()
+    {
+        var (farm, turbines, _) = await BuildFarm();
+
+        // T comes from the index (a step down contains); its feeds relationships are read from its grain.
+        var rows = await All($"SELECT T.$dtId AS fromId, O FROM DIGITALTWINS F JOIN T RELATED F.contains JOIN O RELATED T.feeds WHERE F.$dtId = '{farm}'");
+
+        var row = Assert.Single(rows);
+        Assert.Equal(turbines[0], row.GetProperty("fromId").GetString());
+        Assert.Equal(turbines[1], row.GetProperty("O").GetProperty("$dtId").GetString());
+        Assert.Equal("stopped", row.GetProperty("O").GetProperty("state").GetString());
+    }
+
+    [Fact]
     public async Task Join_picked_by_the_target_finds_its_source()
     {
         var (farm, turbines, _) = await BuildFarm();
