@@ -1,3 +1,10 @@
 using BenchmarkDotNet.Running;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+if (args is ["adt-query", .. var rest])
+{
+    await TwinCluster.Benchmarks.AdtQueryBenchmark.Run(rest);
+    return;
+}
+
+// Not typeof(Program): the Silo project, referenced for the query benchmark, has a Program of its own.
+BenchmarkSwitcher.FromAssembly(typeof(TwinCluster.Benchmarks.AdtQueryBenchmark).Assembly).Run(args);

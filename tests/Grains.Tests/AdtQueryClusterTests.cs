@@ -71,6 +71,48 @@ public sealed class AdtQueryClusterTests(ClusterFixture fixture)
         Assert.Equal("stopped", twin.GetProperty("state").GetString());
     }
 
+    [Theory]
+    [InlineData("T.ratedPowerKW != 2000", new[] { 1, 3 })]
+    [InlineData("T.ratedPowerKW < 2000 OR T.ratedPowerKW >= 3000", new[] { 1, 3 })]
+    [InlineData("T.ratedPowerKW <= 2000 AND T.ratedPowerKW > 1000", new[] { 2 })]
+    [InlineData("NOT T.state = 'running'", new[] { 2 })]
+    [InlineData("T.state NIN ['running']", new[] { 2 })]
+    [InlineData("T.state IN ['stopped', 'other']", new[] { 2 })]
+    [InlineData("ENDSWITH(T.name, 'WT 3')", new[] { 3 })]
+    [InlineData("CONTAINS(T.name, 'WT 2')", new[] { 2 })]
+    [InlineData("IS_DEFINED(T.state) AND IS_STRING(T.state) AND IS_NUMBER(T.ratedPowerKW) AND IS_PRIMITIVE(T.name)", new[] { 1, 2, 3 })]
+    [InlineData("IS_BOOL(T.state) OR IS_NULL(T.state) OR IS_OBJECT(T.name) OR IS_DEFINED(T.missing)", new int[0])]
+    public async Task Where_constructs_against_real_turbines(string condition, int[] expected)
+    {
+        var (farm, _, _) = await BuildFarm();
+
+        var rows = await All($"SELECT T.$dtId FROM DIGITALTWINS T WHERE IS_OF_MODEL(T, '{TestModels.Turbine}') AND STARTSWITH(T.$dtId, '{farm}') AND ({condition})");
+
+        Assert.Equal(expected.Select(t => $"{farm}-wt{t}"), DtIds(rows));
+    }
+
+    [Fact]
+    public async Task Nested_property_paths_reach_into_objects()
+    {
+        const string model = "dtmi:test:adt:Geometry;1";
+        var upload = await Grains.GetModelRepository().Upload(["""
+            {"@context":"dtmi:dtdl:context;3","@id":"dtmi:test:adt:Geometry;1","@type":"Interface","contents":[
+              {"@type":"Property","name":"geometry","writable":true,"schema":{"@type":"Object","fields":[
+                {"name":"balls","schema":"integer"},{"name":"kind","schema":"string"}]}}]}
+            """]);
+        Assert.True(upload.Succeeded);
+        var nine = Ids.New("geo");
+        var eight = Ids.New("geo");
+        await Grains.GetTwin(new TwinId(nine)).Create(model, """{"geometry":{"balls":9,"kind":"deep groove"}}""");
+        await Grains.GetTwin(new TwinId(eight)).Create(model, """{"geometry":{"balls":8,"kind":"angular"}}""");
+
+        var rows = await All($"SELECT T.geometry.kind, T.geometry FROM DIGITALTWINS T WHERE IS_OF_MODEL(T, '{model}') AND T.geometry.balls = 9 AND IS_OBJECT(T.geometry)");
+
+        var row = Assert.Single(rows);
+        Assert.Equal("deep groove", row.GetProperty("kind").GetString());
+        Assert.Equal(9, row.GetProperty("geometry").GetProperty("balls").GetInt32());
+    }
+
     [Fact]
     public async Task Is_of_model_includes_subtypes_unless_exact()
     {
@@ -135,6 +177,20 @@ public sealed class AdtQueryClusterTests(ClusterFixture fixture)
         Assert.Equal(turbines[1], row.GetProperty("R").GetProperty("$targetId").GetString());
         Assert.Equal("contains", row.GetProperty("R").GetProperty("$relationshipName").GetString());
         Assert.Equal([bearings[2], bearings[4]], DtIds(twoLevels, "B"));
+    }
+
+    [Fact]
+    public async Task Join_steps_past_contains_onto_other_relationships()
+    {
+        var (farm, turbines, _) = await BuildFarm();
+
+        // T comes from the index (a step down contains); its feeds relationships are read from its grain.
+        var rows = await All($"SELECT T.$dtId AS fromId, O FROM DIGITALTWINS F JOIN T RELATED F.contains JOIN O RELATED T.feeds WHERE F.$dtId = '{farm}'");
+
+        var row = Assert.Single(rows);
+        Assert.Equal(turbines[0], row.GetProperty("fromId").GetString());
+        Assert.Equal(turbines[1], row.GetProperty("O").GetProperty("$dtId").GetString());
+        Assert.Equal("stopped", row.GetProperty("O").GetProperty("state").GetString());
     }
 
     [Fact]

@@ -138,7 +138,7 @@ public sealed class AdtQueryEvaluatorTests
     public void Only_what_the_index_decides_alike_is_pushed_down()
     {
         // != (the index passes other kinds), OR, NOT, functions and $-paths other than the id and model stay behind.
-        var where = AdtParser.Parse("SELECT * FROM DIGITALTWINS T WHERE T.a != 1 AND (T.b = 1 OR T.c = 2) AND NOT T.d = 1 AND IS_DEFINED(T.e) AND T.$etag = 'x' AND T.f > true").Where;
+        var where = AdtParser.Parse("SELECT * FROM DIGITALTWINS T WHERE T.a != 1 AND (T.b = 1 OR T.c = 2) AND NOT T.d = 1 AND IS_DEFINED(T.e) AND T.$metadata.rating.lastUpdateTime = 'x' AND T.f > true").Where;
 
         var push = AdtPushdown.For(where, "T");
 

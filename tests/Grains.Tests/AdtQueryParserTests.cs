@@ -268,6 +268,7 @@ public sealed class AdtQueryParserTests
     [InlineData("SELECT b FROM DIGITALTWINS MATCH (a)-[:contains*20]->(b) WHERE a.$dtId = 'x'", 49, "a hop count is a whole number from 1 to 10")]
     [InlineData("SELECT b FROM DIGITALTWINS MATCH (a)<-[:contains]->(b) WHERE a.$dtId = 'x'", 37, "points one way")]
     [InlineData("SELECT b FROM DIGITALTWINS MATCH (a)-[:contains]->(a) WHERE a.$dtId = 'x'", 52, "the name 'a' is used twice")]
+    [InlineData("SELECT * FROM DIGITALTWINS T WHERE T.$etag = 'x'", 36, "T.$etag cannot be used in WHERE")]
     public void Bad_query_is_refused_with_its_position(string query, int position, string message) =>
         AssertRefused(query, position, message);
 

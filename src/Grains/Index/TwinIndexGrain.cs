@@ -13,6 +13,11 @@ public sealed class TwinIndexGrain(ITwinIndexStore store) : Grain, ITwinIndexGra
     private readonly Dictionary<string, IndexedTwin> _twins = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _children = new(StringComparer.Ordinal);
 
+    // Ids in order, rebuilt only after an id was added or removed, so a page is read from its start id onwards and
+    // a query stops once it has its page instead of scanning and ranking the whole shard.
+    private string[] _ordered = [];
+    private bool _orderStale;
+
     private int Shard => (int)this.GetPrimaryKeyLong();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -39,6 +44,7 @@ public sealed class TwinIndexGrain(ITwinIndexStore store) : Grain, ITwinIndexGra
         {
             if (_twins.Remove(id, out var old))
             {
+                _orderStale = true;
                 Unlink(old.Entry);
             }
         }
@@ -49,9 +55,12 @@ public sealed class TwinIndexGrain(ITwinIndexStore store) : Grain, ITwinIndexGra
         var filters = query.Filters.IsDefaultOrEmpty
             ? []
             : query.Filters.Select(f => (f.Path, f.Operator, Parse(f.ValueJson))).ToList();
-        IEnumerable<IndexedTwin> candidates = query.Within is { } within
-            ? within.Select(id => _twins.GetValueOrDefault(id)).OfType<IndexedTwin>()
-            : _twins.Values;
+        if (query.Within is null)
+        {
+            return Task.FromResult(InOrder(query, filters));
+        }
+
+        var candidates = query.Within.Select(id => _twins.GetValueOrDefault(id)).OfType<IndexedTwin>();
         // Keep only the `Limit` smallest ids after the token: a max-heap, O(n log k).
         var heap = new PriorityQueue<IndexEntry, string>(Comparer<string>.Create((a, b) => string.CompareOrdinal(b, a)));
         foreach (var twin in candidates)
@@ -76,6 +85,35 @@ public sealed class TwinIndexGrain(ITwinIndexStore store) : Grain, ITwinIndexGra
         return Task.FromResult(ImmutableArray.Create(page));
     }
 
+    private ImmutableArray<IndexEntry> InOrder(ShardQuery query, List<(string, FilterOperator, IndexValue)> filters)
+    {
+        if (_orderStale)
+        {
+            _ordered = [.. _twins.Keys];
+            Array.Sort(_ordered, StringComparer.Ordinal);
+            _orderStale = false;
+        }
+
+        var start = 0;
+        if (query.After is { } after)
+        {
+            start = Array.BinarySearch(_ordered, after, StringComparer.Ordinal);
+            start = start >= 0 ? start + 1 : ~start;
+        }
+
+        var page = ImmutableArray.CreateBuilder<IndexEntry>();
+        for (var i = start; i < _ordered.Length && page.Count < query.Limit; i++)
+        {
+            var twin = _twins[_ordered[i]];
+            if (twin.Matches(query, filters))
+            {
+                page.Add(twin.Entry);
+            }
+        }
+
+        return page.ToImmutable();
+    }
+
     public Task<ImmutableArray<IndexEntry>> Children(ImmutableArray<string> parentIds) =>
         Task.FromResult(parentIds
             .SelectMany(p => _children.TryGetValue(p, out var ids) ? ids : [])
@@ -89,6 +127,10 @@ public sealed class TwinIndexGrain(ITwinIndexStore store) : Grain, ITwinIndexGra
         if (_twins.TryGetValue(entry.TwinId, out var old))
         {
             Unlink(old.Entry);
+        }
+        else
+        {
+            _orderStale = true;
         }
 
         _twins[entry.TwinId] = new IndexedTwin(entry);

@@ -1,12 +1,16 @@
+using System.Collections.Immutable;
+using TwinCluster.Grains.Index;
 using TwinCluster.Grains.Interfaces;
 
 namespace TwinCluster.Grains.Queries.Adt;
 
 /// <summary>
 /// Twins read from their grains during one query, each read once (so a twin reached twice is the same twin), and the
-/// relationship steps JOIN and MATCH take from them.
+/// relationship steps JOIN and MATCH take from them. A step down <c>contains</c> that needs no relationship variable
+/// is answered by the index shards (each twin's entry names its container), one call per shard for the whole
+/// frontier, so walking a hierarchy reads no twin grain; other steps read the twins' relationships from their grains.
 /// </summary>
-public sealed class AdtGraph(IGrainFactory grains)
+public sealed class AdtGraph(IGrainFactory grains, IndexRouter index)
 {
     private readonly Dictionary<string, AdtTwin?> _twins = new(StringComparer.Ordinal);
 
@@ -36,20 +40,31 @@ public sealed class AdtGraph(IGrainFactory grains)
     }
 
     /// <summary>
-    /// The relationships one step away from <paramref name="from"/> in a direction, with the twin it starts from and the twin at the other end
-    /// (outgoing: the relationship's target; incoming: its source, whose relationship it is).
+    /// The relationships one step away from <paramref name="from"/> in a direction, with the twin it starts from and
+    /// the twin at the other end (outgoing: the relationship's target; incoming: its source, whose relationship it
+    /// is). The relationship is null when <paramref name="needRelationship"/> is false and the index answered.
     /// </summary>
-    public async Task<List<(string FromId, Relationship Relationship, AdtTwin Other)>> Step(IReadOnlyCollection<AdtTwin> from, AdtDirection direction, IReadOnlyCollection<string> names)
+    public async Task<List<(string FromId, Relationship? Relationship, AdtTwin Other)>> Step(
+        IReadOnlyCollection<AdtTwin> from, AdtDirection direction, IReadOnlyCollection<string> names, bool needRelationship)
     {
+        if (direction == AdtDirection.Out && names.Count == 1 && names.Contains(RelationshipNames.Contains) && !needRelationship)
+        {
+            ImmutableArray<string> parents = [.. from.Select(t => t.Id).Distinct(StringComparer.Ordinal)];
+            var children = await index.Broadcast(shard => shard.Children(parents));
+            return [.. children.Select(e => (e.ParentId!, (Relationship?)null, new AdtTwin(e)))];
+        }
+
+        await Load(from.Where(t => t.Snapshot is null).Select(t => t.Id));
+        var read = from.Select(t => t.Snapshot is null ? Twin(t.Id) : t).OfType<AdtTwin>().ToList();
         bool Named(string name) => names.Count == 0 || names.Contains(name);
         var outgoing = direction != AdtDirection.In
-            ? from.SelectMany(t => t.Snapshot!.Relationships.Where(r => Named(r.Name))).ToList()
+            ? read.SelectMany(t => t.Snapshot!.Relationships.Where(r => Named(r.Name))).ToList()
             : [];
         var incoming = direction != AdtDirection.Out
-            ? from.SelectMany(t => t.Snapshot!.Incoming.Where(r => Named(r.Name)).Select(r => (Target: t.Id, r.SourceId, r.RelationshipId))).ToList()
+            ? read.SelectMany(t => t.Snapshot!.Incoming.Where(r => Named(r.Name)).Select(r => (Target: t.Id, r.SourceId, r.RelationshipId))).ToList()
             : [];
         await Load(outgoing.Select(r => r.TargetId).Concat(incoming.Select(i => i.SourceId)));
-        var steps = new List<(string, Relationship, AdtTwin)>();
+        var steps = new List<(string, Relationship?, AdtTwin)>();
         foreach (var relationship in outgoing)
         {
             if (Twin(relationship.TargetId) is { } target)

@@ -583,7 +583,14 @@ public sealed class AdtParser
             return ParseFunction(token);
         }
 
-        return Resolve(token, ParseMembers());
+        var path = Resolve(token, ParseMembers());
+        if (_collections[path.Collection] && path.Members.Any(m => m is "$etag" or "$lastUpdateTime"))
+        {
+            // The index that answers WHERE holds a twin's model and properties, not its ETag or times.
+            throw AdtLexer.Error(path.Position, $"{path} cannot be used in WHERE; a twin's $etag and update times can only be returned");
+        }
+
+        return path;
     }
 
     private AdtExpression ParseFunction(AdtToken name)

@@ -7,7 +7,8 @@ namespace TwinCluster.Grains.Queries.Adt;
 /// <summary>
 /// Runs one parsed query. A plain twin query reads candidates from the index (model set and property comparisons
 /// pushed down, the rest evaluated on the index entries) and reads twin grains only for the rows it returns; JOIN,
-/// MATCH and FROM RELATIONSHIPS walk relationships through the twin grains from the twins picked by <c>$dtId</c>.
+/// MATCH and FROM RELATIONSHIPS start from the twins picked by <c>$dtId</c> and step along relationships
+/// (<see cref="AdtGraph"/>: down <c>contains</c> through the index, anything else through the twin grains).
 /// Rows come in a stable key order (twin id, then the ids along the row), so a page resumes after the last key.
 /// </summary>
 public sealed class AdtQueryRunner(AdtQuery query, AdtEvaluator evaluator, AdtGraph graph, AdtTwinScan scan)
@@ -94,7 +95,7 @@ public sealed class AdtQueryRunner(AdtQuery query, AdtEvaluator evaluator, AdtGr
             }
             else
             {
-                found = [.. (await graph.Step(await graph.Twins(targets!), AdtDirection.In, [])).Select(s => s.Relationship)];
+                found = [.. (await graph.Step(await graph.Twins(targets!), AdtDirection.In, [], needRelationship: true)).Select(s => s.Relationship!)];
             }
 
             var candidates = found.Select(r => new AdtRelationship(r)).Select(r => (r.Key, Row: new AdtRow(alias, r)));
@@ -164,7 +165,7 @@ public sealed class AdtQueryRunner(AdtQuery query, AdtEvaluator evaluator, AdtGr
             while (name != root)
             {
                 var join = byTarget[name];
-                twins = [.. (await graph.Step(twins, AdtDirection.In, [join.Relationship])).Select(s => s.Other).DistinctBy(t => t.Id)];
+                twins = [.. (await graph.Step(twins, AdtDirection.In, [join.Relationship], needRelationship: false)).Select(s => s.Other).DistinctBy(t => t.Id)];
                 name = join.Source;
             }
 
@@ -179,11 +180,11 @@ public sealed class AdtQueryRunner(AdtQuery query, AdtEvaluator evaluator, AdtGr
         foreach (var join in source.Joins)
         {
             var froms = rows.Select(r => (AdtTwin)r[join.Source]!).DistinctBy(t => t.Id).ToList();
-            var steps = (await graph.Step(froms, AdtDirection.Out, [join.Relationship])).ToLookup(s => s.FromId, StringComparer.Ordinal);
+            var steps = (await graph.Step(froms, AdtDirection.Out, [join.Relationship], join.RelationshipAlias is not null)).ToLookup(s => s.FromId, StringComparer.Ordinal);
             rows = [.. rows.SelectMany(row => steps[((AdtTwin)row[join.Source]!).Id].Select(step =>
             {
                 var next = row.With(join.Target, step.Other);
-                return join.RelationshipAlias is { } r ? next.With(r, new AdtRelationship(step.Relationship)) : next;
+                return join.RelationshipAlias is { } r ? next.With(r, new AdtRelationship(step.Relationship!)) : next;
             }))];
             CheckSize(rows.Count);
         }
@@ -233,11 +234,11 @@ public sealed class AdtQueryRunner(AdtQuery query, AdtEvaluator evaluator, AdtGr
         List<AdtRow> result;
         if (edge is { MinHops: 1, MaxHops: 1 })
         {
-            var steps = (await graph.Step(froms, direction, edge.Names)).ToLookup(s => s.FromId, StringComparer.Ordinal);
+            var steps = (await graph.Step(froms, direction, edge.Names, edge.Alias is not null)).ToLookup(s => s.FromId, StringComparer.Ordinal);
             result = [.. rows.SelectMany(row => steps[((AdtTwin)row[from]!).Id].Select(step =>
             {
                 var next = row.With(to, step.Other);
-                return edge.Alias is { } r ? next.With(r, new AdtRelationship(step.Relationship)) : next;
+                return edge.Alias is { } r ? next.With(r, new AdtRelationship(step.Relationship!)) : next;
             }))];
         }
         else
@@ -263,7 +264,7 @@ public sealed class AdtQueryRunner(AdtQuery query, AdtEvaluator evaluator, AdtGr
         var found = new List<AdtTwin>();
         for (var depth = 1; depth <= edge.MaxHops && frontier.Count > 0; depth++)
         {
-            frontier = [.. (await graph.Step(frontier, direction, edge.Names)).Select(s => s.Other).Where(t => visited.Add(t.Id))];
+            frontier = [.. (await graph.Step(frontier, direction, edge.Names, needRelationship: false)).Select(s => s.Other).Where(t => visited.Add(t.Id))];
             if (depth >= edge.MinHops)
             {
                 found.AddRange(frontier);

@@ -9,11 +9,16 @@ namespace TwinCluster.Grains.Queries.Adt;
 /// </summary>
 public static class AdtRowWriter
 {
-    /// <summary>Whether the rows need twins read from their grains (whole twins, ETags or metadata).</summary>
-    public static bool NeedsSnapshots(AdtQuery query, IReadOnlyList<string> twinCollections) =>
-        (query.Select.IsStar && query.Source is AdtTwinSource)
-        || query.Select.Projections.Any(p => twinCollections.Contains(p.Path.Collection)
-            && (p.Path.Members.IsEmpty || p.Path.Members[0] is "$etag" or "$metadata"));
+    /// <summary>
+    /// The collections whose twins a row writes in full or with their ETag or metadata: those must be read from their
+    /// grains (the index has only model and properties).
+    /// </summary>
+    public static IReadOnlyList<string> SnapshotCollections(AdtQuery query, string starCollection) => query.Select.IsStar
+        ? [starCollection]
+        : [.. query.Select.Projections
+            .Where(p => p.Path.Members.IsEmpty || p.Path.Members[0] is "$etag" or "$metadata")
+            .Select(p => p.Path.Collection)
+            .Distinct(StringComparer.Ordinal)];
 
     public static string Write(AdtQuery query, string starCollection, AdtRow row)
     {

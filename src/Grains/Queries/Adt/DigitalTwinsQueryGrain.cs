@@ -43,7 +43,7 @@ public sealed class DigitalTwinsQueryGrain(IndexRouter index, IOptions<ClusterOp
 
         var parsed = AdtParser.Parse(query ?? "");
         var evaluator = new AdtEvaluator(await ModelSets(parsed.Where));
-        var graph = new AdtGraph(GrainFactory);
+        var graph = new AdtGraph(GrainFactory, index);
         var runner = new AdtQueryRunner(parsed, evaluator, graph, new AdtTwinScan(index));
         DigitalTwinsQueryPage page;
         if (parsed.Select.Count)
@@ -75,16 +75,30 @@ public sealed class DigitalTwinsQueryGrain(IndexRouter index, IOptions<ClusterOp
     private static async Task<ImmutableArray<string>> Items(AdtQuery query, AdtQueryRunner runner, AdtGraph graph, AdtEvaluator evaluator, List<(string Key, AdtRow Row)> rows)
     {
         var first = runner.KeyNames[0];
-        if (query.Source is AdtTwinSource { Joins.IsEmpty: true } && AdtRowWriter.NeedsSnapshots(query, [first]))
+        var written = AdtRowWriter.SnapshotCollections(query, first);
+        var fromIndex = rows.SelectMany(r => written.Select(n => r.Row[n])).OfType<AdtTwin>().Where(t => t.Snapshot is null).ToList();
+        IEnumerable<AdtRow> result = rows.Select(r => r.Row);
+        if (fromIndex.Count > 0)
         {
-            // Index entries found the rows; the twins themselves are read now, and a twin changed or deleted since
+            // Index entries found these rows; the twins they return are read now, and a twin changed or deleted since
             // the index was read is checked again, so no row shows data that does not match.
-            await graph.Load(rows.Select(r => r.Key));
-            rows = [.. rows.Select(r => graph.Twin(r.Key) is { } twin ? (r.Key, new AdtRow(first, twin)) : (r.Key, null!))
-                .Where(r => r.Item2 is not null && evaluator.Matches(query.Where, r.Item2))];
+            await graph.Load(fromIndex.Select(t => t.Id));
+            result = result.Select(row =>
+            {
+                AdtRow? current = row;
+                foreach (var name in written)
+                {
+                    if (current?[name] is AdtTwin { Snapshot: null } twin)
+                    {
+                        current = graph.Twin(twin.Id) is { } read ? current.With(name, read) : null;
+                    }
+                }
+
+                return current;
+            }).OfType<AdtRow>().Where(row => evaluator.Matches(query.Where, row));
         }
 
-        return [.. rows.Select(r => AdtRowWriter.Write(query, first, r.Row))];
+        return [.. result.Select(row => AdtRowWriter.Write(query, first, row))];
     }
 
     private async Task<Dictionary<string, IReadOnlySet<string>>> ModelSets(AdtExpression? where)
