@@ -72,6 +72,7 @@ public sealed partial class TwinGrain
             }
 
             _monitor = new ComponentMonitor(kind, S.PropertiesJson, _conditionSettings.For(S.ModelId, model.Interface.AllBases));
+            _monitor.WindowAnalysed = (channel, window, condition) => historySink.WindowAnalysed(Id, channel, window, condition);
             if (T.Condition is { } checkpoint)
             {
                 _monitor.Restore(checkpoint);

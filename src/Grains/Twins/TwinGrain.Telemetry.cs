@@ -264,6 +264,7 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
             {
                 // In order (a late arrival is counted, not analysed: its samples belong to the past).
                 Analyse(record);
+                historySink.TelemetryApplied(Id, record);
                 highest = record.Seq;
             }
 

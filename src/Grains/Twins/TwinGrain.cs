@@ -25,6 +25,7 @@ public sealed partial class TwinGrain(
     IOptions<HealthOptions> healthOptions,
     IOptions<Condition.ConditionSettings> conditionSettings,
     ITelemetryHistory history,
+    History.ITwinHistorySink historySink,
     IOptions<TelemetryOptions> telemetryOptions,
     TelemetryMetrics telemetryMetrics,
     Models.ModelCache models,
@@ -179,7 +180,9 @@ public sealed partial class TwinGrain(
                 throw new TwinOperationException(TwinErrorCode.Conflict, $"twin '{Id}' gained relationships while being deleted; nothing was deleted, retry");
             }
 
+            var before = S.ToSnapshot(Id);
             await state.ClearStateAsync();
+            historySink.TwinChanged(Id, "delete", before, null, time.GetUtcNow());
             S.Clear();
             await index.Remove(Id);
             // A twin created again under this id starts its telemetry afresh (its device may count from 1 again).
@@ -384,6 +387,7 @@ public sealed partial class TwinGrain(
                 throw TwinOperationException.TwinNotFound(Id);
             }
 
+            var before = S.Exists ? S.ToSnapshot(Id) : null;
             change(S);
             try
             {
@@ -403,6 +407,7 @@ public sealed partial class TwinGrain(
                 throw;
             }
 
+            historySink.TwinChanged(Id, operation, before, S.ToSnapshot(Id), time.GetUtcNow());
             if (updateIndex)
             {
                 await UpdateIndex();
