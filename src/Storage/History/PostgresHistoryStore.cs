@@ -131,8 +131,8 @@ public sealed class PostgresHistoryStore : IHistoryStore
             await importer.WriteAsync(change.At.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
             await importer.WriteAsync(change.Operation, NpgsqlDbType.Text, cancellationToken);
             await WriteNullableAsync(importer, change.Principal, NpgsqlDbType.Text, cancellationToken);
-            await WriteNullableAsync(importer, change.BeforeJson, NpgsqlDbType.Jsonb, cancellationToken);
-            await WriteNullableAsync(importer, change.AfterJson, NpgsqlDbType.Jsonb, cancellationToken);
+            await WriteNullableAsync(importer, change.BeforeJson, NpgsqlDbType.Json, cancellationToken);
+            await WriteNullableAsync(importer, change.AfterJson, NpgsqlDbType.Json, cancellationToken);
         }
 
         await importer.CompleteAsync(cancellationToken);

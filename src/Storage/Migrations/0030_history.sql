@@ -62,8 +62,9 @@ CREATE TABLE history_rollup
 
 CREATE INDEX history_rollup_bucket ON history_rollup (resolution, bucket);
 
--- Every accepted change of a twin's properties or relationships, whole states before and after. principal stays
--- null until requests carry an authenticated principal.
+-- Every accepted change of a twin's properties or relationships, whole states before and after (json, not jsonb:
+-- the twin reads back exactly as it was written, key order included). principal stays null until requests carry an
+-- authenticated principal.
 CREATE TABLE history_change
 (
     id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -71,8 +72,8 @@ CREATE TABLE history_change
     at        timestamptz NOT NULL,
     operation text        NOT NULL,
     principal text,
-    before    jsonb,
-    after     jsonb
+    before    json,
+    after     json
 );
 
 CREATE INDEX history_change_twin_at ON history_change (twin_id, at, id);
