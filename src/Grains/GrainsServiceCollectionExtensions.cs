@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using TwinCluster.Grains.Diagnostics;
+using TwinCluster.Grains.History;
 using TwinCluster.Grains.Index;
 using TwinCluster.Grains.Models;
 using TwinCluster.Grains.Telemetry;
@@ -37,6 +38,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Health.HealthOptions>, SelfCheckingValidator<Health.HealthOptions>>();
         services.AddOptions<Condition.ConditionSettings>().BindConfiguration("TwinCluster:Condition").ValidateOnStart();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Condition.ConditionSettings>, SelfCheckingValidator<Condition.ConditionSettings>>();
+        services.AddTwinHistory();
         services.AddSingleton<ModelCache>();
         services.AddSingleton<TwinRules>();
         services.AddSingleton<TwinServices>();

@@ -20,6 +20,7 @@ public static class TwinCli
         root.Subcommands.Add(DbCommands.Build());
         root.Subcommands.Add(BenchCommands.Build());
         root.Subcommands.Add(SimulateCommand.Build());
+        root.Subcommands.Add(HistoryCommands.Build());
         foreach (var command in AnalysisCommands.Build().Concat(TelemetryCommands.Build()).Concat(HealthCommands.Build()))
         {
             root.Subcommands.Add(command);

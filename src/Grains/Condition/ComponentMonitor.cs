@@ -62,6 +62,12 @@ public sealed class ComponentMonitor
     /// <summary>Latest shaft speed reading in Hz.</summary>
     public double? ShaftHz { get; private set; }
 
+    /// <summary>
+    /// Called after every analysed window with the channel, the window's own result and the component's condition after
+    /// it (the history keeps these); null by default.
+    /// </summary>
+    public Action<string, AnalysisResult, ComponentCondition>? WindowAnalysed { get; set; }
+
     /// <summary>Windows analysed (carried over a restore).</summary>
     public long WindowsAnalysed => _windows;
 
@@ -197,6 +203,7 @@ public sealed class ComponentMonitor
         }
 
         _condition = Build(worst, health, alert, at);
+        WindowAnalysed?.Invoke(channel.Name, result, _condition);
         if (!IsMaterial(_reported, _condition))
         {
             return false;

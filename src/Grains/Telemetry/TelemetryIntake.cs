@@ -32,6 +32,9 @@ public sealed class TelemetryIntake(string twinId, TelemetryCheckpoint checkpoin
     private long _analysisTicks;
     private long _windowsAtActivation;
 
+    /// <summary>Told of every record applied in order (the history keeps its scalar channels); only queues.</summary>
+    public Action<TelemetryRecord>? Applied { get; set; }
+
     /// <summary>The position and counters to store.</summary>
     public TelemetryCheckpoint Checkpoint { get; private set; } = checkpoint;
 
@@ -320,6 +323,7 @@ public sealed class TelemetryIntake(string twinId, TelemetryCheckpoint checkpoin
             {
                 // In order (a late arrival is counted, not analysed: its samples belong to the past).
                 Analyse(record);
+                Applied?.Invoke(record);
                 highest = record.Seq;
             }
 

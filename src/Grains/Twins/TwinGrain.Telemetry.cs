@@ -153,6 +153,7 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
             {
                 if (await MonitorFactory.CreateAsync(services.Models, services.Condition, S.ModelId, S.PropertiesJson) is { } monitor)
                 {
+                    monitor.WindowAnalysed = (channel, window, condition) => services.HistorySink.WindowAnalysed(Id, channel, window, condition);
                     Intake.Attach(monitor);
                 }
             }

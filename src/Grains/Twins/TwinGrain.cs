@@ -68,7 +68,7 @@ public sealed partial class TwinGrain(
     private TwinState S => state.State;
 
     private TelemetryIntake Intake => _intake ??= new TelemetryIntake(Id, telemetry.State, services.History, services.Telemetry,
-        services.TelemetryMetrics, services.Time, logger);
+        services.TelemetryMetrics, services.Time, logger) { Applied = record => services.HistorySink.TelemetryApplied(Id, record) };
 
     private HealthLedger Ledger => _ledger ??= new HealthLedger(Id, health.State, services.Health, services.Metrics, logger);
 
@@ -212,7 +212,9 @@ public sealed partial class TwinGrain(
                 throw new TwinOperationException(TwinErrorCode.Conflict, $"twin '{Id}' gained relationships while being deleted; nothing was deleted, retry");
             }
 
+            var before = S.ToSnapshot(Id);
             await state.ClearStateAsync();
+            services.HistorySink.TwinChanged(Id, "delete", before, null, services.Time.GetUtcNow());
             S.Clear();
             await services.Index.Remove(Id);
             // A twin created again under this id starts its telemetry afresh (its device may count from 1 again).
@@ -417,6 +419,7 @@ public sealed partial class TwinGrain(
                 throw TwinOperationException.TwinNotFound(Id);
             }
 
+            var before = S.Exists ? S.ToSnapshot(Id) : null;
             change(S);
             try
             {
@@ -436,6 +439,7 @@ public sealed partial class TwinGrain(
                 throw;
             }
 
+            services.HistorySink.TwinChanged(Id, operation, before, S.ToSnapshot(Id), services.Time.GetUtcNow());
             if (updateIndex)
             {
                 await UpdateIndex();

@@ -19,6 +19,7 @@ public sealed class TwinServices(
     TwinRules rules,
     IndexRouter index,
     TwinMetrics metrics,
+    History.ITwinHistorySink historySink,
     TimeProvider time)
 {
     public HealthOptions Health { get; } = health.Value;
@@ -38,6 +39,9 @@ public sealed class TwinServices(
     public IndexRouter Index { get; } = index;
 
     public TwinMetrics Metrics { get; } = metrics;
+
+    /// <summary>Where analysed windows, telemetry records and stored changes go for the history (each call only queues).</summary>
+    public History.ITwinHistorySink HistorySink { get; } = historySink;
 
     public TimeProvider Time { get; } = time;
 }

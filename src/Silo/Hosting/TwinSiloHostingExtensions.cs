@@ -55,6 +55,9 @@ public static class TwinSiloHostingExtensions
                 // Registered before Orleans' own hosted service, so the schema exists before clustering starts.
                 builder.Services.AddHostedService(sp => new MigrationService(connectionString!, sp.GetRequiredService<ILogger<MigrationService>>()));
             }
+
+            // After the migration, so maintenance finds the history tables.
+            builder.Services.AddPostgresHistory(connectionString!);
         }
 
         try

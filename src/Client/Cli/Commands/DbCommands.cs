@@ -28,6 +28,7 @@ public static class DbCommands
             return ExitCodes.Ok;
         }));
         db.Subcommands.Add(migrate);
+        db.Subcommands.Add(HistoryMaintenanceCommand.Build());
         return db;
     }
 }

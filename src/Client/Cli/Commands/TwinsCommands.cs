@@ -76,10 +76,20 @@ public static class TwinsCommands
     private static Command Get()
     {
         var id = IdArgument();
-        var command = new Command("get", "Show a twin.") { id };
+        var asOf = new Option<string?>("--as-of") { Description = "Show the twin as it was then (ISO 8601, or '-2h'), from its change history." };
+        var command = new Command("get", "Show a twin.") { id, asOf };
         command.SetAction(CliContext.Handler(async (ctx, ct) =>
         {
+            var at = ctx.Value(asOf) is { } text ? TwinCluster.Storage.History.HistoryTime.Parse(text, DateTimeOffset.UtcNow, "--as-of") : (DateTimeOffset?)null;
             await using var connection = await ctx.ConnectAsync(ct);
+            if (at is { } time)
+            {
+                var then = await connection.Client.GetGrain<IHistoryGrain>(0).AsOf(ctx.Value(id), time)
+                    ?? throw new TwinOperationException(TwinErrorCode.NotFound, $"twin '{ctx.Value(id)}' did not exist at {time:O} (or no history of it is kept)");
+                Print(ctx, then);
+                return ExitCodes.Ok;
+            }
+
             Print(ctx, await connection.Twins.GetAsync(ctx.Value(id)));
             return ExitCodes.Ok;
         }));

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using TwinCluster.Grains.Interfaces;
 using TwinCluster.Ingress.Hosting;
 using TwinCluster.Ingress.Pipeline;
-using TwinCluster.Ingress.Wire;
+using TwinCluster.Wire;
 
 namespace TwinCluster.Silo.Api.Adt;
 
