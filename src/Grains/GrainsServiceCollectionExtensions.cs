@@ -40,6 +40,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<ModelCache>();
         services.AddSingleton<TwinRules>();
         services.AddSingleton<IndexRouter>();
+        Security.SecurityServiceCollectionExtensions.AddTwinSecurityServices(services);
         services.AddSingleton(sp =>
         {
             var configured = sp.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["TwinCluster:Import:MaxConcurrentWrites"];
