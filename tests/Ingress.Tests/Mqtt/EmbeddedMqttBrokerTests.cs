@@ -25,7 +25,7 @@ public sealed class EmbeddedMqttBrokerTests : IAsyncLifetime
     public EmbeddedMqttBrokerTests()
     {
         _pipeline = new IngressPipeline(Options(), _log, _deadLetters, new TwinDirectory(Pump), _sink, time: new StoppedClock());
-        _broker = new EmbeddedMqttBroker(new EmbeddedBrokerOptions { Port = 0 }, _pipeline, NullLogger.Instance, new StoppedClock());
+        _broker = new EmbeddedMqttBroker(new EmbeddedBrokerOptions { Port = 0, RequireAuthentication = false }, _pipeline, NullLogger.Instance, new StoppedClock());
     }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -144,7 +144,7 @@ public sealed class EmbeddedMqttBrokerTests : IAsyncLifetime
     [Fact]
     public async Task A_packet_over_the_brokers_limit_closes_the_connection_before_the_pipeline_sees_it()
     {
-        await using var small = new EmbeddedMqttBroker(new EmbeddedBrokerOptions { Port = 0, MaxPacketBytes = 1024 }, _pipeline, NullLogger.Instance);
+        await using var small = new EmbeddedMqttBroker(new EmbeddedBrokerOptions { Port = 0, MaxPacketBytes = 1024, RequireAuthentication = false }, _pipeline, NullLogger.Instance);
         await small.StartAsync();
         using var client = new MqttClientFactory().CreateMqttClient();
         await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", small.Port).WithClientId("big-sender")

@@ -1,4 +1,4 @@
-namespace TwinCluster.Grains.Security;
+namespace TwinCluster.Grains.Interfaces;
 
 /// <summary>
 /// The MQTT topics of a device's twins: it publishes under <c>twins/{id}/…</c> (telemetry, properties) and
