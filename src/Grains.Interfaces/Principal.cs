@@ -23,4 +23,13 @@ public sealed record Principal(
 
     /// <summary>True when the roles apply to the whole fleet.</summary>
     public bool IsUnscoped => Scopes.IsDefaultOrEmpty;
+
+    /// <summary>Equal when name, authentication type, roles and scopes (in order) are.</summary>
+    public bool Equals(Principal? other) =>
+        other is not null && Name == other.Name && AuthenticationType == other.AuthenticationType
+        && (Roles.IsDefault ? [] : Roles).SequenceEqual(other.Roles.IsDefault ? [] : other.Roles)
+        && (Scopes.IsDefault ? [] : Scopes).SequenceEqual(other.Scopes.IsDefault ? [] : other.Scopes, StringComparer.Ordinal);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Name, AuthenticationType, Roles.IsDefault ? 0 : Roles.Length, Scopes.IsDefault ? 0 : Scopes.Length);
 }

@@ -134,6 +134,14 @@ public sealed class EmbeddedMqttBroker : IAsyncDisposable
 
     private async Task OnConnecting(ValidatingConnectionEventArgs e)
     {
+        // MQTT 5 lets a client leave its id empty and have the server assign one (MQTT 3.1.1 clients got theirs from
+        // the channel adapter already). Assigned first: MQTTnet answers a refused CONNECT with an empty id as
+        // "client identifier not valid", hiding the real reason.
+        if (string.IsNullOrEmpty(e.ClientId))
+        {
+            e.AssignedClientIdentifier = "auto-" + Guid.NewGuid().ToString("N");
+        }
+
         if (string.IsNullOrEmpty(e.UserName))
         {
             if (!_options.AcceptsAnonymous)
@@ -175,13 +183,6 @@ public sealed class EmbeddedMqttBroker : IAsyncDisposable
             }
 
             e.SessionItems[GrantKey] = grant;
-        }
-
-        // MQTT 5 lets a client leave its id empty and have the server assign one (MQTT 3.1.1 clients got theirs from
-        // the channel adapter already).
-        if (string.IsNullOrEmpty(e.ClientId))
-        {
-            e.AssignedClientIdentifier = "auto-" + Guid.NewGuid().ToString("N");
         }
     }
 
