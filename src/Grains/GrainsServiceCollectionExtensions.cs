@@ -43,6 +43,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<TwinRules>();
         services.AddSingleton<TwinServices>();
         services.AddSingleton<IndexRouter>();
+        Security.SecurityServiceCollectionExtensions.AddTwinSecurityServices(services);
         services.AddSingleton(sp =>
         {
             var configured = sp.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["TwinCluster:Import:MaxConcurrentWrites"];

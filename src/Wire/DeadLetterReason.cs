@@ -50,4 +50,7 @@ public enum DeadLetterReason
 
     /// <summary><c>unknown-format</c>: no content type, and the payload starts with neither the binary magic nor <c>{</c>.</summary>
     UnknownFormat = 15,
+
+    /// <summary><c>not-authorized</c>: a device published to a topic of a twin it has no credential for.</summary>
+    NotAuthorized = 16,
 }

@@ -20,6 +20,7 @@ public static class DeadLetterReasonCodes
         [DeadLetterReason.UnsupportedContentType] = "unsupported-content-type",
         [DeadLetterReason.InvalidTopic] = "invalid-topic",
         [DeadLetterReason.UnknownFormat] = "unknown-format",
+        [DeadLetterReason.NotAuthorized] = "not-authorized",
     };
 
     private static readonly Dictionary<string, DeadLetterReason> Reasons =

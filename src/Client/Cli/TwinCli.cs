@@ -21,6 +21,9 @@ public static class TwinCli
         root.Subcommands.Add(BenchCommands.Build());
         root.Subcommands.Add(SimulateCommand.Build());
         root.Subcommands.Add(HistoryCommands.Build());
+        root.Subcommands.Add(DevicesCommands.Build());
+        root.Subcommands.Add(AuthCommands.Build());
+        root.Subcommands.Add(AuditCommand.Build());
         foreach (var command in AnalysisCommands.Build().Concat(TelemetryCommands.Build()).Concat(HealthCommands.Build()))
         {
             root.Subcommands.Add(command);

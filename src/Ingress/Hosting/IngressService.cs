@@ -34,6 +34,9 @@ public sealed class IngressService(
     /// <summary>The embedded broker's port, or null when none runs.</summary>
     public int? BrokerPort => _broker?.Port;
 
+    /// <summary>The embedded broker's MQTT over TLS port, or null when it serves no TLS.</summary>
+    public int? BrokerTlsPort => _broker?.TlsPort;
+
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -49,7 +52,8 @@ public sealed class IngressService(
         }
         else if (settings.EmbeddedBroker is { } embedded)
         {
-            _broker = new EmbeddedMqttBroker(embedded, _pipeline, logger, time);
+            _broker = new EmbeddedMqttBroker(embedded, _pipeline, logger, time,
+                new BrokerSecurity(new GrainDeviceAuthenticator(grains), deadLetters));
             try
             {
                 await _broker.StartAsync();

@@ -69,8 +69,11 @@ public static class IngressServiceCollectionExtensions
     /// <c>TwinCluster:Ingress:Broker:Host</c> is set, otherwise (when <paramref name="allowEmbeddedBroker"/>) the
     /// embedded broker from <c>TwinCluster:Mqtt</c>. <c>TwinCluster:Ingress:Enabled=false</c> turns it off. Register it
     /// after Orleans, so the cluster is up before the first message is taken. Needs <see cref="AddTelemetryStores"/>.
+    /// <paramref name="embeddedDefault"/>: the embedded default mode, whose broker accepts anonymous clients on
+    /// loopback unless <c>TwinCluster:Mqtt:RequireAuthentication</c> is true.
     /// </summary>
-    public static IServiceCollection AddTwinIngress(this IServiceCollection services, IConfiguration configuration, bool allowEmbeddedBroker)
+    public static IServiceCollection AddTwinIngress(this IServiceCollection services, IConfiguration configuration, bool allowEmbeddedBroker,
+        bool embeddedDefault = false)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection(Section);
@@ -93,6 +96,7 @@ public static class IngressServiceCollectionExtensions
         section.GetSection("Broker").Bind(external);
         var embedded = new EmbeddedBrokerOptions();
         configuration.GetSection(MqttSection).Bind(embedded);
+        embedded.AllowAnonymousOnLoopback = embeddedDefault;
         pipeline.Validate();
         if (external.IsConfigured)
         {

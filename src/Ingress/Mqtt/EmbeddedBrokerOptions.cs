@@ -18,6 +18,30 @@ public sealed class EmbeddedBrokerOptions
     /// <summary>Messages queued per subscribing client before the oldest are dropped (default 10,000).</summary>
     public int MaxPendingPerClient { get; set; } = 10_000;
 
+    /// <summary>
+    /// Devices must sign in with a credential from <c>twin devices add</c>. Null (unset) means required, except in the
+    /// embedded default listening on loopback only, which then also accepts anonymous clients (see
+    /// <see cref="AllowAnonymousOnLoopback"/>); true requires it there too.
+    /// </summary>
+    public bool? RequireAuthentication { get; set; }
+
+    /// <summary>Set by the silo in the embedded default: anonymous clients are accepted on a loopback address unless <see cref="RequireAuthentication"/> is true.</summary>
+    public bool AllowAnonymousOnLoopback { get; set; }
+
+    /// <summary>How often open device connections are checked against revocations and rotations (default 5 s).</summary>
+    public TimeSpan CredentialCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>MQTT over TLS.</summary>
+    public EmbeddedBrokerTlsOptions Tls { get; set; } = new();
+
+    /// <summary>True when anonymous clients are accepted, by the rules of <see cref="RequireAuthentication"/>.</summary>
+    public bool AcceptsAnonymous => RequireAuthentication switch
+    {
+        true => false,
+        false => true,
+        null => AllowAnonymousOnLoopback && System.Net.IPAddress.TryParse(Address, out var ip) && System.Net.IPAddress.IsLoopback(ip),
+    };
+
     /// <summary>Throws with the name of the first setting out of range.</summary>
     public void Validate()
     {
@@ -40,5 +64,12 @@ public sealed class EmbeddedBrokerOptions
         {
             throw new ArgumentOutOfRangeException(nameof(MaxPendingPerClient), MaxPendingPerClient, "TwinCluster:Mqtt:MaxPendingPerClient must be positive");
         }
+
+        if (CredentialCheckInterval < TimeSpan.FromMilliseconds(100))
+        {
+            throw new ArgumentOutOfRangeException(nameof(CredentialCheckInterval), CredentialCheckInterval, "TwinCluster:Mqtt:CredentialCheckInterval must be at least 100 ms");
+        }
+
+        Tls.Validate();
     }
 }

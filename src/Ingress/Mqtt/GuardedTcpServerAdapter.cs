@@ -10,11 +10,16 @@ using MQTTnet.Server;
 namespace TwinCluster.Ingress.Mqtt;
 
 /// <summary>
-/// The embedded broker's TCP listener: plain TCP on one endpoint, every connection read through a
-/// <see cref="PacketSizeGuardStream"/> so an oversized packet closes the connection before it is allocated.
+/// One of the embedded broker's TCP listeners: plain TCP, or TLS when given a <paramref name="certificate"/>, on one
+/// endpoint; every connection is read through a <see cref="PacketSizeGuardStream"/> (inside TLS) so an oversized
+/// packet, a CONNECT included, closes the connection before it is allocated and before anyone has signed in.
 /// </summary>
-internal sealed class GuardedTcpServerAdapter(IPEndPoint endpoint, int maxPacketBytes, ILogger logger) : IMqttServerAdapter
+internal sealed class GuardedTcpServerAdapter(IPEndPoint endpoint, int maxPacketBytes, ILogger logger,
+    System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null) : IMqttServerAdapter
 {
+    // A client that opens a TLS connection and never finishes the handshake is cut off after this long.
+    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
+
     private TcpListener? _listener;
     private CancellationTokenSource? _stopping;
     private Task? _acceptLoop;
@@ -85,11 +90,35 @@ internal sealed class GuardedTcpServerAdapter(IPEndPoint endpoint, int maxPacket
         {
             socket.NoDelay = true;
             var remote = socket.RemoteEndPoint;
-            await using var stream = new PacketSizeGuardStream(new NetworkStream(socket, ownsSocket: true), maxPacketBytes,
+            Stream transport = new NetworkStream(socket, ownsSocket: true);
+            if (certificate is not null)
+            {
+                var tls = new System.Net.Security.SslStream(transport, leaveInnerStreamOpen: false);
+                transport = tls;
+                using var handshake = new CancellationTokenSource(HandshakeTimeout);
+                try
+                {
+                    await tls.AuthenticateAsServerAsync(new System.Net.Security.SslServerAuthenticationOptions
+                    {
+                        ServerCertificate = certificate,
+                        ClientCertificateRequired = false,
+                        EnabledSslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13,
+                    }, handshake.Token);
+                }
+                catch (Exception ex) when (ex is System.Security.Authentication.AuthenticationException or IOException or OperationCanceledException)
+                {
+                    // Plain MQTT on the TLS port ends here, as does a client that does not trust the certificate.
+                    logger.LogWarning("MQTT broker: {Remote}: TLS handshake failed ({Reason}); closing the connection", remote, ex.Message);
+                    await tls.DisposeAsync();
+                    return;
+                }
+            }
+
+            await using var stream = new PacketSizeGuardStream(transport, maxPacketBytes,
                 reason => logger.LogWarning("MQTT broker: {Remote}: {Reason}", remote, reason));
             var channel = new MqttTcpChannel(stream, socket.LocalEndPoint!, socket.RemoteEndPoint!, clientCertificate: null);
             var formatter = new MqttPacketFormatterAdapter(new MqttBufferWriter(options.WriterBufferSize, options.WriterBufferSizeMax));
-            using var adapter = new MqttChannelAdapter(channel, formatter, mqttLogger);
+            using var adapter = new ClientIdAssigningChannelAdapter(new MqttChannelAdapter(channel, formatter, mqttLogger));
             if (ClientHandler is { } handler)
             {
                 await handler(adapter);

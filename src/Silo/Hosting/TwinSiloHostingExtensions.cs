@@ -15,6 +15,7 @@ using TwinCluster.Storage;
 using TwinCluster.Grains.Telemetry;
 using TwinCluster.Ingress.Hosting;
 using TwinCluster.Silo.Api;
+using TwinCluster.Silo.Security;
 
 namespace TwinCluster.Silo.Hosting;
 
@@ -142,9 +143,10 @@ public static class TwinSiloHostingExtensions
             builder.Configuration[$"{IngressServiceCollectionExtensions.MqttSection}:Enabled"] = "false";
         }
 
+        builder.AddTwinSecurity(mode, connectionString);
         try
         {
-            builder.Services.AddTwinIngress(builder.Configuration, allowEmbeddedBroker: true);
+            builder.Services.AddTwinIngress(builder.Configuration, allowEmbeddedBroker: true, embeddedDefault: mode == SiloMode.Embedded);
         }
         catch (ArgumentException ex)
         {

@@ -45,7 +45,13 @@ public sealed class MqttTelemetryPublisher : IAsyncDisposable
         _maxInFlight = options.MaxInFlight;
         _inFlight = new SemaphoreSlim(_maxInFlight, _maxInFlight);
         var clientId = string.IsNullOrEmpty(options.ClientId) ? "twin-sim-" + Guid.NewGuid().ToString("N")[..12] : options.ClientId;
-        _clientOptions = new MqttClientOptionsBuilder()
+        var builder = new MqttClientOptionsBuilder();
+        if (options.Username is { Length: > 0 } username)
+        {
+            builder = builder.WithCredentials(username, options.Password ?? "");
+        }
+
+        _clientOptions = builder
             .WithTcpServer(options.Host, options.Port)
             .WithClientId(clientId)
             .WithProtocolVersion(options.Protocol == MqttProtocol.V311 ? MqttProtocolVersion.V311 : MqttProtocolVersion.V500)

@@ -21,6 +21,12 @@ public sealed record MqttTelemetryPublisherOptions
     /// <summary>How long one connect attempt, or one wait for a PUBACK, may take.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The device's MQTT user name (from <c>twin devices add</c>), or null to connect anonymously.</summary>
+    public string? Username { get; init; }
+
+    /// <summary>The device's password.</summary>
+    public string? Password { get; init; }
+
     /// <summary>QoS 1 publications awaiting their PUBACK at once; more in flight means more throughput per connection.</summary>
     public int MaxInFlight { get; init; } = 64;
 

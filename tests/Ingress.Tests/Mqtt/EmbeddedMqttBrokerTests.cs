@@ -26,7 +26,7 @@ public sealed class EmbeddedMqttBrokerTests : IAsyncLifetime
     public EmbeddedMqttBrokerTests()
     {
         _pipeline = new IngressPipeline(Options(), _log, _deadLetters, new TwinDirectory(Pump), _sink, time: new StoppedClock());
-        _broker = new EmbeddedMqttBroker(new EmbeddedBrokerOptions { Port = 0 }, _pipeline, NullLogger.Instance, new StoppedClock());
+        _broker = new EmbeddedMqttBroker(new EmbeddedBrokerOptions { Port = 0, RequireAuthentication = false }, _pipeline, NullLogger.Instance, new StoppedClock());
     }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -121,10 +121,11 @@ public sealed class EmbeddedMqttBrokerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_mqtt_311_client_with_an_empty_client_id_is_refused_but_one_with_an_id_connects()
+    public async Task An_mqtt_311_client_with_an_empty_client_id_and_a_clean_session_is_given_one_like_one_with_an_id()
     {
         // By hand: MQTTnet's own client fills in an id when given an empty one, so it cannot send this CONNECT.
-        Assert.Equal((byte)0x02, await RawConnectProbe.Connect311Async(_broker.Port, "", cleanSession: true, Ct)); // identifier rejected
+        // MQTT 3.1.1 [MQTT-3.1.3-6] allows it with a clean session (mosquitto_pub without -i sends it).
+        Assert.Equal((byte)0x00, await RawConnectProbe.Connect311Async(_broker.Port, "", cleanSession: true, Ct));
         Assert.Equal((byte)0x00, await RawConnectProbe.Connect311Async(_broker.Port, "raw-311", cleanSession: true, Ct));
 
         using var named = await Connect("device-311", MqttProtocolVersion.V311);
@@ -145,7 +146,7 @@ public sealed class EmbeddedMqttBrokerTests : IAsyncLifetime
     [Fact]
     public async Task A_packet_over_the_brokers_limit_closes_the_connection_before_the_pipeline_sees_it()
     {
-        await using var small = new EmbeddedMqttBroker(new EmbeddedBrokerOptions { Port = 0, MaxPacketBytes = 1024 }, _pipeline, NullLogger.Instance);
+        await using var small = new EmbeddedMqttBroker(new EmbeddedBrokerOptions { Port = 0, MaxPacketBytes = 1024, RequireAuthentication = false }, _pipeline, NullLogger.Instance);
         await small.StartAsync();
         using var client = new MqttClientFactory().CreateMqttClient();
         await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", small.Port).WithClientId("big-sender")

@@ -10,7 +10,7 @@ namespace TwinCluster.Integration.Tests.Infrastructure;
 
 /// <summary>
 /// A throwaway Mosquitto 2.0 broker for tests: a real <c>mosquitto</c> process listening on a free loopback port with
-/// anonymous access, persistence in its own temp directory, and the limits in <see cref="MosquittoBrokerOptions"/>.
+/// <c>allow_anonymous false</c> (clients sign in as <see cref="Username"/>), persistence in its own temp directory, and the limits in <see cref="MosquittoBrokerOptions"/>.
 /// It can be stopped gracefully (SIGTERM: the broker saves its database), killed (SIGKILL) and started again on the
 /// same port with the same persistence. Killed and deleted on dispose.
 /// </summary>
@@ -45,9 +45,21 @@ public sealed partial class MosquittoBroker : IAsyncDisposable
     public MosquittoBroker(MosquittoBrokerOptions? options = null)
     {
         Options = options ?? new MosquittoBrokerOptions();
+        Password = Options.Password ?? (Options.PasswordFile is null
+            ? Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16))
+            : throw new ArgumentException("a PasswordFile needs the Password of its Username for the readiness probe", nameof(options)));
     }
 
     public MosquittoBrokerOptions Options { get; }
+
+    /// <summary>The user clients sign in as.</summary>
+    public string Username => Options.Username;
+
+    /// <summary>Its password.</summary>
+    public string Password { get; }
+
+    /// <summary>The password file the broker reads.</summary>
+    public string PasswordFile => Options.PasswordFile ?? Path.Combine(RootDirectory, "password_file");
 
     /// <summary>The loopback port, chosen at the first start and kept for later ones.</summary>
     public int Port => _port != 0 ? _port : throw new InvalidOperationException("The broker has not been started yet.");
@@ -121,6 +133,10 @@ public sealed partial class MosquittoBroker : IAsyncDisposable
                 _rootDirectory = Directory.CreateTempSubdirectory(DirectoryPrefix).FullName;
                 await File.WriteAllTextAsync(Path.Combine(_rootDirectory, OwnerFileName),
                     Environment.ProcessId.ToString(CultureInfo.InvariantCulture), cancellationToken);
+                if (Options.PasswordFile is null)
+                {
+                    await WritePasswordFileAsync(cancellationToken);
+                }
             }
 
             var firstStart = _port == 0;
@@ -365,6 +381,7 @@ public sealed partial class MosquittoBroker : IAsyncDisposable
         var options = new MqttClientOptionsBuilder()
             .WithTcpServer(Host, _port)
             .WithClientId($"readiness-probe-{Guid.NewGuid():N}")
+            .WithCredentials(Username, Password)
             .WithCleanStart()
             .WithTimeout(TimeSpan.FromSeconds(2))
             .Build();
@@ -413,7 +430,13 @@ public sealed partial class MosquittoBroker : IAsyncDisposable
         }
 
         config.AppendLine(CultureInfo.InvariantCulture, $"listener {_port} {Host}");
-        config.AppendLine("allow_anonymous true");
+        config.AppendLine("allow_anonymous false");
+        config.AppendLine(CultureInfo.InvariantCulture, $"password_file {PasswordFile}");
+        if (Options.AclFile is { } acl)
+        {
+            config.AppendLine(CultureInfo.InvariantCulture, $"acl_file {acl}");
+        }
+
         config.AppendLine("persistence true");
         config.AppendLine(CultureInfo.InvariantCulture, $"persistence_location {directory}/");
         config.AppendLine(CultureInfo.InvariantCulture, $"autosave_interval {Options.AutosaveIntervalSeconds}");
@@ -431,6 +454,30 @@ public sealed partial class MosquittoBroker : IAsyncDisposable
         config.AppendLine("log_type subscribe");
         config.AppendLine("log_timestamp_format %Y-%m-%dT%H:%M:%S");
         return config.ToString();
+    }
+
+    // mosquitto_passwd ships with the broker (Debian package mosquitto) and hashes with PBKDF2-SHA512 ($7$).
+    private async Task WritePasswordFileAsync(CancellationToken cancellationToken)
+    {
+        var tool = Path.Combine(Path.GetDirectoryName(BinaryPath) ?? "/usr/sbin", "..", "bin", "mosquitto_passwd");
+        var start = new ProcessStartInfo(File.Exists(tool) ? tool : "mosquitto_passwd")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "-c", "-b", PasswordFile, Username, Password })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start mosquitto_passwd");
+        var error = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"mosquitto_passwd exited {process.ExitCode}: {await error}");
+        }
     }
 
     private void AppendOutput(string? line)

@@ -25,4 +25,20 @@ public sealed record MosquittoBrokerOptions
     /// Mosquitto's default is 1,800.
     /// </summary>
     public int AutosaveIntervalSeconds { get; init; } = 1;
+
+    /// <summary>
+    /// A <c>password_file</c> to use (for example from <c>twin devices export --mosquitto</c>); null: the broker makes
+    /// its own with one user, <see cref="Username"/> (default <c>twincluster-test</c>) and a random password. The broker
+    /// always runs with <c>allow_anonymous false</c>.
+    /// </summary>
+    public string? PasswordFile { get; init; }
+
+    /// <summary>An <c>acl_file</c>; null: every signed-in user may use every topic.</summary>
+    public string? AclFile { get; init; }
+
+    /// <summary>The user the readiness probe and the tests' own clients sign in as (with <see cref="PasswordFile"/>, one of its users).</summary>
+    public string Username { get; init; } = "twincluster-test";
+
+    /// <summary>That user's password; null with no <see cref="PasswordFile"/> means a random one.</summary>
+    public string? Password { get; init; }
 }

@@ -17,6 +17,7 @@ internal static class MqttTestClients
     {
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(MosquittoBroker.Host, broker.Port)
+            .WithCredentials(broker.Username, broker.Password)
             .WithClientId(clientId)
             .WithTimeout(TimeSpan.FromSeconds(10));
         builder = persistentSession

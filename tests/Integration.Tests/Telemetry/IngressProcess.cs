@@ -34,7 +34,8 @@ internal sealed class IngressProcess : IAsyncDisposable
     public static string Dll => Path.Combine(Path.GetDirectoryName(SiloProcess.SiloDll)!, "../../../../Ingress/Host/bin",
         new DirectoryInfo(Path.GetDirectoryName(SiloProcess.SiloDll)!).Parent!.Name, "net10.0", "twin-ingress.dll");
 
-    public static IngressProcess Start(string connectionString, string clusterId, int brokerPort, string clientId, string? sharedGroup = null)
+    public static IngressProcess Start(string connectionString, string clusterId, int brokerPort, string clientId, string? sharedGroup = null,
+        string? username = null, string? password = null)
     {
         if (!File.Exists(Dll))
         {
@@ -52,6 +53,13 @@ internal sealed class IngressProcess : IAsyncDisposable
         {
             start.Environment["TwinCluster__Ingress__Broker__SharedGroup"] = sharedGroup;
         }
+
+        if (username is not null)
+        {
+            start.Environment["TwinCluster__Ingress__Broker__Username"] = username;
+            start.Environment["TwinCluster__Ingress__Broker__Password"] = password ?? "";
+        }
+
         return new IngressProcess(Process.Start(start) ?? throw new InvalidOperationException("could not start the ingress process"));
     }
 

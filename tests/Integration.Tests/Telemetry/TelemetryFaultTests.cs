@@ -58,7 +58,7 @@ public sealed class TelemetryFaultTests(PostgresFixture postgres)
         // and what is published before the ingress subscribes again, is dropped: seen here as a run of missing seqs).
         // A single ingress therefore uses a plain subscription in its persistent session, which the broker keeps.
         var sharedGroup = fault == Fault.RestartBroker ? "" : null;
-        var ingress = IngressProcess.Start(db, clusterId, broker.Port, ingressId, sharedGroup);
+        var ingress = IngressProcess.Start(db, clusterId, broker.Port, ingressId, sharedGroup, broker.Username, broker.Password);
         try
         {
             await ingress.WaitConnectedAsync(ct);
@@ -66,6 +66,8 @@ public sealed class TelemetryFaultTests(PostgresFixture postgres)
             {
                 Port = broker.Port,
                 ClientId = "device-" + clusterId,
+                Username = broker.Username,
+                Password = broker.Password,
                 MaxInFlight = 32,
             }, cancellationToken: ct);
 
@@ -83,7 +85,7 @@ public sealed class TelemetryFaultTests(PostgresFixture postgres)
                         case Fault.KillIngress:
                             ingress.Kill();
                             await ingress.DisposeAsync();
-                            ingress = IngressProcess.Start(db, clusterId, broker.Port, ingressId, sharedGroup);   // same session
+                            ingress = IngressProcess.Start(db, clusterId, broker.Port, ingressId, sharedGroup, broker.Username, broker.Password);   // same session
                             break;
                         case Fault.RestartBroker:
                             await broker.RestartAsync(ct);

@@ -40,9 +40,11 @@ public static class SimulateCommand
         var inFlight = new Option<int>("--in-flight") { Description = "QoS 1 publications awaiting their PUBACK at once.", DefaultValueFactory = _ => 64 };
         var seed = new Option<long>("--seed") { Description = "Seed of the simulated signals.", DefaultValueFactory = _ => 1 };
         var clientId = new Option<string?>("--client-id") { Description = "MQTT client id (default: a unique one)." };
+        var username = new Option<string?>("--username") { Description = "Device user name (twin devices add), where the broker requires one." };
+        var password = new Option<string?>("--password") { Description = "Device password (default: TWIN_MQTT_PASSWORD)." };
         var command = new Command("simulate", "Publish simulated telemetry for twins to an MQTT broker (QoS 1, acknowledged, re-sent across reconnects).")
         {
-            broker, twins, root, rate, duration, block, fs, fault, faultDuration, format, seqStart, mqtt, inFlight, seed, clientId,
+            broker, twins, root, rate, duration, block, fs, fault, faultDuration, format, seqStart, mqtt, inFlight, seed, clientId, username, password,
         };
         command.SetAction(CliContext.Handler(async (ctx, ct) =>
         {
@@ -114,6 +116,8 @@ public static class SimulateCommand
                     Protocol = protocol,
                     MaxInFlight = ctx.Value(inFlight),
                     ClientId = ctx.Value(clientId) ?? "",
+                    Username = ctx.Value(username),
+                    Password = ctx.Value(password) ?? Environment.GetEnvironmentVariable("TWIN_MQTT_PASSWORD"),
                 }, cancellationToken: ct);
             }
             catch (MqttBrokerUnreachableException ex)
