@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TwinCluster.Grains.Interfaces;
+using TwinCluster.Wire;
 
 namespace TwinCluster.Grains.Tests;
 

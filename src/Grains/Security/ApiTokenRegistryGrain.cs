@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using TwinCluster.Grains.Interfaces;
+using TwinCluster.Wire;
 
 namespace TwinCluster.Grains.Security;
 

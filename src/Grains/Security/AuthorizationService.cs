@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using TwinCluster.Grains.Interfaces;
+using TwinCluster.Wire;
 
 namespace TwinCluster.Grains.Security;
 

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Security.Claims;
 using System.Text.Json;
 using TwinCluster.Grains.Interfaces;
+using TwinCluster.Wire;
 
 namespace TwinCluster.Grains.Security;
 

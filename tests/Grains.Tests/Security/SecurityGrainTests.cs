@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using TwinCluster.Grains.Interfaces;
 using TwinCluster.Grains.Security;
+using TwinCluster.Wire;
 
 namespace TwinCluster.Grains.Tests.Security;
 

@@ -7,6 +7,7 @@ using TwinCluster.Integration.Tests.Cli;
 using TwinCluster.Integration.Tests.Cluster;
 using TwinCluster.Integration.Tests.Infrastructure;
 using Xunit;
+using TwinCluster.Wire;
 using static TwinCluster.Integration.Tests.Telemetry.TelemetryTestKit;
 
 namespace TwinCluster.Integration.Tests.Security;

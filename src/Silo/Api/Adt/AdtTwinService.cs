@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using TwinCluster.Grains.Adt;
 using TwinCluster.Grains.Interfaces;
 using TwinCluster.Grains.Json;
+using TwinCluster.Wire;
 
 namespace TwinCluster.Silo.Api.Adt;
 

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TwinCluster.Grains.Interfaces;
+using TwinCluster.Wire;
 
 namespace TwinCluster.Silo.Api.Own;
 
