@@ -78,8 +78,10 @@ public sealed class LiveChangeTests : IAsyncLifetime
         (_, body, _) = await _api.SendAsync(HttpMethod.Get, "/api/v1/alerts?under=wt-02");
         Assert.Empty(body!.AsArray());
 
-        // The explained tree names the faulty bearing at the farm.
-        (status, body, _) = await _api.SendAsync(HttpMethod.Get, "/api/v1/health/farm-1");
+        // The explained tree names the faulty bearing at the farm once the roll-up has climbed the tree (a bearing's alert
+        // is on the stream before its health reaches the farm, one delivery per level).
+        (status, body, _) = await PollAsync(() => _api.SendAsync(HttpMethod.Get, "/api/v1/health/farm-1"),
+            r => r.Status == 200 && System.Text.RegularExpressions.Regex.IsMatch((string?)r.Body?["explanation"] ?? "", "^farm-1 (Warning|Alarm): "), ct);
         Assert.Equal(200, status);
         Assert.Matches($"^farm-1 (Warning|Alarm): .*{Faulty}: outer-race defect", (string?)body!["explanation"]);
         Assert.Contains(body["children"]!.AsArray(), c => (string?)c!["id"] == "wt-01");

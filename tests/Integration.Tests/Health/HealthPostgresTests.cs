@@ -36,8 +36,8 @@ public sealed class HealthPostgresTests(PostgresFixture postgres)
                 "--twins", Faulty, "--fs", "12800", "--rate", "12.5", "--fault", $"{Faulty}:outer", "--fault-duration", "40"], stop.Token);
             try
             {
-                before = await Poll(() => connection.Twins.Twin("farm-1").GetHealth(), h => h.Status >= HealthStatus.Warning && h.SourceId == Faulty);
-                await Poll(() => connection.Client.GetGrain<IAlertRegistryGrain>(ChangeStreams.Key).List(false), l => l.Any(a => a.TwinId == Faulty));
+                before = await PollAsync(() => connection.Twins.Twin("farm-1").GetHealth(), h => h.Status >= HealthStatus.Warning && h.SourceId == Faulty, Ct);
+                await PollAsync(() => connection.Client.GetGrain<IAlertRegistryGrain>(ChangeStreams.Key).List(false), l => l.Any(a => a.TwinId == Faulty), Ct);
             }
             finally
             {
@@ -60,21 +60,5 @@ public sealed class HealthPostgresTests(PostgresFixture postgres)
         Assert.Equal(before.Monitored, after.Monitored);
         var acknowledged = await again.Twins.Twin(Faulty).AcknowledgeAlert("operator", null);
         Assert.True(acknowledged.IsAcknowledged);
-    }
-
-    private static async Task<T> Poll<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            var value = await read();
-            if (done(value))
-            {
-                return value;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"never reached the expected state; last: {value}");
-            await Task.Delay(100, Ct);
-        }
     }
 }

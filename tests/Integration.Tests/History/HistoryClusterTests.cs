@@ -45,7 +45,7 @@ public sealed class HistoryClusterTests(PostgresFixture postgres)
         await connection.Twins.Twin("hx-farm").AddRelationship("c1", RelationshipNames.Contains, "hx-wt", "{}", null);
         var related = await connection.Twins.GetAsync("hx-farm");
 
-        var latest = await Poll(() => history.AsOf("hx-wt", DateTimeOffset.UtcNow.AddMinutes(1)), t => t?.Incoming.Length == 1);
+        var latest = await PollAsync(() => history.AsOf("hx-wt", DateTimeOffset.UtcNow.AddMinutes(1)), t => t?.Incoming.Length == 1, Ct);
         Assert.Equal("""{"ratedPowerKW":3600}""", latest!.PropertiesJson);
         Assert.Equal("hx-farm", latest.Incoming[0].SourceId);
         var beforePatch = await history.AsOf("hx-wt", patched.UpdatedAt.AddTicks(-1));
@@ -53,7 +53,7 @@ public sealed class HistoryClusterTests(PostgresFixture postgres)
         Assert.Equal(created.ETag, beforePatch.ETag);
         Assert.Null(await history.AsOf("hx-wt", created.UpdatedAt.AddSeconds(-1)));
         Assert.Empty((await history.AsOf("hx-farm", related.UpdatedAt.AddTicks(-1)))!.Relationships);
-        var farmNow = await Poll(() => history.AsOf("hx-farm", DateTimeOffset.UtcNow.AddMinutes(1)), t => t?.Relationships.Length == 1);
+        var farmNow = await PollAsync(() => history.AsOf("hx-farm", DateTimeOffset.UtcNow.AddMinutes(1)), t => t?.Relationships.Length == 1, Ct);
         Assert.Equal(("c1", "hx-wt"), (farmNow!.Relationships[0].Id, farmNow.Relationships[0].TargetId));
         var changes = await history.Changes("hx-wt", created.CreatedAt.AddSeconds(-1), DateTimeOffset.UtcNow.AddMinutes(1));
         Assert.Equal(["create", "patch", "incoming"], changes.Select(c => c.Operation));
@@ -73,8 +73,8 @@ public sealed class HistoryClusterTests(PostgresFixture postgres)
                 "--twins", Bearing, "--fs", "12800", "--rate", "12.5", "--fault", $"{Bearing}:outer", "--fault-duration", "20"], stop.Token);
             try
             {
-                await Poll(() => history.Trend(new HistoryTrendQuery(Bearing, null, null, ["velocityRms"], from, DateTimeOffset.UtcNow.AddMinutes(5), null)),
-                    t => t.Series.Sum(s => s.Buckets.Sum(b => b.Count)) >= 20);
+                await PollAsync(() => history.Trend(new HistoryTrendQuery(Bearing, null, null, ["velocityRms"], from, DateTimeOffset.UtcNow.AddMinutes(5), null)),
+                    t => t.Series.Sum(s => s.Buckets.Sum(b => b.Count)) >= 20, Ct);
             }
             finally
             {
@@ -125,21 +125,5 @@ public sealed class HistoryClusterTests(PostgresFixture postgres)
         var unknown = await CliProcess.RunAsync([.. cli, "history", Bearing, "--names", "health,velocityRMS"]);
         Assert.Equal(1, unknown.Exit);
         Assert.Contains("'velocityRMS'", unknown.Err, StringComparison.Ordinal);
-    }
-
-    private static async Task<T> Poll<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            var value = await read();
-            if (done(value))
-            {
-                return value;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"never reached the expected state; last: {value}");
-            await Task.Delay(100, Ct);
-        }
     }
 }

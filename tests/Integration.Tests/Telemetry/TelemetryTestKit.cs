@@ -80,6 +80,23 @@ internal static class TelemetryTestKit
             [new TelemetryChannel(channel, values)], WireFormat.Binary));
     }
 
+    /// <summary>Reads <paramref name="read"/> until <paramref name="done"/> holds, within <see cref="Patience"/>; fails with the last value.</summary>
+    public static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            var value = await read();
+            if (done(value))
+            {
+                return value;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"never reached the expected state; last: {value}");
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
     /// <summary>Reads the twin's telemetry status until <paramref name="done"/> holds; fails with the last status.</summary>
     public static async Task<TelemetryStatus> WaitForAsync(IGrainFactory grains, string twinId, Func<TelemetryStatus, bool> done, CancellationToken cancellationToken)
     {
