@@ -94,6 +94,13 @@ internal sealed class SiloProcess : IAsyncDisposable
         start.Environment["TwinCluster__Membership__NumMissedProbesLimit"] = "2";
         start.Environment["TwinCluster__Membership__NumVotesForDeathDeclaration"] = "1";
         start.Environment["TwinCluster__Membership__IAmAliveTablePublishTimeout"] = "00:00:02";
+        if (connectionString is not null)
+        {
+            // PostgreSQL mode requires devices to sign in by default; the tests that publish through its built-in broker
+            // do so as anonymous simulators, being about telemetry, health or history (the security tests sign in).
+            start.Environment["TwinCluster__Mqtt__RequireAuthentication"] = "false";
+        }
+
         foreach (var (key, value) in extra ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;

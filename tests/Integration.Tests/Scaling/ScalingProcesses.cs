@@ -56,7 +56,7 @@ internal sealed class ScalingIngress : IAsyncDisposable
         }
     }
 
-    public static ScalingIngress Start(string connectionString, string clusterId, int brokerPort, string clientId)
+    public static ScalingIngress Start(string connectionString, string clusterId, int brokerPort, string clientId, string username, string password)
     {
         var port = FreeTcpPort.Next();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -67,6 +67,8 @@ internal sealed class ScalingIngress : IAsyncDisposable
         start.Environment["TwinCluster__Ingress__Broker__Host"] = "127.0.0.1";
         start.Environment["TwinCluster__Ingress__Broker__Port"] = brokerPort.ToString(CultureInfo.InvariantCulture);
         start.Environment["TwinCluster__Ingress__Broker__ClientId"] = clientId;
+        start.Environment["TwinCluster__Ingress__Broker__Username"] = username;
+        start.Environment["TwinCluster__Ingress__Broker__Password"] = password;
         start.Environment["TwinCluster__Ingress__Broker__SharedGroup"] = "scaling";
         start.Environment["Logging__LogLevel__TwinCluster"] = "Information";
         return new ScalingIngress(Process.Start(start) ?? throw new InvalidOperationException("could not start twin-ingress"), clientId, port);

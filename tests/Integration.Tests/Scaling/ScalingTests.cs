@@ -58,12 +58,12 @@ public sealed class ScalingTests(PostgresFixture postgres)
         var grains = connection.Client;
         await LoadSmallFarmAsync(grains, ct);
 
-        await using var ingress1 = ScalingIngress.Start(db, clusterId, broker.Port, "ingress-1-" + clusterId);
+        await using var ingress1 = ScalingIngress.Start(db, clusterId, broker.Port, "ingress-1-" + clusterId, broker.Username, broker.Password);
         await ingress1.WaitReadyAsync(ct);
         string[] cli = ["--connection", db, "--cluster-id", clusterId];
         // 12.8 kHz in 1,024-sample blocks, 12.5 a second per bearing: continuous signal, 25 msg/s in all; the defect
         // on the faulty bearing grows to failure in 60 s.
-        await using var simulator = SimulatorProcess.Start([.. cli, "simulate", "--broker", $"127.0.0.1:{broker.Port}",
+        await using var simulator = SimulatorProcess.Start([.. cli, "simulate", "--broker", $"127.0.0.1:{broker.Port}", "--username", broker.Username, "--password", broker.Password,
             "--twins", string.Join(',', Simulated), "--fs", "12800", "--rate", "12.5",
             "--fault", $"{Faulty}:outer", "--fault-duration", "60", "--json"]);
         var simulating = Stopwatch.StartNew();
@@ -93,7 +93,7 @@ public sealed class ScalingTests(PostgresFixture postgres)
 
         // An ingress joins the shared subscription.
         step.Restart();
-        await using var ingress2 = ScalingIngress.Start(db, clusterId, broker.Port, "ingress-2-" + clusterId);
+        await using var ingress2 = ScalingIngress.Start(db, clusterId, broker.Port, "ingress-2-" + clusterId, broker.Username, broker.Password);
         await ingress2.WaitReadyAsync(ct);
         Say($"step ingress 2 added: {step.Elapsed.TotalSeconds:0.0} s");
 
