@@ -65,19 +65,20 @@ public static class ApiHostingExtensions
         return builder;
     }
 
-    /// <summary>Maps every API endpoint; requests over plain HTTP reach only /healthz and /readyz.</summary>
+    /// <summary>Maps every API endpoint; requests over plain HTTP reach only /healthz, /readyz and the Prometheus /metrics.</summary>
     public static WebApplication MapTwinApi(this WebApplication app)
     {
         app.Use(async (context, next) =>
         {
-            if (context.Request.IsHttps || context.Request.Path.Equals("/healthz") || context.Request.Path.Equals("/readyz"))
+            // Probes and the scrape endpoint stay on the plain port that Kubernetes and Prometheus use (deploy/k8s/50-silo.yaml).
+            if (context.Request.IsHttps || context.Request.Path.Equals("/healthz") || context.Request.Path.Equals("/readyz") || context.Request.Path.Equals("/metrics"))
             {
                 await next(context);
                 return;
             }
 
             var https = app.Services.GetRequiredService<SiloDescription>().Options.HttpsPort;
-            await TypedResults.Problem($"plain HTTP serves only /healthz and /readyz; the API is on HTTPS port {https}", statusCode: StatusCodes.Status404NotFound)
+            await TypedResults.Problem($"plain HTTP serves only /healthz, /readyz and /metrics; the API is on HTTPS port {https}", statusCode: StatusCodes.Status404NotFound)
                 .ExecuteAsync(context);
         });
 
