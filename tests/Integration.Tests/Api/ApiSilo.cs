@@ -38,11 +38,11 @@ public sealed class ApiSilo : IAsyncLifetime
     public string AdminToken => Process.AdminToken;
 
     /// <summary>A client trusting the test CA, signed in with <paramref name="token"/> when given.</summary>
-    public static HttpClient CreateClient(Uri endpoint, string? token = null)
+    public static HttpClient CreateClient(Uri endpoint, string? token = null, Action<SocketsHttpHandler>? handler = null)
     {
         var ca = X509Certificate2.CreateFromPem(File.ReadAllText(CaPath));
-        var handler = new SocketsHttpHandler();
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+        var socketsHandler = new SocketsHttpHandler();
+        socketsHandler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
         {
             using var chain = new X509Chain();
             chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
@@ -50,7 +50,8 @@ public sealed class ApiSilo : IAsyncLifetime
             chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
             return certificate is X509Certificate2 leaf && chain.Build(leaf);
         };
-        var client = new HttpClient(handler) { BaseAddress = endpoint, Timeout = TimeSpan.FromSeconds(30) };
+        handler?.Invoke(socketsHandler);
+        var client = new HttpClient(socketsHandler) { BaseAddress = endpoint, Timeout = TimeSpan.FromSeconds(30) };
         if (token is not null)
         {
             client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);

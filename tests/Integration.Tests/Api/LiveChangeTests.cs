@@ -42,6 +42,13 @@ public sealed class LiveChangeTests : IAsyncLifetime
         var open = await stream.NextAsync(watching.Token);
         Assert.Equal("open", open.Event);
 
+        // A reader scoped to the other turbine watches the whole feed at the same time: it must see only its subtree.
+        (status, body, _) = await _api.SendAsync(HttpMethod.Post, "/api/v1/auth/tokens", """{"role":"reader","scope":"wt-02","name":"wt-02-watcher"}""");
+        Assert.True(status == 201, $"{status} {body}");
+        using var scopedHttp = ApiSilo.CreateClient(_api.Endpoint, (string)body!["token"]!);
+        await using var scoped = await SseReader.OpenAsync(scopedHttp, "/api/v1/changes", null, watching.Token);
+        Assert.Equal("open", (await scoped.NextAsync(watching.Token)).Event);
+
         using var stopSimulator = new CancellationTokenSource();
         var simulate = CliProcess.RunUntilAsync(["-g", $"127.0.0.1:{_api.Process.GatewayPort}", "--cluster-id", _api.ClusterId, "simulate", "--broker", $"127.0.0.1:{_api.Process.MqttPort}", "--twins", $"{Faulty},{Healthy}",
             "--fs", "12800", "--rate", "12.5", "--fault", $"{Faulty}:outer", "--fault-duration", "40"], stopSimulator.Token);
@@ -70,6 +77,28 @@ public sealed class LiveChangeTests : IAsyncLifetime
         Assert.Equal(["farm-1", "wt-01", "wt-01-gen", Faulty], change["path"]!.AsArray().Select(p => (string?)p).ToArray());
         Assert.Contains("outer-race defect", (string?)change["alert"]!["explanation"], StringComparison.Ordinal);
         Assert.NotNull(raised.Id);
+
+        // The scoped stream, read past the raise (a later change of its own, or a heartbeat with a later cursor),
+        // showed nothing outside wt-02: not the alert, not farm-1's or wt-01's health.
+        var raisedSeq = long.Parse(raised.Id!.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
+        var seen = new List<string>();
+        while (true)
+        {
+            var item = await scoped.NextAsync(watching.Token);
+            if (item.Event is not ("open" or "heartbeat"))
+            {
+                var path = JsonNode.Parse(item.Data)!["path"]!.AsArray().Select(p => (string?)p).ToList();
+                Assert.True(path.Contains("wt-02"), $"the wt-02 reader was shown a change of {string.Join("/", path)}: {item.Data}");
+                seen.Add(item.Event!);
+            }
+
+            if (item.Id is { } id && long.Parse(id.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture) > raisedSeq)
+            {
+                break;
+            }
+        }
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"the scoped stream showed {seen.Count} changes of wt-02 before passing the raise");
 
         // Listed under the farm and its turbine, not under the other turbine.
         (status, body, _) = await _api.SendAsync(HttpMethod.Get, "/api/v1/alerts?under=wt-01");
@@ -110,7 +139,7 @@ public sealed class LiveChangeTests : IAsyncLifetime
         }
 
         Assert.Equal("acknowledged", next.Event);
-        Assert.Equal("tester", (string?)JsonNode.Parse(next.Data)!["alert"]!["acknowledgedBy"]);
+        Assert.Equal("tester (token:embedded-admin)", (string?)JsonNode.Parse(next.Data)!["alert"]!["acknowledgedBy"]);
 
         var telemetry = await _api.SendAsync(HttpMethod.Get, $"/api/v1/telemetry/{Faulty}");
         Assert.True((long)telemetry.Body!["applied"]! > 0);

@@ -104,7 +104,7 @@ public static class ApiAuthentication
                     {
                         TokenLimit = options.RequestBurst,
                         TokensPerPeriod = Math.Max(1, options.RequestsPerSecond / 10),
-                        ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+                        ReplenishmentPeriod = TimeSpan.FromSeconds(Math.Max(1, options.RequestsPerSecond / 10) / (double)options.RequestsPerSecond),
                         QueueLimit = 0,
                         AutoReplenishment = true,
                     })
@@ -170,8 +170,10 @@ public static class ApiAuthentication
         var header = context.Request.Headers.Authorization.ToString();
         if (header.Length > 0)
         {
-            var isApiToken = header.StartsWith("Bearer " + ApiTokenFormat.Prefix, StringComparison.OrdinalIgnoreCase);
-            return isApiToken || !jwtEnabled ? ApiTokenScheme : JwtScheme;
+            // The API token handler also answers anything that is not a bearer token, naming what is wrong with it.
+            var isJwt = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                && !header.AsSpan(7).TrimStart().StartsWith(ApiTokenFormat.Prefix, StringComparison.Ordinal);
+            return isJwt && jwtEnabled ? JwtScheme : ApiTokenScheme;
         }
 
         // The cookie never opens the API: a page elsewhere cannot make the browser call it with the user's rights.

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
@@ -16,6 +17,8 @@ namespace TwinCluster.Silo.Api.Own;
 public static class OwnChangeEndpoints
 {
     private const int PageSize = 256;
+
+    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
 
     public static RouteGroupBuilder MapOwnChangeEndpoints(this RouteGroupBuilder group)
     {
@@ -43,12 +46,14 @@ public static class OwnChangeEndpoints
         // A first read that returns at once tells the client the stream is open (and the feed's epoch).
         var page = await feed.Read(epoch, after, PageSize, TimeSpan.Zero);
         yield return new SseItem<object>(new { epoch = page.Epoch, cursor = page.Next }, "open") { EventId = Id(page.Epoch, resuming ? page.Next : page.Next) };
+        var lastSent = Stopwatch.GetTimestamp();
         while (!ct.IsCancellationRequested)
         {
             if (page.Missed > 0)
             {
                 var reason = page.Epoch != epoch && resuming ? "the change feed restarted" : "the change feed no longer keeps them";
                 yield return new SseItem<object>(new MissedDto(page.Missed, reason), "missed") { EventId = Id(page.Epoch, page.Next) };
+                lastSent = Stopwatch.GetTimestamp();
             }
 
             foreach (var change in page.Events)
@@ -56,7 +61,16 @@ public static class OwnChangeEndpoints
                 if ((kinds is null || kinds.Contains(change.Kind)) && (under is null || change.IsUnder(under)) && visible(change))
                 {
                     yield return new SseItem<object>(ChangeDto.From(change), ChangeDto.KindName(change.Kind)) { EventId = Id(page.Epoch, change.Seq) };
+                    lastSent = Stopwatch.GetTimestamp();
                 }
+            }
+
+            if (Stopwatch.GetElapsedTime(lastSent) >= Heartbeat)
+            {
+                // Nothing sent for a while (no changes, or none this stream may show): a heartbeat with the cursor keeps
+                // proxies from closing the stream and tells the client how far the feed has been read.
+                yield return new SseItem<object>(new { cursor = page.Next }, "heartbeat") { EventId = Id(page.Epoch, page.Next) };
+                lastSent = Stopwatch.GetTimestamp();
             }
 
             epoch = page.Epoch;
@@ -64,17 +78,11 @@ public static class OwnChangeEndpoints
             resuming = true;
             try
             {
-                page = await feed.Read(epoch, after, PageSize, TimeSpan.FromSeconds(15)).WaitAsync(ct);
+                page = await feed.Read(epoch, after, PageSize, Heartbeat).WaitAsync(ct);
             }
             catch (OperationCanceledException)
             {
                 yield break;
-            }
-
-            if (page.Events.IsEmpty && page.Missed == 0)
-            {
-                // Nothing for 15 s: a comment-like heartbeat keeps proxies from closing the stream.
-                yield return new SseItem<object>(new { cursor = page.Next }, "heartbeat") { EventId = Id(page.Epoch, page.Next) };
             }
         }
     }
