@@ -201,4 +201,50 @@ public sealed class ManifestTests
             }
         }
     }
+
+    [Fact]
+    public void Network_policies_keep_the_gateway_and_the_database_to_twincluster_pods_and_select_real_workloads()
+    {
+        var workloads = All.Select(a => a.Object).SelectMany(o => o switch
+        {
+            V1Deployment d => [(d.Metadata.Name, d.Spec.Template.Metadata.Labels)],
+            V1StatefulSet s => [(s.Metadata.Name, s.Spec.Template.Metadata.Labels)],
+            _ => Array.Empty<(string, IDictionary<string, string>)>(),
+        }).Where(w => w.Item1 is not null).ToList();
+        bool Selects(V1LabelSelector selector, IDictionary<string, string> labels) =>
+            selector.MatchLabels.All(l => labels.TryGetValue(l.Key, out var v) && v == l.Value);
+        var policies = All.Select(a => a.Object).OfType<V1NetworkPolicy>().ToList();
+        Assert.NotEmpty(policies);
+        foreach (var policy in policies)
+        {
+            Assert.True(workloads.Any(w => Selects(policy.Spec.PodSelector, w.Item2)), $"NetworkPolicy/{policy.Metadata.Name} selects no workload");
+            foreach (var peer in policy.Spec.Ingress.SelectMany(r => r.FromProperty ?? []))
+            {
+                Assert.True(peer.PodSelector is not null && workloads.Any(w => Selects(peer.PodSelector, w.Item2)),
+                    $"NetworkPolicy/{policy.Metadata.Name} admits a peer that is no workload of ours");
+            }
+        }
+
+        // The trusted doors: every rule that opens them names its peers, and they are TwinCluster's silo and ingress.
+        foreach (var (workload, port) in new[] { ("twincluster-silo", 11111), ("twincluster-silo", 30000), ("postgres", 5432) })
+        {
+            var labels = workloads.Single(w => w.Item2.TryGetValue("app.kubernetes.io/name", out var n) && n == workload).Item2;
+            var selecting = policies.Where(p => Selects(p.Spec.PodSelector, labels)).ToList();
+            Assert.True(selecting.Count > 0, $"no NetworkPolicy selects {workload}: port {port} is open to every pod");
+            var opening = selecting.SelectMany(p => p.Spec.Ingress).Where(r => r.Ports is null || r.Ports.Any(x => x.Port.Value == port.ToString(CultureInfo.InvariantCulture))).ToList();
+            Assert.NotEmpty(opening);
+            Assert.All(opening, rule =>
+            {
+                Assert.True(rule.FromProperty is { Count: > 0 }, $"{workload}:{port} is open to anyone");
+                Assert.All(rule.FromProperty, peer => Assert.Contains(peer.PodSelector.MatchLabels["app.kubernetes.io/name"], new[] { "twincluster-silo", "twincluster-ingress" }));
+            });
+        }
+
+        // The front door is HTTPS with the operator's certificate from a Secret, and a Service points at it.
+        var silo = Manifests.PodSpecs(All.Select(a => a.Object)).Single(p => p.Workload == "Deployment/twincluster-silo").Pod.Containers.Single();
+        Assert.Contains(silo.Ports, p => p.Name == "https" && p.ContainerPort == 8443);
+        Assert.Contains(silo.Env, e => e.Name == "TwinCluster__Api__CertificatePath");
+        var api = All.Select(a => a.Object).OfType<V1Service>().Single(s => s.Metadata.Name == "twincluster-api");
+        Assert.Equal("https", api.Spec.Ports.Single().TargetPort.Value);
+    }
 }

@@ -32,6 +32,11 @@ public static class ApiHostingExtensions
             throw new InvalidConfigurationException($"{TwinSiloOptions.Section}:HttpPort and {TwinSiloOptions.Section}:HttpsPort are both {silo.HttpPort}; they must differ");
         }
 
+        if (options.Authentication == ApiAuthenticationMode.Off && !loopbackOnly)
+        {
+            throw new InvalidConfigurationException($"{ApiOptions.Section}:Authentication=Off is allowed only for the embedded default on loopback (it lets anyone act as admin); remove it");
+        }
+
         var certificate = HttpsCertificate.Load(options);
         var address = loopbackOnly ? IPAddress.Loopback : IPAddress.Any;
         builder.WebHost.ConfigureKestrel(kestrel =>

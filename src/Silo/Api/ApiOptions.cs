@@ -41,7 +41,23 @@ public sealed class ApiOptions
     [Range(0, 1_000_000)]
     public int RequestsPerSecond { get; set; } = 2_000;
 
+    /// <summary>
+    /// <c>Required</c> (the default, in every mode). <c>Off</c> lets anyone act as admin with no token, and is refused
+    /// unless the silo is the embedded default on loopback: it exists to measure what sign-in costs (scripts/bench-security).
+    /// </summary>
+    public ApiAuthenticationMode Authentication { get; set; } = ApiAuthenticationMode.Required;
+
     /// <summary>The bucket's size: how many requests one principal may make at once after a quiet spell.</summary>
     [Range(1, 10_000_000)]
     public int RequestBurst { get; set; } = 4_000;
+}
+
+/// <summary>Whether the HTTP API signs callers in.</summary>
+public enum ApiAuthenticationMode
+{
+    /// <summary>Every request needs a token (the default).</summary>
+    Required,
+
+    /// <summary>No sign-in, everyone acts as admin: only for benchmarks of the embedded default on loopback.</summary>
+    Off,
 }

@@ -121,16 +121,19 @@ public static class BenchCommands
     {
         var api = new Option<string>("--api") { Description = "The silo's HTTPS API.", DefaultValueFactory = _ => "https://127.0.0.1:8443" };
         var ca = new Option<string?>("--ca") { Description = "PEM of the CA to trust (default: ~/.twincluster/https/ca.pem when it exists)." };
+        var token = new Option<string?>("--token") { Description = "API token to sign in with (default: $TWIN_TOKEN, else ~/.twincluster/token when it exists; none when the silo runs with TwinCluster:Api:Authentication=Off)." };
         var turbines = new Option<int>("--turbines") { Description = "Turbines in the generated fleet (10 twins each, 1 farm per 100).", DefaultValueFactory = _ => 10_000 };
         var seconds = new Option<double>("--seconds") { Description = "Length of each timed phase.", DefaultValueFactory = _ => 10 };
         var callers = new Option<int>("--callers") { Description = "Calls in flight in the read phases.", DefaultValueFactory = _ => 64 };
         var queries = new Option<int>("--queries") { Description = "Queries timed one at a time.", DefaultValueFactory = _ => 500 };
         var command = new Command("api", "HTTP API figures: reads over HTTPS vs the Orleans client, patches on one twin, query latency over the fleet.")
-            { api, ca, turbines, seconds, callers, queries };
+            { api, ca, token, turbines, seconds, callers, queries };
         command.SetAction(CliContext.Handler(async (ctx, ct) =>
         {
             var caPath = ctx.Value(ca) ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".twincluster", "https", "ca.pem");
-            using var http = Client.Bench.ApiBench.CreateClient(new Uri(ctx.Value(api)), File.Exists(caPath) ? caPath : null);
+            var tokenPath = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".twincluster", "token");
+            var signIn = ctx.Value(token) ?? Environment.GetEnvironmentVariable("TWIN_TOKEN") ?? (File.Exists(tokenPath) ? (await File.ReadAllTextAsync(tokenPath, ct)).Trim() : null);
+            using var http = Client.Bench.ApiBench.CreateClient(new Uri(ctx.Value(api)), File.Exists(caPath) ? caPath : null, signIn is { Length: > 0 } ? signIn : null);
             await using var connection = await ctx.ConnectAsync(ct);
             var grains = connection.Client;
             if (await grains.GetModelRepository().Get(FarmModel) is null)
@@ -278,11 +281,12 @@ public static class BenchCommands
         var block = new Option<int>("--block") { Description = "Samples per message.", DefaultValueFactory = _ => 1024 };
         var publishers = new Option<int>("--publishers") { Description = "Publisher connections.", DefaultValueFactory = _ => 8 };
         var inFlight = new Option<int>("--in-flight") { Description = "Unacknowledged publishes per connection.", DefaultValueFactory = _ => 64 };
+        var signInDevices = new Option<bool>("--sign-in") { Description = "Publish as signed-in devices (one credential per publisher, made through the gateway), for a broker that requires authentication; skips the raw-broker phase." };
         var command = new Command("ingest",
             "Publishers → broker → ingress → stream → twins: raw broker rate (the ceiling), unpaced end-to-end rate, a sustained " +
             "paced phase and a half-rate latency phase; loss, duplicates and publish→applied latency from the twins' own counts.")
         {
-            broker, twinCount, rate, duration, shortPhase, block, publishers, inFlight,
+            broker, twinCount, rate, duration, shortPhase, block, publishers, inFlight, signInDevices,
         };
         command.SetAction(CliContext.Handler(async (ctx, ct) =>
         {
@@ -305,6 +309,7 @@ public static class BenchCommands
                 Rate = ctx.Value(rate),
                 Duration = TimeSpan.FromSeconds(ctx.Value(duration)),
                 ShortPhase = TimeSpan.FromSeconds(ctx.Value(shortPhase)),
+                SignIn = ctx.Value(signInDevices),
             };
             var bench = new Client.Bench.IngestBench(connection.Client, options, Console.WriteLine);
             await bench.SetUpAsync(ct);
@@ -325,6 +330,23 @@ public static class BenchCommands
                 | half rate: publish→applied p50 / p99 | p99 < 100 ms | {half.P50Ms:0.#} / {half.P99Ms:0.#} ms |
                 | half rate: lost / double-counted | 0 / 0 | {half.Lost:N0} / {half.DoubleCounted:N0} |
                 """));
+            if (ctx.Json)
+            {
+                CliContext.WriteJson(new
+                {
+                    signedIn = options.SignIn,
+                    rawBrokerPerSecond = double.IsNaN(raw) ? (double?)null : raw,
+                    unpacedAppliedPerSecond = unpaced.AppliedRate,
+                    sustainedAppliedPerSecond = sustained.AppliedRate,
+                    sustainedP50Ms = sustained.P50Ms,
+                    sustainedP99Ms = sustained.P99Ms,
+                    halfRateP50Ms = half.P50Ms,
+                    halfRateP99Ms = half.P99Ms,
+                    lost = unpaced.Lost + sustained.Lost + half.Lost,
+                    doubleCounted = unpaced.DoubleCounted + sustained.DoubleCounted + half.DoubleCounted,
+                });
+            }
+
             return new[] { unpaced, sustained, half }.All(p => p.Lost == 0 && p.DoubleCounted == 0) ? ExitCodes.Ok : ExitCodes.Failed;
         }));
         return command;

@@ -11,7 +11,7 @@ namespace TwinCluster.Client.Bench;
 public static class ApiBench
 {
     /// <summary>An HttpClient for the API that trusts the CA in <paramref name="caPath"/> (PEM), or the system's when null.</summary>
-    public static HttpClient CreateClient(Uri endpoint, string? caPath)
+    public static HttpClient CreateClient(Uri endpoint, string? caPath, string? token = null)
     {
         var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
         if (caPath is not null)
@@ -32,7 +32,13 @@ public static class ApiBench
             };
         }
 
-        return new HttpClient(handler) { BaseAddress = endpoint, Timeout = TimeSpan.FromSeconds(30) };
+        var client = new HttpClient(handler) { BaseAddress = endpoint, Timeout = TimeSpan.FromSeconds(30) };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
     }
 
     /// <summary>Calls per second over <paramref name="duration"/> with <paramref name="callers"/> callers in flight.</summary>

@@ -45,6 +45,13 @@ public sealed record IngestBenchOptions
 
     /// <summary>Prefix of the bench twins' ids.</summary>
     public string TwinPrefix { get; init; } = "bench-ingest";
+
+    /// <summary>
+    /// Publish as signed-in devices (one credential per publisher connection, made through the gateway, each for its
+    /// share of the twins), as a broker that requires authentication demands; the raw-broker phase is then skipped,
+    /// since a device may publish only under its twins' topics.
+    /// </summary>
+    public bool SignIn { get; init; }
 }
 
 /// <summary>The figures of one phase.</summary>
@@ -88,6 +95,7 @@ public sealed class IngestBench(IGrainFactory grains, IngestBenchOptions options
     private readonly List<string> _twins = [];
     private readonly ConcurrentDictionary<string, long> _nextSeq = new(StringComparer.Ordinal);
     private byte[][] _blocks = [];
+    private readonly List<DeviceCredential> _devices = [];
 
     /// <summary>Creates the model and twins (reusing those of an earlier run, continuing their seqs), and the payloads.</summary>
     public async Task SetUpAsync(CancellationToken cancellationToken)
@@ -113,6 +121,20 @@ public sealed class IngestBench(IGrainFactory grains, IngestBenchOptions options
 
             _twins.Add(id);
             _nextSeq[id] = (await twin.GetTelemetry()).LastSeq + 1;
+        }
+
+        if (options.SignIn)
+        {
+            for (var p = 0; p < options.Publishers; p++)
+            {
+                var share = _twins.Where((_, i) => i % options.Publishers == p).ToList();
+                if (share.Count > 0)
+                {
+                    _devices.Add(await grains.GetDeviceRegistry().Add(share[0], [.. share.Skip(1)], "bench-ingest"));
+                }
+            }
+
+            log($"publishing as {_devices.Count} signed-in devices");
         }
 
         // Realistic blocks (a bearing with an outer-race defect), one per twin, encoded once; each message patches
@@ -144,6 +166,12 @@ public sealed class IngestBench(IGrainFactory grains, IngestBenchOptions options
     /// </summary>
     public async Task<double> RawBrokerRateAsync(TimeSpan duration, CancellationToken cancellationToken)
     {
+        if (options.SignIn)
+        {
+            log("raw broker: skipped (signed-in devices may publish only under their twins' topics)");
+            return double.NaN;
+        }
+
         using var subscriber = new MqttClientFactory().CreateMqttClient();
         long received = 0;
         long firstTicks = 0, lastTicks = 0;
@@ -232,9 +260,20 @@ public sealed class IngestBench(IGrainFactory grains, IngestBenchOptions options
         var publishers = Enumerable.Range(0, options.Publishers).Select(async p =>
         {
             using var client = new MqttClientFactory().CreateMqttClient();
-            await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer(options.Host, options.Port)
+            var connect = new MqttClientOptionsBuilder().WithTcpServer(options.Host, options.Port)
                 .WithClientId($"bench-pub-{p}-{Guid.NewGuid():N}"[..24]).WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
-                .WithTimeout(TimeSpan.FromSeconds(30)).Build(), cancellationToken);
+                .WithTimeout(TimeSpan.FromSeconds(30));
+            if (options.SignIn)
+            {
+                if (p >= _devices.Count)
+                {
+                    return;
+                }
+
+                connect = connect.WithClientId(_devices[p].ClientId).WithCredentials(_devices[p].Username, _devices[p].Password);
+            }
+
+            await client.ConnectAsync(connect.Build(), cancellationToken);
             var mine = Enumerable.Range(0, _twins.Count).Where(i => i % options.Publishers == p).ToArray();
             if (mine.Length == 0)
             {
