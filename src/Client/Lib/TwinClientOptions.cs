@@ -20,4 +20,16 @@ public sealed class TwinClientOptions
 
     /// <summary>Export the client's metrics and traces to this OTLP endpoint, when set.</summary>
     public string? OtlpEndpoint { get; set; }
+
+    /// <summary>
+    /// Mutual TLS to the gateways, for silos that require it (<c>TwinCluster:OrleansTls</c>); by default from the
+    /// environment: TWIN_ORLEANS_TLS_CERT, TWIN_ORLEANS_TLS_KEY and TWIN_ORLEANS_TLS_CA.
+    /// </summary>
+    public TwinCluster.Grains.Interfaces.OrleansTls? OrleansTls { get; set; } = TwinCluster.Grains.Interfaces.OrleansTls.From(key => key switch
+    {
+        "TwinCluster:OrleansTls:CertificatePath" => Environment.GetEnvironmentVariable("TWIN_ORLEANS_TLS_CERT"),
+        "TwinCluster:OrleansTls:KeyPath" => Environment.GetEnvironmentVariable("TWIN_ORLEANS_TLS_KEY"),
+        "TwinCluster:OrleansTls:CaPath" => Environment.GetEnvironmentVariable("TWIN_ORLEANS_TLS_CA"),
+        _ => null,
+    });
 }

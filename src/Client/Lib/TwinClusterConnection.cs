@@ -38,7 +38,7 @@ public sealed class TwinClusterConnection : IAsyncDisposable
         var deadline = DateTime.UtcNow + options.ConnectTimeout;
         builder.UseOrleansClient(client =>
         {
-            client.UseTwinCluster(options.ClusterId, options.ServiceId, options.ConnectionString, gateways);
+            client.UseTwinCluster(options.ClusterId, options.ServiceId, options.ConnectionString, gateways, options.OrleansTls);
             client.AddActivityPropagation();
             client.UseConnectionRetryFilter(async (_, ct) =>
             {

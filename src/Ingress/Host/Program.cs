@@ -30,12 +30,23 @@ if (!int.TryParse(configuration["TwinCluster:StreamQueues"] ?? "8", out var queu
     return 2;
 }
 
+TwinCluster.Grains.Interfaces.OrleansTls? orleansTls;
+try
+{
+    orleansTls = TwinCluster.Grains.Interfaces.OrleansTls.From(key => configuration[key]);
+}
+catch (InvalidOperationException ex)
+{
+    Console.Error.WriteLine($"error: invalid setting: {ex.Message}");
+    return 2;
+}
+
 builder.UseOrleansClient(client =>
 {
     var gateways = connectionString is not null ? [] : (configuration["TwinCluster:Gateways"] ?? "127.0.0.1:30000")
         .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
         .Select(g => IPEndPoint.Parse(g));
-    client.UseTwinCluster(clusterId, serviceId, connectionString, gateways);
+    client.UseTwinCluster(clusterId, serviceId, connectionString, gateways, orleansTls);
     client.AddMemoryStreams(TelemetryStreams.Provider, b =>
     {
         b.ConfigurePartitioning(queues);

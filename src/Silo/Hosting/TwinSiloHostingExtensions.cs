@@ -75,6 +75,16 @@ public static class TwinSiloHostingExtensions
         builder.Services.AddTwinGrains(defaultImportWrites: mode == SiloMode.Embedded ? 0 : 32);
         builder.Services.AddHostedService<StartupReport>();
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.ShutdownTimeout);
+        OrleansTls? orleansTls;
+        try
+        {
+            orleansTls = OrleansTls.From(key => builder.Configuration[key]);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new InvalidConfigurationException(ex.Message);
+        }
+
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(c =>
@@ -82,6 +92,17 @@ public static class TwinSiloHostingExtensions
                 c.ClusterId = options.ClusterId;
                 c.ServiceId = options.ServiceId;
             });
+            if (orleansTls is not null)
+            {
+                // Silo to silo and client to gateway over mutual TLS: only holders of the cluster CA's certificates get in.
+                var validate = orleansTls.Validator();
+                silo.UseTls(orleansTls.LoadCertificate(), tls =>
+                {
+                    tls.RemoteCertificateMode = Orleans.Connections.Security.RemoteCertificateMode.RequireCertificate;
+                    tls.RemoteCertificateValidation = (certificate, _, errors) => validate(certificate, errors);
+                    tls.OnAuthenticateAsClient = (_, client) => client.TargetHost = OrleansTls.TargetHost;
+                });
+            }
             silo.AddActivityPropagation();
             silo.AddTwinTelemetryStreams(options.StreamQueues);
             // Failure-detection timings (ProbeTimeout, NumMissedProbesLimit, ...) can be tuned under TwinCluster:Membership.

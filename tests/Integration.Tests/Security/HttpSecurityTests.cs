@@ -30,6 +30,20 @@ public sealed class HttpSecurityTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        try
+        {
+            await SetUpAsync();
+        }
+        catch
+        {
+            // xunit does not dispose a class whose set-up failed: stop the silo here, or it outlives the run.
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task SetUpAsync()
+    {
         var ct = TestContext.Current.CancellationToken;
         _issuer = new LocalOidcIssuer();
         _silo = SiloProcess.Start(null, "httpsec", new Dictionary<string, string>
