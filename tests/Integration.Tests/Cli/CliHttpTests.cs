@@ -11,46 +11,13 @@ namespace TwinCluster.Integration.Tests.Cli;
 /// sign-in error with its exit code; a reader's write is refused with the server's message and changes nothing; no
 /// silo at the address says where it looked and how to start one.
 /// </summary>
-public sealed class CliHttpTests : IAsyncLifetime
+public sealed class CliHttpTests(CliHttpSilo fixture) : IClassFixture<CliHttpSilo>
 {
-    private readonly string _home = Path.Combine(Path.GetTempPath(), "twin-cli-home-" + Guid.NewGuid().ToString("N")[..12]);
-    private SiloProcess? _silo;
+    private readonly string _home = fixture.Home;
 
-    private SiloProcess Silo => _silo!;
+    private SiloProcess Silo => fixture.Silo;
 
     private string Url => $"https://127.0.0.1:{Silo.HttpsPort}";
-
-    public async ValueTask InitializeAsync()
-    {
-        // The embedded default's layout under HOME: ~/.twincluster/token and ~/.twincluster/https/ca.pem.
-        var state = Path.Combine(_home, ".twincluster");
-        _silo = SiloProcess.Start(null, "clihttp", new Dictionary<string, string>
-        {
-            ["TwinCluster__Security__Directory"] = state,
-            ["TwinCluster__Api__DevelopmentCertificateFolder"] = Path.Combine(state, "https"),
-        });
-        await _silo.WaitReadyAsync(1, TestContext.Current.CancellationToken);
-        var upload = await CliProcess.RunAsync([.. CliProcess.Http(_silo, null, Path.Combine(state, "https", "ca.pem")), "models", "upload", "models/dtmi"]);
-        Assert.True(upload.Exit == 0, upload.Err);
-        var import = await CliProcess.RunAsync([.. CliProcess.Http(_silo, null, Path.Combine(state, "https", "ca.pem")), "twins", "import", "models/examples/small-farm.ndjson"]);
-        Assert.True(import.Exit == 0, import.Out + import.Err);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_silo is not null)
-        {
-            await _silo.DisposeAsync();
-        }
-
-        try
-        {
-            Directory.Delete(_home, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
 
     /// <summary>The CLI's environment: HOME is the temporary one, and nothing else tells it where to go or who it is.</summary>
     private Dictionary<string, string?> Environment(string? url = null) => new()
@@ -141,9 +108,90 @@ public sealed class CliHttpTests : IAsyncLifetime
         Assert.Contains("bench, simulate", result.Err, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_scoped_token_sees_and_changes_only_its_subtree_through_the_cli_endpoints()
+    {
+        var created = await CliProcess.RunAsync(["auth", "token", "create", "--role", "operator", "--scope", "wt-01", "--name", "wt01-op", "--json"], Environment());
+        Assert.True(created.Exit == 0, created.Err);
+        using var issued = JsonDocument.Parse(created.Out);
+        var environment = Environment();
+        environment["TWIN_TOKEN"] = issued.RootElement.GetProperty("token").GetString();
+
+        var query = await CliProcess.RunAsync(["twins", "query", "--all", "--json"], environment);
+        var tree = await CliProcess.RunAsync(["twins", "tree", "wt-01", "--json"], environment);
+        var farm = await CliProcess.RunAsync(["twins", "tree", "farm-1"], environment);
+        var own = await CliProcess.RunAsync(["twins", "get", "wt-01", "--json"], environment);
+        var other = await CliProcess.RunAsync(["twins", "patch", "wt-02", """[{"op":"replace","path":"/ratedPowerKW","value":1}]"""], environment);
+        var mine = await CliProcess.RunAsync(["twins", "patch", "wt-01", """[{"op":"replace","path":"/ratedPowerKW","value":3300}]""", "--json"], environment);
+        var changes = await CliProcess.RunAsync(["history", "wt-02", "--changes", "--from", "-1h"], environment);
+
+        Assert.True(query.Exit == 0, query.Err);
+        var ids = JsonDocument.Parse(query.Out).RootElement.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("id").GetString()!).ToList();
+        var subtree = JsonDocument.Parse(tree.Out).RootElement.EnumerateArray().Select(e => e.GetProperty("twinId").GetString()!).ToList();
+        Assert.Equal(subtree.Order(StringComparer.Ordinal), ids.Order(StringComparer.Ordinal));
+        Assert.Contains("wt-01-gen-de", ids);
+        Assert.DoesNotContain("farm-1", ids);
+        Assert.DoesNotContain(ids, id => id.StartsWith("wt-02", StringComparison.Ordinal));
+        Assert.Equal(4, farm.Exit);
+        Assert.Contains("may not read twin 'farm-1'", farm.Err, StringComparison.Ordinal);
+        // farm-1 holds wt-01 but is outside the scope: the incoming relationship from it is not shown.
+        Assert.Empty(JsonDocument.Parse(own.Out).RootElement.GetProperty("incoming").EnumerateArray());
+        Assert.Equal(4, other.Exit);
+        Assert.True(mine.Exit == 0, mine.Err);
+        Assert.Equal(3300, JsonDocument.Parse(mine.Out).RootElement.GetProperty("properties").GetProperty("ratedPowerKW").GetDouble());
+        Assert.Equal(4, changes.Exit);
+        var audit = await CliProcess.RunAsync(["audit", "--by", "token:wt01-op", "--json"], Environment());
+        var operations = JsonDocument.Parse(audit.Out).RootElement.EnumerateArray().Select(e => (e.GetProperty("operation").GetString(), e.GetProperty("target").GetString(), e.GetProperty("outcome").GetString())).ToList();
+        Assert.Contains(("twin.patch", "wt-01", "ok"), operations);
+        Assert.Contains(("twin.patch", "wt-02", "denied"), operations);
+    }
+
     private static string Properties(string twinJson)
     {
         using var document = JsonDocument.Parse(twinJson);
         return document.RootElement.GetProperty("properties").GetRawText();
+    }
+}
+
+/// <summary>One embedded-default silo for the class, its state under a temporary HOME, with the example farm loaded.</summary>
+public sealed class CliHttpSilo : IAsyncLifetime
+{
+    private SiloProcess? _silo;
+
+    public string Home { get; } = Path.Combine(Path.GetTempPath(), "twin-cli-home-" + Guid.NewGuid().ToString("N")[..12]);
+
+    internal SiloProcess Silo => _silo!;
+
+    public async ValueTask InitializeAsync()
+    {
+        // The embedded default's layout under HOME: ~/.twincluster/token and ~/.twincluster/https/ca.pem.
+        var state = Path.Combine(Home, ".twincluster");
+        _silo = SiloProcess.Start(null, "clihttp", new Dictionary<string, string>
+        {
+            ["TwinCluster__Security__Directory"] = state,
+            ["TwinCluster__Api__DevelopmentCertificateFolder"] = Path.Combine(state, "https"),
+        });
+        await _silo.WaitReadyAsync(1, TestContext.Current.CancellationToken);
+        string[] admin = CliProcess.Http(_silo, null, Path.Combine(state, "https", "ca.pem"));
+        var upload = await CliProcess.RunAsync([.. admin, "models", "upload", "models/dtmi"]);
+        Assert.True(upload.Exit == 0, upload.Err);
+        var import = await CliProcess.RunAsync([.. admin, "twins", "import", "models/examples/small-farm.ndjson"]);
+        Assert.True(import.Exit == 0, import.Out + import.Err);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_silo is not null)
+        {
+            await _silo.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(Home, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
     }
 }
