@@ -27,8 +27,7 @@ public static class BenchCommands
 
     public static Command Build()
     {
-        var bench = new Command("bench", "Load benchmarks against a running cluster; they print their figures. They use the Orleans gateway (--gateway, the trusted " +
-            "in-cluster door), not the HTTP API: they load and measure the cluster itself, with no token or rate limit in the way.");
+        var bench = new Command("bench", "Benchmarks against a running cluster; they print their figures.");
         var turbines = new Option<int>("--turbines") { Description = "Turbines in the generated fleet (10 twins each: turbine + 9 components; 1 farm per 100).", DefaultValueFactory = _ => 10_000 };
         var reads = new Option<int>("--reads") { Description = "Point reads to time.", DefaultValueFactory = _ => 20_000 };
         var subtrees = new Option<int>("--subtrees") { Description = "Turbine subtree queries to time.", DefaultValueFactory = _ => 2_000 };
