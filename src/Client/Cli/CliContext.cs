@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using TwinCluster.Cli.Http;
 using TwinCluster.Client;
 using TwinCluster.Grains.Interfaces;
 
@@ -41,6 +42,26 @@ public sealed class CliContext(ParseResult parse)
 
                 return ExitCodes.Failed;
             }
+            catch (ApiErrorException ex)
+            {
+                await Console.Error.WriteLineAsync($"error: {ex.Code}: {ex.Message}");
+                foreach (var detail in ex.Details.IsDefault ? [] : ex.Details)
+                {
+                    await Console.Error.WriteLineAsync($"  - {detail}");
+                }
+
+                return ExitCodes.Failed;
+            }
+            catch (ApiAccessException ex)
+            {
+                await Console.Error.WriteLineAsync($"error: {ex.Message}");
+                return ex.ExitCode;
+            }
+            catch (ApiUnreachableException ex)
+            {
+                await Console.Error.WriteLineAsync($"error: {ex.Message}");
+                return ExitCodes.Failed;
+            }
             catch (TwinConnectionException ex)
             {
                 await Console.Error.WriteLineAsync($"error: {ex.Message}");
@@ -58,6 +79,32 @@ public sealed class CliContext(ParseResult parse)
             }
         };
 
+    /// <summary>True when --gateway or --connection was given on the command line: the user asked for the Orleans gateway.</summary>
+    public bool GatewayRequested =>
+        Parse.GetResult(GlobalOptions.Gateway) is { Implicit: false } || Parse.GetResult(GlobalOptions.Connection) is { Implicit: false };
+
+    /// <summary>How the HTTP connection is set: options, environment, then the embedded default's files.</summary>
+    public ApiSettings ApiSettings() => Http.ApiSettings.Resolve(
+        Parse.GetValue(GlobalOptions.Url), Parse.GetValue(GlobalOptions.Token), Parse.GetValue(GlobalOptions.CaCert),
+        Environment.GetEnvironmentVariable, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
+
+    /// <summary>
+    /// The HTTP API, as people and scripts reach the cluster (a token, audited by principal). A command that works this
+    /// way refuses --gateway: the gateway is the trusted in-cluster door, kept for what cannot go over HTTP.
+    /// </summary>
+    public TwinApi Api()
+    {
+        if (GatewayRequested)
+        {
+            throw new UsageException(
+                $"'{Parse.CommandResult.Command.Name}' works through the HTTP API (--url, TWIN_URL, --token, TWIN_TOKEN); --gateway and --connection are only for " +
+                "bench, simulate, db, and 'auth token' (making the first admin token in PostgreSQL mode)");
+        }
+
+        return new TwinApi(ApiSettings(), TimeSpan.FromSeconds(Parse.GetValue(GlobalOptions.Timeout)));
+    }
+
+    /// <summary>The Orleans gateway: whoever reaches it acts as admin, so only what cannot work over HTTP uses it.</summary>
     public async Task<TwinClusterConnection> ConnectAsync(CancellationToken cancellationToken)
     {
         var options = new TwinClientOptions
@@ -81,6 +128,10 @@ public sealed class CliContext(ParseResult parse)
 
         return await TwinClusterConnection.ConnectAsync(options, cancellationToken);
     }
+
+    /// <summary>A twin id given on the command line, checked before it goes into a URL (a bad one is a usage error).</summary>
+    public static string TwinIdArgument(string id) =>
+        TwinCluster.Wire.TwinId.Check(id) is { } problem ? throw new UsageException($"twin id '{id}': {problem}") : id;
 
     public static void WriteJson<T>(T value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
 

@@ -111,6 +111,10 @@ public static class ApiHostingExtensions
         own.MapGroup("/auth/tokens").MapOwnTokenEndpoints().WithTags("API tokens");
         own.MapGroup("/devices").MapOwnDeviceEndpoints().WithTags("Devices");
         own.MapGroup("/audit").MapOwnAuditEndpoints().WithTags("Audit");
+        own.MapGroup("/twins").MapOwnTwinEndpoints().WithTags("Twins (CLI)");
+        own.MapGroup("/query").MapOwnQueryEndpoints().WithTags("Twins (CLI)");
+        own.MapGroup("/models").MapOwnModelEndpoints().WithTags("Models (CLI)");
+        own.MapGroup("/history").MapOwnHistoryEndpoints().WithTags("History");
         return app;
     }
 }

@@ -4,7 +4,7 @@ using Xunit;
 
 namespace TwinCluster.Integration.Tests.Cli;
 
-/// <summary>The <c>twin</c> CLI as a user runs it, against a real embedded-default silo process.</summary>
+/// <summary>The <c>twin</c> CLI as a user runs it, over the HTTP API of a real embedded-default silo process.</summary>
 public sealed class CliProcessTests : IAsyncLifetime
 {
     private SiloProcess? _silo;
@@ -24,7 +24,7 @@ public sealed class CliProcessTests : IAsyncLifetime
     }
 
     private Task<(int Exit, string Out, string Err)> Twin(params string[] args) =>
-        CliProcess.RunAsync(["--gateway", $"127.0.0.1:{_silo!.GatewayPort}", "--cluster-id", "cli", .. args]);
+        CliProcess.RunAsync([.. CliProcess.Http(_silo!), .. args]);
 
     [Fact]
     public async Task Walkthrough_commands_succeed_and_refusals_and_bad_usage_have_their_exit_codes()

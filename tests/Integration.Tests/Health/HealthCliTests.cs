@@ -37,7 +37,7 @@ public sealed class HealthCliTests : IAsyncLifetime
         }
     }
 
-    private string[] Cli(params string[] args) => ["-g", $"127.0.0.1:{Silo.GatewayPort}", "--cluster-id", "health", .. args];
+    private string[] Cli(params string[] args) => [.. CliProcess.Http(Silo), .. args];
 
     [Fact]
     public async Task A_growing_defect_is_watched_explained_listed_and_acknowledged_from_the_cli()
@@ -49,8 +49,8 @@ public sealed class HealthCliTests : IAsyncLifetime
         var watch = CliProcess.RunAsync(Cli("watch", "farm-1", "--kind", "raised", "--count", "1", "--for", "120", "--json"));
         using var stopSimulator = new CancellationTokenSource();
         // 12.8 kHz in 1,024-sample blocks 12.5 times a second: continuous signal; the defect grows to failure in 40 s.
-        var simulate = CliProcess.RunUntilAsync(Cli("simulate", "--broker", $"127.0.0.1:{Silo.MqttPort}", "--twins", $"{Faulty},{Healthy}",
-            "--fs", "12800", "--rate", "12.5", "--fault", $"{Faulty}:outer", "--fault-duration", "40"), stopSimulator.Token);
+        var simulate = CliProcess.RunUntilAsync(CliProcess.Gateway(Silo, "health").Concat(["simulate", "--broker", $"127.0.0.1:{Silo.MqttPort}", "--twins", $"{Faulty},{Healthy}",
+            "--fs", "12800", "--rate", "12.5", "--fault", $"{Faulty}:outer", "--fault-duration", "40"]), stopSimulator.Token);
         try
         {
             var watched = await watch;

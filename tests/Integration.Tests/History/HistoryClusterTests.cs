@@ -35,7 +35,9 @@ public sealed class HistoryClusterTests(PostgresFixture postgres)
         await silo.WaitReadyAsync(1, Ct);
         await using var connection = await ConnectAsync(silo.GatewayPort, clusterId);
         var history = connection.Client.GetGrain<IHistoryGrain>(0);
-        string[] cli = ["-g", $"127.0.0.1:{silo.GatewayPort}", "--cluster-id", clusterId];
+        string[] cli = CliProcess.Gateway(silo, clusterId);
+        // PostgreSQL mode has no token file: the first admin token is made through the gateway, then the CLI uses the HTTP API.
+        string[] api = CliProcess.Http(silo, await CliProcess.BootstrapAdminTokenAsync(silo, clusterId));
 
         // Changes: create, patch, relate.
         Assert.True((await connection.Client.GetModelRepository().Upload(ClusterModels.All)).Succeeded);
@@ -60,7 +62,7 @@ public sealed class HistoryClusterTests(PostgresFixture postgres)
         Assert.All(changes, c => Assert.Null(c.Principal));
         Assert.Null(changes[0].BeforeJson);
 
-        var asOf = await CliProcess.RunAsync([.. cli, "--json", "twins", "get", "hx-wt", "--as-of", patched.UpdatedAt.AddTicks(-10).ToString("O")]);
+        var asOf = await CliProcess.RunAsync([.. api, "--json", "twins", "get", "hx-wt", "--as-of", patched.UpdatedAt.AddTicks(-10).ToString("O")]);
         Assert.True(asOf.Exit == 0, asOf.Err);
         Assert.Equal(3000, JsonDocument.Parse(asOf.Out).RootElement.GetProperty("properties").GetProperty("ratedPowerKW").GetDouble());
 
@@ -108,21 +110,21 @@ public sealed class HistoryClusterTests(PostgresFixture postgres)
         Assert.Contains("scoreOuterRace", names);
         Assert.Contains("band1", names);
 
-        var trend = await CliProcess.RunAsync([.. cli, "--json", "history", Bearing, "--names", "velocityRms,health,kurtosis", "--from", from.ToString("O"), "--to", DateTimeOffset.UtcNow.AddMinutes(5).ToString("O")]);
+        var trend = await CliProcess.RunAsync([.. api, "--json", "history", Bearing, "--names", "velocityRms,health,kurtosis", "--from", from.ToString("O"), "--to", DateTimeOffset.UtcNow.AddMinutes(5).ToString("O")]);
         Assert.True(trend.Exit == 0, trend.Err);
         var series = JsonDocument.Parse(trend.Out).RootElement.GetProperty("series").EnumerateArray().ToList();
         Assert.Equal(["velocityRms", "health", "kurtosis"], series.Select(s => s.GetProperty("name").GetString()));
         Assert.All(series, s => Assert.Equal(stored, s.GetProperty("buckets").EnumerateArray().Sum(b => b.GetProperty("count").GetInt64())));
 
         // Bad input, each named.
-        var backwards = await CliProcess.RunAsync([.. cli, "history", Bearing, "--names", "health", "--from", "now", "--to", "-1h"]);
+        var backwards = await CliProcess.RunAsync([.. api, "history", Bearing, "--names", "health", "--from", "now", "--to", "-1h"]);
         Assert.Equal(1, backwards.Exit);
         Assert.Contains("backwards", backwards.Err, StringComparison.Ordinal);
-        var tooFine = await CliProcess.RunAsync([.. cli, "history", Bearing, "--names", "health", "--from", "-30d", "--step", "1s"]);
+        var tooFine = await CliProcess.RunAsync([.. api, "history", Bearing, "--names", "health", "--from", "-30d", "--step", "1s"]);
         Assert.Equal(1, tooFine.Exit);
         Assert.Contains("too fine", tooFine.Err, StringComparison.Ordinal);
         Assert.Contains("at least 4m20s", tooFine.Err, StringComparison.Ordinal);
-        var unknown = await CliProcess.RunAsync([.. cli, "history", Bearing, "--names", "health,velocityRMS"]);
+        var unknown = await CliProcess.RunAsync([.. api, "history", Bearing, "--names", "health,velocityRMS"]);
         Assert.Equal(1, unknown.Exit);
         Assert.Contains("'velocityRMS'", unknown.Err, StringComparison.Ordinal);
     }

@@ -61,6 +61,8 @@ public sealed class ScalingTests(PostgresFixture postgres)
         await using var ingress1 = ScalingIngress.Start(db, clusterId, broker.Port, "ingress-1-" + clusterId, broker.Username, broker.Password);
         await ingress1.WaitReadyAsync(ct);
         string[] cli = ["--connection", db, "--cluster-id", clusterId];
+        // People come through siloA's HTTP API (it runs to the end); PostgreSQL mode's first admin token is made through the gateway.
+        string[] api = CliProcess.Http(siloA, await CliProcess.BootstrapAdminTokenAsync(siloA, clusterId));
         // 12.8 kHz in 1,024-sample blocks, 12.5 a second per bearing: continuous signal, 25 msg/s in all; the defect
         // on the faulty bearing grows to failure in 60 s.
         await using var simulator = SimulatorProcess.Start([.. cli, "simulate", "--broker", $"127.0.0.1:{broker.Port}", "--username", broker.Username, "--password", broker.Password,
@@ -123,7 +125,7 @@ public sealed class ScalingTests(PostgresFixture postgres)
 
         // Keep the telemetry going until the defect raised its alert (it grows for 60 s), then stop the devices.
         var alertDeadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
-        while (DateTime.UtcNow < alertDeadline && (simulating.Elapsed < TimeSpan.FromSeconds(30) || (await OpenAlerts(cli)).Count == 0))
+        while (DateTime.UtcNow < alertDeadline && (simulating.Elapsed < TimeSpan.FromSeconds(30) || (await OpenAlerts(api)).Count == 0))
         {
             await Task.Delay(1000, ct);
         }
@@ -164,10 +166,10 @@ public sealed class ScalingTests(PostgresFixture postgres)
         Assert.True(deadLetters.Keys.All(k => k == "duplicate-seq"), "only redeliveries may be dead-lettered: " + string.Join(", ", deadLetters.Keys));
 
         // Health and alerts: the faulty bearing's alert is open, the healthy one reads Normal.
-        var alerts = await OpenAlerts(cli);
+        var alerts = await OpenAlerts(api);
         Say("open alerts: " + string.Join(", ", alerts));
         Assert.Equal([Faulty], alerts);
-        var health = await CliProcess.RunAsync([.. cli, "health", "farm-1"]);
+        var health = await CliProcess.RunAsync([.. api, "health", "farm-1"]);
         Say("twin health farm-1: " + health.Out.Split('\n')[0]);
         Assert.Equal(0, health.Exit);
         Assert.Matches($"^farm-1 (Warning|Alarm): .*{Faulty}", health.Out);
@@ -245,9 +247,9 @@ public sealed class ScalingTests(PostgresFixture postgres)
         return watch.Elapsed;
     }
 
-    private static async Task<List<string>> OpenAlerts(string[] cli)
+    private static async Task<List<string>> OpenAlerts(string[] api)
     {
-        var list = await CliProcess.RunAsync([.. cli, "alerts", "list", "--json"]);
+        var list = await CliProcess.RunAsync([.. api, "alerts", "list", "--json"]);
         if (list.Exit != 0)
         {
             return [];

@@ -139,12 +139,12 @@ public sealed class DeviceSecurityTests : IAsyncLifetime
         var status = await WaitForAsync(Grains, Extra, s => s.Applied >= 1, ct);
         Assert.Equal(1L, status.LastSeq);
 
-        // The device operations are in the audit log, attributed to the CLI's user through the gateway.
+        // The device operations are in the audit log, attributed to the token the CLI signed in with over HTTP.
         var audit = await CliProcess.RunAsync(S.Cli("audit", "--twin", Own, "--json"));
         Assert.Equal(0, audit.Exit);
         using var entries = JsonDocument.Parse(audit.Out);
         Assert.Contains(entries.RootElement.EnumerateArray(), e => e.GetProperty("operation").GetString() == "device.add"
-            && e.GetProperty("outcome").GetString() == "ok" && e.GetProperty("principal").GetString()!.StartsWith("gateway:", StringComparison.Ordinal));
+            && e.GetProperty("outcome").GetString() == "ok" && e.GetProperty("principal").GetString() == "token:embedded-admin");
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public sealed class EmbeddedDefaultSecurityTests : IAsyncLifetime
         }
     }
 
-    private string[] Cli(params string[] args) => ["-g", $"127.0.0.1:{Silo.GatewayPort}", "--cluster-id", "embsec", .. args];
+    private string[] Cli(params string[] args) => [.. CliProcess.Http(Silo), .. args];
 
     [Fact]
     public async Task The_embedded_default_accepts_anonymous_devices_on_loopback_says_so_and_still_checks_credentials()

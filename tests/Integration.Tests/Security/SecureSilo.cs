@@ -60,7 +60,8 @@ internal sealed class SecureSilo : IAsyncDisposable
         return new SecureSilo(silo, clusterId, directory, tlsPort);
     }
 
-    public string[] Cli(params string[] args) => ["-g", $"127.0.0.1:{Silo.GatewayPort}", "--cluster-id", ClusterId, .. args];
+    /// <summary>The CLI over the silo's HTTP API, signed in with its admin token.</summary>
+    public string[] Cli(params string[] args) => [.. CliProcess.Http(Silo), .. args];
 
     /// <summary><c>twin devices add</c>: the credential it printed as JSON.</summary>
     public async Task<Credential> AddDeviceAsync(string twin, params string[] more)

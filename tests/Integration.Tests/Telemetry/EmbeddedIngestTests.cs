@@ -132,12 +132,12 @@ public sealed class EmbeddedIngestTests : IAsyncLifetime
         Assert.Contains(mine.Items, d => d.Message.Contains("degreeFahrenheit", StringComparison.Ordinal) && d.TwinId == twin && d.PayloadPrefix.Length > 0);
 
         // The operator's view: `twin deadletters list`.
-        var cli = await CliProcess.RunAsync(["--gateway", $"127.0.0.1:{Silo.GatewayPort}", "--cluster-id", "ingest", "--json", "deadletters", "list", "--twin", twin, "--reason", "non-finite"]);
+        var cli = await CliProcess.RunAsync([.. CliProcess.Http(Silo), "--json", "deadletters", "list", "--twin", twin, "--reason", "non-finite"]);
         Assert.True(cli.Exit == 0, cli.Err);
         var listed = JsonDocument.Parse(cli.Out).RootElement;
         Assert.Equal("non-finite", listed.GetProperty("items")[0].GetProperty("reason").GetString());
         Assert.True(listed.GetProperty("counts").GetProperty("too-large").GetInt64() >= 1);
-        var usage = await CliProcess.RunAsync(["--gateway", $"127.0.0.1:{Silo.GatewayPort}", "--cluster-id", "ingest", "deadletters", "list", "--reason", "bogus"]);
+        var usage = await CliProcess.RunAsync([.. CliProcess.Http(Silo), "deadletters", "list", "--reason", "bogus"]);
         Assert.Equal(1, usage.Exit);
         Assert.Contains("unknown-twin", usage.Err, StringComparison.Ordinal);
     }

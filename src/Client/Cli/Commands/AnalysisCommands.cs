@@ -27,7 +27,7 @@ public static class AnalysisCommands
         var bearing = new Option<string?>("--bearing") { Description = "BALLS,BALL_DIAMETER,PITCH_DIAMETER,CONTACT_ANGLE_DEG (same length unit for both diameters)." };
         var channel = Channel();
         var component = Component();
-        var command = new Command("analyze", "Diagnose one vibration capture: indicators, bearing fault frequencies, diagnosis with evidence, severity zone.")
+        var command = new Command("analyze", "Diagnose one vibration capture: indicators, bearing fault frequencies, diagnosis with evidence, severity zone. Offline: no cluster.")
         {
             file, fs, rpm, bearing, channel, component,
         };
@@ -50,7 +50,7 @@ public static class AnalysisCommands
         var channel = Channel();
         var component = Component();
         var fleet = new Option<string?>("--fleet") { Description = "Folder of run-to-failure histories (one sub-folder of CSV captures each, same layout) to learn the remaining life from." };
-        var command = new Command("rul", "Remaining useful life at the end of a series of captures, with an uncertainty band and the state it rests on.")
+        var command = new Command("rul", "Remaining useful life at the end of a series of captures, with an uncertainty band and the state it rests on. Offline: no cluster.")
         {
             directory, fs, interval, rpm, channel, component, fleet,
         };

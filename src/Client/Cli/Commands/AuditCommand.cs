@@ -4,7 +4,7 @@ using TwinCluster.Grains.Interfaces;
 
 namespace TwinCluster.Cli.Commands;
 
-/// <summary><c>twin audit</c>: who did what, newest first (through the Orleans gateway for now).</summary>
+/// <summary><c>twin audit</c>: who did what, newest first (<c>GET /api/v1/audit</c>, admin).</summary>
 public static class AuditCommand
 {
     public static Command Build()
@@ -17,13 +17,13 @@ public static class AuditCommand
         command.SetAction(CliContext.Handler(async (ctx, ct) =>
         {
             DateTimeOffset? from = ctx.Value(since) is { } text ? SecurityCliText.ParseSince(text, "--since") : null;
-            if (ctx.Value(limit) is < 1 or > 100_000)
+            if (ctx.Value(limit) is < 1 or > 10_000)
             {
-                throw new UsageException($"--limit {ctx.Value(limit)} must be between 1 and 100000");
+                throw new UsageException($"--limit {ctx.Value(limit)} must be between 1 and 10000");
             }
 
-            await using var connection = await ctx.ConnectAsync(ct);
-            var entries = await connection.Client.GetAudit().Query(new AuditQuery(ctx.Value(twin), ctx.Value(by), from, ctx.Value(limit)));
+            using var api = ctx.Api();
+            var entries = await api.AuditAsync(ctx.Value(twin), ctx.Value(by), from, ctx.Value(limit), ct);
             if (ctx.Json)
             {
                 CliContext.WriteJson(entries);

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.CommandLine;
 using Spectre.Console;
 using TwinCluster.Grains.Interfaces;
@@ -5,15 +6,17 @@ using TwinCluster.Grains.Interfaces;
 namespace TwinCluster.Cli.Commands;
 
 /// <summary>
-/// <c>twin auth token create|list|revoke</c>: API tokens for scripts. Through the Orleans gateway for now; the HTTP
-/// API versions follow with the API.
+/// <c>twin auth token create|list|revoke</c>: API tokens for scripts, through the HTTP API (admin). With
+/// <c>--gateway</c> (or <c>--connection</c>) through the Orleans gateway instead: how the first admin token is made in
+/// PostgreSQL mode, where no token exists yet (the embedded default writes one at start).
 /// </summary>
 public static class AuthCommands
 {
     public static Command Build()
     {
         var auth = new Command("auth", "Access to the HTTP API.");
-        var token = new Command("token", "TwinCluster's own API tokens (tct_…): shown once, only a hash is stored.");
+        var token = new Command("token", "TwinCluster's own API tokens (tct_…): shown once, only a hash is stored. Over the HTTP API with an admin token; " +
+            "with --gateway HOST:PORT through the Orleans gateway, to make the first admin token in PostgreSQL mode (where none exists yet).");
         token.Subcommands.Add(Create());
         token.Subcommands.Add(List());
         token.Subcommands.Add(Revoke());
@@ -37,8 +40,18 @@ public static class AuthCommands
             }
 
             TimeSpan? lifetime = ctx.Value(expires) is { } text ? SecurityCliText.ParseDuration(text, "--expires") : null;
-            await using var connection = await ctx.ConnectAsync(ct);
-            var issued = await connection.Client.GetApiTokens().Create(new ApiTokenRequest(parsed, ctx.Value(scope), lifetime, ctx.Value(name)), SecurityCliText.Actor);
+            IssuedApiToken issued;
+            if (ctx.GatewayRequested)
+            {
+                await using var connection = await ctx.ConnectAsync(ct);
+                issued = await connection.Client.GetApiTokens().Create(new ApiTokenRequest(parsed, ctx.Value(scope), lifetime, ctx.Value(name)), SecurityCliText.Actor);
+            }
+            else
+            {
+                using var api = ctx.Api();
+                issued = await api.CreateTokenAsync(parsed, ctx.Value(scope), lifetime, ctx.Value(name), ct);
+            }
+
             if (ctx.Json)
             {
                 CliContext.WriteJson(new { token = issued.Token, id = issued.Info.Id, expiresAt = issued.Info.ExpiresAt });
@@ -61,8 +74,18 @@ public static class AuthCommands
         var command = new Command("list", "Every token (ids and names, never the tokens).");
         command.SetAction(CliContext.Handler(async (ctx, ct) =>
         {
-            await using var connection = await ctx.ConnectAsync(ct);
-            var tokens = await connection.Client.GetApiTokens().List();
+            ImmutableArray<ApiTokenInfo> tokens;
+            if (ctx.GatewayRequested)
+            {
+                await using var connection = await ctx.ConnectAsync(ct);
+                tokens = await connection.Client.GetApiTokens().List();
+            }
+            else
+            {
+                using var api = ctx.Api();
+                tokens = await api.ListTokensAsync(ct);
+            }
+
             if (ctx.Json)
             {
                 CliContext.WriteJson(tokens);
@@ -96,8 +119,18 @@ public static class AuthCommands
         var command = new Command("revoke", "Revoke a token.") { id };
         command.SetAction(CliContext.Handler(async (ctx, ct) =>
         {
-            await using var connection = await ctx.ConnectAsync(ct);
-            var revoked = await connection.Client.GetApiTokens().Revoke(ctx.Value(id), SecurityCliText.Actor);
+            ApiTokenInfo revoked;
+            if (ctx.GatewayRequested)
+            {
+                await using var connection = await ctx.ConnectAsync(ct);
+                revoked = await connection.Client.GetApiTokens().Revoke(ctx.Value(id), SecurityCliText.Actor);
+            }
+            else
+            {
+                using var api = ctx.Api();
+                revoked = await api.RevokeTokenAsync(ctx.Value(id), ct);
+            }
+
             if (ctx.Json)
             {
                 CliContext.WriteJson(revoked);

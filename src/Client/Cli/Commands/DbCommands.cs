@@ -8,7 +8,7 @@ public static class DbCommands
 {
     public static Command Build()
     {
-        var db = new Command("db", "The PostgreSQL database of PostgreSQL mode.");
+        var db = new Command("db", "The PostgreSQL database of PostgreSQL mode, directly (--connection), not through a silo or the HTTP API.");
         var migrate = new Command("migrate", "Create or update the schema (idempotent; safe while silos run). Uses --connection or ConnectionStrings__TwinCluster.");
         migrate.SetAction(CliContext.Handler(async (ctx, ct) =>
         {

@@ -5,8 +5,8 @@ using TwinCluster.Grains.Interfaces;
 namespace TwinCluster.Cli.Commands;
 
 /// <summary>
-/// <c>twin devices add|list|rotate|revoke|export</c>: MQTT credentials for devices. Through the Orleans gateway for
-/// now (the trusted in-cluster door); the HTTP API versions follow with the API.
+/// <c>twin devices add|list|rotate|revoke|export</c>: MQTT credentials for devices, through the HTTP API
+/// (<c>/api/v1/devices</c>, admin); the audit log records the token's principal.
 /// </summary>
 public static class DevicesCommands
 {
@@ -29,8 +29,8 @@ public static class DevicesCommands
         command.SetAction(CliContext.Handler(async (ctx, ct) =>
         {
             var more = (ctx.Value(twins) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            await using var connection = await ctx.ConnectAsync(ct);
-            var credential = await connection.Client.GetDeviceRegistry().Add(ctx.Value(twin), [.. more], SecurityCliText.Actor);
+            using var api = ctx.Api();
+            var credential = await api.AddDeviceAsync(ctx.Value(twin), more, ct);
             Print(ctx, credential);
             return ExitCodes.Ok;
         }));
@@ -43,8 +43,8 @@ public static class DevicesCommands
         var command = new Command("rotate", "Replace a device's password; the old one stops working and its connections are closed.") { username };
         command.SetAction(CliContext.Handler(async (ctx, ct) =>
         {
-            await using var connection = await ctx.ConnectAsync(ct);
-            Print(ctx, await connection.Client.GetDeviceRegistry().Rotate(ctx.Value(username), SecurityCliText.Actor));
+            using var api = ctx.Api();
+            Print(ctx, await api.RotateDeviceAsync(ctx.Value(username), ct));
             return ExitCodes.Ok;
         }));
         return command;
@@ -56,8 +56,8 @@ public static class DevicesCommands
         var command = new Command("revoke", "Revoke a device: it can no longer connect, and its connections are closed.") { username };
         command.SetAction(CliContext.Handler(async (ctx, ct) =>
         {
-            await using var connection = await ctx.ConnectAsync(ct);
-            var revoked = await connection.Client.GetDeviceRegistry().Revoke(ctx.Value(username), SecurityCliText.Actor);
+            using var api = ctx.Api();
+            var revoked = await api.RevokeDeviceAsync(ctx.Value(username), ct);
             if (ctx.Json)
             {
                 CliContext.WriteJson(revoked);
@@ -77,8 +77,8 @@ public static class DevicesCommands
         var command = new Command("list", "Every device credential (never the passwords).");
         command.SetAction(CliContext.Handler(async (ctx, ct) =>
         {
-            await using var connection = await ctx.ConnectAsync(ct);
-            var devices = await connection.Client.GetDeviceRegistry().List();
+            using var api = ctx.Api();
+            var devices = await api.ListDevicesAsync(ct);
             if (ctx.Json)
             {
                 CliContext.WriteJson(devices);
@@ -125,8 +125,8 @@ public static class DevicesCommands
                 throw new UsageException($"--service-password-file '{passwordFile}' is empty");
             }
 
-            await using var connection = await ctx.ConnectAsync(ct);
-            var export = await connection.Client.GetDeviceRegistry().ExportMosquitto(user, password, SecurityCliText.Actor);
+            using var api = ctx.Api();
+            var export = await api.ExportMosquittoAsync(user, password, ct);
             var directory = ctx.Value(mosquitto);
             Directory.CreateDirectory(directory);
             var passwordPath = Path.Combine(directory, "password_file");

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Collections.Immutable;
+using System.Text.Json;
+using TwinCluster.Cli.Http;
 using TwinCluster.Client.Health;
 using TwinCluster.Grains.Interfaces;
-using Orleans.Runtime;
 
 namespace TwinCluster.Cli.Commands;
 
@@ -23,8 +25,8 @@ public static class HealthCommands
                 throw new UsageException("--depth must be 0 or more");
             }
 
-            await using var connection = await ctx.ConnectAsync(ct);
-            var tree = await HealthTree.ReadAsync(connection.Twins, ctx.Value(twin), ctx.Value(depth), ct);
+            using var api = ctx.Api();
+            var tree = (await api.HealthAsync(CliContext.TwinIdArgument(ctx.Value(twin)), ctx.Value(depth), ct)).ToNode();
             if (ctx.Json)
             {
                 CliContext.WriteJson(Json(tree));
@@ -59,56 +61,65 @@ public static class HealthCommands
                 throw new UsageException("--count and --for must be 0 or more");
             }
 
-            await using var connection = await ctx.ConnectAsync(ct);
-            var root = ctx.Value(twin);
-            var feed = connection.Client.GetGrain<IChangeFeedGrain>(ChangeStreams.Key);
-            // Take the cursor before reading the tree, so nothing that changes meanwhile is missed.
-            var page = await feed.Read(Guid.Empty, -1, 1, TimeSpan.Zero);
-            var (epoch, cursor) = (page.Epoch, page.Next);
-            var tree = await HealthTree.ReadAsync(connection.Twins, root, cancellationToken: ct);
-            if (!ctx.Value(quiet) && !ctx.Json)
-            {
-                Console.Write(HealthText.Tree(tree));
-                Console.WriteLine($"-- following changes under {root} (Ctrl+C to stop)");
-            }
-
+            using var api = ctx.Api();
+            var root = CliContext.TwinIdArgument(ctx.Value(twin));
+            var kindFilter = wanted.Count == 0 ? null : string.Join(',', wanted.Select(HealthText.Kind));
             using var deadline = ctx.Value(timeout) > 0 ? new CancellationTokenSource(TimeSpan.FromSeconds(ctx.Value(timeout))) : new CancellationTokenSource();
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
             var seen = 0;
+            string? lastEventId = null;
+            var first = true;
             try
             {
                 while (limit == 0 || seen < limit)
                 {
                     try
                     {
-                        page = await feed.Read(epoch, cursor, 500, TimeSpan.FromSeconds(10)).WaitAsync(linked.Token);
-                    }
-                    catch (Exception ex) when (ex is OrleansException or TimeoutException)
-                    {
-                        // The feed's silo went away (or the call timed out): the feed comes back on another silo.
-                        await Console.Error.WriteLineAsync($"warning: the change feed did not answer ({ex.GetType().Name}); retrying");
-                        await Task.Delay(TimeSpan.FromSeconds(1), linked.Token);
-                        continue;
-                    }
-
-                    if (page.Epoch != epoch)
-                    {
-                        await Console.Error.WriteLineAsync("warning: the change feed restarted (its silo stopped); changes in between may be missing. Run 'twin health' for the current state.");
-                        epoch = page.Epoch;
-                    }
-                    else if (page.Missed > 0)
-                    {
-                        await Console.Error.WriteLineAsync($"warning: {page.Missed} changes were missed (the feed keeps the most recent only)");
-                    }
-
-                    cursor = page.Next;
-                    foreach (var change in page.Events.Where(c => c.IsUnder(root) && (wanted.Count == 0 || wanted.Contains(c.Kind))))
-                    {
-                        Console.WriteLine(ctx.Json ? CliContext.ToJson(Json(change)) : HealthText.Change(change));
-                        if (limit > 0 && ++seen >= limit)
+                        await foreach (var item in api.ChangesAsync(root, kindFilter, lastEventId, linked.Token))
                         {
-                            break;
+                            lastEventId = item.EventId ?? lastEventId;
+                            switch (item.EventType)
+                            {
+                                case "open" when first:
+                                    // The stream is open (its cursor taken) before the tree is read, so nothing that changes meanwhile is missed.
+                                    first = false;
+                                    var tree = (await api.HealthAsync(root, int.MaxValue, linked.Token)).ToNode();
+                                    if (!ctx.Value(quiet) && !ctx.Json)
+                                    {
+                                        Console.Write(HealthText.Tree(tree));
+                                        Console.WriteLine($"-- following changes under {root} (Ctrl+C to stop)");
+                                    }
+
+                                    break;
+                                case "missed":
+                                    var missed = JsonSerializer.Deserialize<MissedView>(item.Data, TwinApi.Wire)!;
+                                    await Console.Error.WriteLineAsync($"warning: {missed.Missed} changes were missed ({missed.Reason}). Run 'twin health' for the current state.");
+                                    break;
+                                case "open" or "heartbeat":
+                                    break;
+                                default:
+                                    var change = JsonSerializer.Deserialize<ChangeView>(item.Data, TwinApi.Wire)!;
+                                    Console.WriteLine(ctx.Json ? CliContext.ToJson(change) : ChangeText(change));
+                                    seen++;
+                                    break;
+                            }
+
+                            if (limit > 0 && seen >= limit)
+                            {
+                                break;
+                            }
                         }
+                    }
+                    catch (ApiUnreachableException ex) when (!first)
+                    {
+                        // The silo went away mid-stream: resume from the last event once it (or another) answers.
+                        await Console.Error.WriteLineAsync($"warning: the change stream broke ({ex.Message}); retrying");
+                        await Task.Delay(TimeSpan.FromSeconds(1), linked.Token);
+                    }
+                    catch (Exception ex) when (ex is IOException or HttpRequestException && !first)
+                    {
+                        await Console.Error.WriteLineAsync($"warning: the change stream broke ({ex.Message}); resuming from {lastEventId}");
+                        await Task.Delay(TimeSpan.FromSeconds(1), linked.Token);
                     }
                 }
             }
@@ -140,13 +151,9 @@ public static class HealthCommands
         var list = new Command("list", "Open alerts, alarms first (with --all also the cleared ones).") { all, under };
         list.SetAction(CliContext.Handler(async (ctx, ct) =>
         {
-            await using var connection = await ctx.ConnectAsync(ct);
-            var items = await connection.Client.GetGrain<IAlertRegistryGrain>(ChangeStreams.Key).List(ctx.Value(all));
-            if (ctx.Value(under) is { } root)
-            {
-                var members = (await connection.Twins.SubtreeAsync(root)).Select(e => e.TwinId).ToHashSet(StringComparer.Ordinal);
-                items = [.. items.Where(a => members.Contains(a.TwinId))];
-            }
+            using var api = ctx.Api();
+            var items = (await api.AlertsAsync(ctx.Value(all), ctx.Value(under) is { } root ? CliContext.TwinIdArgument(root) : null, ct))
+                .Select(a => a.ToAlert()).ToImmutableArray();
 
             if (ctx.Json)
             {
@@ -171,13 +178,13 @@ public static class HealthCommands
         }));
 
         var twin = new Argument<string>("id") { Description = "The component whose open alert to acknowledge." };
-        var by = new Option<string?>("--by") { Description = "Who acknowledges (default: the user name)." };
+        var by = new Option<string?>("--by") { Description = "Who acknowledges, e.g. a shift log name (default: the token's principal, which is always recorded)." };
         var note = new Option<string?>("--note") { Description = "A note kept with the acknowledgement." };
         var ack = new Command("ack", "Acknowledge a component's open alert (an escalation to alarm asks again).") { twin, by, note };
         ack.SetAction(CliContext.Handler(async (ctx, ct) =>
         {
-            await using var connection = await ctx.ConnectAsync(ct);
-            var alert = await connection.Twins.Twin(ctx.Value(twin)).AcknowledgeAlert(ctx.Value(by) ?? Environment.UserName, ctx.Value(note));
+            using var api = ctx.Api();
+            var alert = (await api.AcknowledgeAsync(CliContext.TwinIdArgument(ctx.Value(twin)), ctx.Value(by), ctx.Value(note), ct)).ToAlert();
             if (ctx.Json)
             {
                 CliContext.WriteJson(Json(alert));
@@ -243,16 +250,17 @@ public static class HealthCommands
         clearedAt = a.ClearedAt,
     };
 
-    private static object Json(TwinChange c) => new
+    /// <summary>A change as <see cref="HealthText.Change"/> words it, from the stream's event.</summary>
+    private static string ChangeText(ChangeView change)
     {
-        seq = c.Seq,
-        kind = HealthText.Kind(c.Kind),
-        twin = c.TwinId,
-        path = c.Path,
-        at = c.At,
-        status = c.Health?.Status.ToString(),
-        index = c.Health?.Index,
-        explanation = c.Health?.Explain(),
-        alert = c.Alert is { } a ? Json(a) : null,
-    };
+        var at = change.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        var what = change.Kind switch
+        {
+            "health" when change.Explanation is { } explanation => explanation,
+            _ when change.Alert is { } a => $"{change.Twin} alert {a.Number} {change.Kind} ({a.Level})" +
+                (change.Kind == "acknowledged" ? $" by {a.AcknowledgedBy}{(a.Note is null ? "" : ": " + a.Note)}" : ": " + a.Explanation),
+            _ => change.Twin,
+        };
+        return $"{at}  {what}";
+    }
 }

@@ -32,19 +32,18 @@ public static class HistoryCommands
             TimeSpan? width = ctx.Value(step) is { } s
                 ? HistorySteps.Parse(s) ?? throw new UsageException($"--step: '{s}' is not a duration (e.g. 30s, 15m, 1h, 1d)")
                 : null;
-            await using var connection = await ctx.ConnectAsync(ct);
-            var history = connection.Client.GetGrain<IHistoryGrain>(0);
+            using var api = ctx.Api();
             if (ctx.Value(changes))
             {
                 var id = ctx.Value(twin) ?? throw new UsageException("--changes needs a twin");
-                PrintChanges(ctx, await history.Changes(id, start, end));
+                PrintChanges(ctx, await api.HistoryChangesAsync(CliContext.TwinIdArgument(id), start, end, ct));
                 return ExitCodes.Ok;
             }
 
             var list = (ctx.Value(names) ?? throw new UsageException("--names: give at least one feature or channel, e.g. --names velocityRms,health"))
                 .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var query = new HistoryTrendQuery(ctx.Value(twin), ctx.Value(subtree), ctx.Value(model), [.. list], start, end, width);
-            PrintTrend(ctx, await history.Trend(query));
+            PrintTrend(ctx, await api.TrendAsync(query, ct));
             return ExitCodes.Ok;
         }));
         return command;

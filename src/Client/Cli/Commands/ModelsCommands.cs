@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
+using TwinCluster.Cli.Http;
 using TwinCluster.Client.Modeling;
 using TwinCluster.Grains.Interfaces;
 
@@ -15,8 +16,8 @@ public static class ModelsCommands
         models.Subcommands.Add(List());
         models.Subcommands.Add(Get());
         models.Subcommands.Add(Validate());
-        models.Subcommands.Add(Lifecycle("decommission", "No new twins of the model may be created.", (repo, id) => repo.Decommission(id)));
-        models.Subcommands.Add(Lifecycle("delete", "Delete a model that no twin and no model uses.", (repo, id) => repo.Delete(id)));
+        models.Subcommands.Add(Lifecycle("decommission", "No new twins of the model may be created.", (api, id, ct) => api.DecommissionModelAsync(id, ct)));
+        models.Subcommands.Add(Lifecycle("delete", "Delete a model that no twin and no model uses.", (api, id, ct) => api.DeleteModelAsync(id, ct)));
         return models;
     }
 
@@ -58,8 +59,8 @@ public static class ModelsCommands
                 documents.Add(await File.ReadAllTextAsync(file, ct));
             }
 
-            await using var connection = await ctx.ConnectAsync(ct);
-            var result = await connection.Client.GetModelRepository().Upload([.. documents]);
+            using var api = ctx.Api();
+            var result = await api.UploadModelsAsync(documents, ct);
             var errors = result.Errors.IsDefault ? [] : result.Errors.Select(e => e with { Source = MapSource(e.Source, files) }).ToList();
             if (ctx.Json)
             {
@@ -95,8 +96,8 @@ public static class ModelsCommands
         var command = new Command("list", "List the cluster's models.");
         command.SetAction(CliContext.Handler(async (ctx, ct) =>
         {
-            await using var connection = await ctx.ConnectAsync(ct);
-            var models = await connection.Client.GetModelRepository().List();
+            using var api = ctx.Api();
+            var models = await api.ListModelsAsync(ct);
             if (ctx.Json)
             {
                 CliContext.WriteJson(models);
@@ -121,18 +122,17 @@ public static class ModelsCommands
         var command = new Command("get", "Show a model and its DTDL document.") { id };
         command.SetAction(CliContext.Handler(async (ctx, ct) =>
         {
-            await using var connection = await ctx.ConnectAsync(ct);
-            var model = await connection.Client.GetModelRepository().Get(ctx.Value(id))
-                ?? throw new TwinOperationException(TwinErrorCode.NotFound, $"model '{ctx.Value(id)}' is not in the model repository");
+            using var api = ctx.Api();
+            var model = await api.GetModelAsync(ctx.Value(id), ct);
             if (ctx.Json)
             {
-                CliContext.WriteJson(new { model.Info, document = System.Text.Json.JsonDocument.Parse(model.Json).RootElement });
+                CliContext.WriteJson(new { model.Info, document = model.Document });
             }
             else
             {
                 Console.WriteLine($"{model.Info.Id}  uploaded {model.Info.UploadedAt:u}{(model.Info.Decommissioned ? "  DECOMMISSIONED" : "")}");
-                Console.WriteLine($"depends on: {(model.Info.Dependencies.IsEmpty ? "nothing" : string.Join(", ", model.Info.Dependencies))}");
-                Console.WriteLine(model.Json);
+                Console.WriteLine($"depends on: {(model.Info.Dependencies.IsDefaultOrEmpty ? "nothing" : string.Join(", ", model.Info.Dependencies))}");
+                Console.WriteLine(model.Document.GetRawText());
             }
 
             return ExitCodes.Ok;
@@ -170,14 +170,14 @@ public static class ModelsCommands
         return command;
     }
 
-    private static Command Lifecycle(string name, string description, Func<IModelRepositoryGrain, string, Task> action)
+    private static Command Lifecycle(string name, string description, Func<TwinApi, string, CancellationToken, Task> action)
     {
         var id = new Argument<string>("model") { Description = "The model's DTMI." };
         var command = new Command(name, description) { id };
         command.SetAction(CliContext.Handler(async (ctx, ct) =>
         {
-            await using var connection = await ctx.ConnectAsync(ct);
-            await action(connection.Client.GetModelRepository(), ctx.Value(id));
+            using var api = ctx.Api();
+            await action(api, ctx.Value(id), ct);
             Console.WriteLine($"{name}: {ctx.Value(id)}");
             return ExitCodes.Ok;
         }));

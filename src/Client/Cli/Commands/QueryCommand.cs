@@ -7,7 +7,7 @@ using TwinCluster.Grains.Interfaces;
 
 namespace TwinCluster.Cli.Commands;
 
-/// <summary><c>twin twins query [--model M [--subtypes]] [--where "p&gt;=1"]... [--under ID] [--page-size N] [--all|--token T]</c>.</summary>
+/// <summary><c>twin twins query [--model M [--subtypes]] [--where "p&gt;=1"]... [--under ID] [--page-size N] [--all|--page-token T]</c>.</summary>
 public static partial class QueryCommand
 {
     public static Command Build()
@@ -17,7 +17,8 @@ public static partial class QueryCommand
         var where = new Option<string[]>("--where", "-w") { Description = "Property condition, repeatable: name=value, name!=value, name<value, <=, >, >=. Dotted paths reach nested objects. Values are JSON (numbers, true, \"text\"); bare words are text." };
         var under = new Option<string?>("--under") { Description = "Only twins in the subtree under this twin." };
         var pageSize = new Option<int>("--page-size") { Description = "Results per page.", DefaultValueFactory = _ => 100 };
-        var token = new Option<string?>("--token") { Description = "Continue from this page token." };
+        // Not --token: that is the API token every command takes.
+        var token = new Option<string?>("--page-token") { Description = "Continue from this page token (printed after a page)." };
         var all = new Option<bool>("--all") { Description = "Follow every page." };
         var command = new Command("query", "Query twins by model, property values and ancestor; results reflect every acknowledged write.")
         {
@@ -32,21 +33,14 @@ public static partial class QueryCommand
                 ctx.Value(under),
                 ctx.Value(pageSize),
                 ctx.Value(token));
-            await using var connection = await ctx.ConnectAsync(ct);
+            using var api = ctx.Api();
             var items = new List<IndexEntry>();
-            string? next;
-            if (ctx.Value(all))
+            var page = await api.QueryAsync(query, ct);
+            items.AddRange(page.Items);
+            var next = page.ContinuationToken;
+            while (ctx.Value(all) && next is not null)
             {
-                await foreach (var item in connection.Twins.QueryAllAsync(query, ct))
-                {
-                    items.Add(item);
-                }
-
-                next = null;
-            }
-            else
-            {
-                var page = await connection.Client.GetQueries().Query(query);
+                page = await api.QueryAsync(query with { ContinuationToken = next }, ct);
                 items.AddRange(page.Items);
                 next = page.ContinuationToken;
             }
@@ -68,7 +62,7 @@ public static partial class QueryCommand
             }
 
             AnsiConsole.Write(table);
-            Console.WriteLine(next is null ? $"{items.Count} twin(s)." : $"{items.Count} twin(s); more with --token {next}");
+            Console.WriteLine(next is null ? $"{items.Count} twin(s)." : $"{items.Count} twin(s); more with --page-token {next}");
             return ExitCodes.Ok;
         }));
         return command;

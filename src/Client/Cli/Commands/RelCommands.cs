@@ -28,8 +28,8 @@ public static class RelCommands
         {
             var json = CliContext.JsonArgument(ctx.Value(properties), "--properties");
             var relId = ctx.Value(id) ?? $"{ctx.Value(name)}-{ctx.Value(target)}";
-            await using var connection = await ctx.ConnectAsync(ct);
-            var added = await connection.Twins.Twin(ctx.Value(source)).AddRelationship(relId, ctx.Value(name), ctx.Value(target), json, ctx.Value(ifMatch));
+            using var api = ctx.Api();
+            var added = await api.AddRelationshipAsync(CliContext.TwinIdArgument(ctx.Value(source)), relId, ctx.Value(name), ctx.Value(target), json, ctx.Value(ifMatch), ct);
             if (ctx.Json)
             {
                 CliContext.WriteJson(added);
@@ -52,8 +52,8 @@ public static class RelCommands
         var command = new Command("remove", "Remove a relationship from both ends.") { source, id, ifMatch };
         command.SetAction(CliContext.Handler(async (ctx, ct) =>
         {
-            await using var connection = await ctx.ConnectAsync(ct);
-            await connection.Twins.Twin(ctx.Value(source)).RemoveRelationship(ctx.Value(id), ctx.Value(ifMatch));
+            using var api = ctx.Api();
+            await api.RemoveRelationshipAsync(CliContext.TwinIdArgument(ctx.Value(source)), ctx.Value(id), ctx.Value(ifMatch), ct);
             Console.WriteLine($"Removed {ctx.Value(id)} from {ctx.Value(source)}.");
             return ExitCodes.Ok;
         }));
@@ -68,17 +68,12 @@ public static class RelCommands
         var command = new Command("list", "List a twin's relationships.") { twin, incoming, name };
         command.SetAction(CliContext.Handler(async (ctx, ct) =>
         {
-            await using var connection = await ctx.ConnectAsync(ct);
-            var grain = connection.Twins.Twin(ctx.Value(twin));
-            if (await grain.Get() is null)
-            {
-                throw Grains.Interfaces.TwinOperationException.TwinNotFound(ctx.Value(twin));
-            }
-
+            using var api = ctx.Api();
+            var id = CliContext.TwinIdArgument(ctx.Value(twin));
             var table = new Table();
             if (ctx.Value(incoming))
             {
-                var list = await grain.GetIncoming(ctx.Value(name));
+                var list = await api.IncomingAsync(id, ctx.Value(name), ct);
                 if (ctx.Json)
                 {
                     CliContext.WriteJson(list);
@@ -93,7 +88,7 @@ public static class RelCommands
             }
             else
             {
-                var list = await grain.GetRelationships(ctx.Value(name));
+                var list = await api.RelationshipsAsync(id, ctx.Value(name), ct);
                 if (ctx.Json)
                 {
                     CliContext.WriteJson(list);

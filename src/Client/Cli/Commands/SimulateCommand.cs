@@ -42,7 +42,8 @@ public static class SimulateCommand
         var clientId = new Option<string?>("--client-id") { Description = "MQTT client id (default: a unique one)." };
         var username = new Option<string?>("--username") { Description = "Device user name (twin devices add), where the broker requires one." };
         var password = new Option<string?>("--password") { Description = "Device password (default: TWIN_MQTT_PASSWORD)." };
-        var command = new Command("simulate", "Publish simulated telemetry for twins to an MQTT broker (QoS 1, acknowledged, re-sent across reconnects).")
+        var command = new Command("simulate", "Publish simulated telemetry for twins to an MQTT broker (QoS 1, acknowledged, re-sent across reconnects). " +
+            "Telemetry goes over MQTT (--broker); the twins' models are read through the Orleans gateway (--gateway), not the HTTP API.")
         {
             broker, twins, root, rate, duration, block, fs, fault, faultDuration, format, seqStart, mqtt, inFlight, seed, clientId, username, password,
         };

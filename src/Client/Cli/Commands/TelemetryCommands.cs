@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
+using System.Collections.Immutable;
+using TwinCluster.Cli.Http;
 using TwinCluster.Grains.Interfaces;
 
 namespace TwinCluster.Cli.Commands;
@@ -17,8 +19,9 @@ public static class TelemetryCommands
         var show = new Command("show", "What a twin applied: counts, last seq, latest reading per channel, delays.") { twin };
         show.SetAction(CliContext.Handler(async (ctx, ct) =>
         {
-            await using var connection = await ctx.ConnectAsync(ct);
-            var status = await connection.Twins.Twin(ctx.Value(twin)).GetTelemetry();
+            using var api = ctx.Api();
+            var status = await api.TelemetryAsync(CliContext.TwinIdArgument(ctx.Value(twin)), ct);
+            var latest = status.Latest ?? ImmutableDictionary<string, TelemetryReading>.Empty;
             if (ctx.Json)
             {
                 CliContext.WriteJson(new
@@ -34,9 +37,9 @@ public static class TelemetryCommands
                     status.Alert,
                     status.Samples,
                     status.LastAppliedAt,
-                    status.Latest,
-                    applyDelayMs = new { p50 = status.ApplyDelay.Quantile(0.5), p99 = status.ApplyDelay.Quantile(0.99), count = status.ApplyDelay.Total },
-                    endToEndDelayMs = new { p50 = status.EndToEndDelay.Quantile(0.5), p99 = status.EndToEndDelay.Quantile(0.99), count = status.EndToEndDelay.Total },
+                    Latest = latest,
+                    applyDelayMs = new { p50 = status.ApplyDelayP50Ms, p99 = status.ApplyDelayP99Ms, count = status.ApplyDelayCount },
+                    endToEndDelayMs = new { p50 = status.EndToEndP50Ms, p99 = status.EndToEndP99Ms, count = status.EndToEndCount },
                 });
                 return ExitCodes.Ok;
             }
@@ -48,14 +51,14 @@ public static class TelemetryCommands
                 Console.WriteLine("condition: " + condition);
             }
 
-            if (status.ApplyDelay.Total > 0)
+            if (status.ApplyDelayCount > 0)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"ingress→twin delay p50 {status.ApplyDelay.Quantile(0.5):0.0} ms, p99 {status.ApplyDelay.Quantile(0.99):0.0} ms over {status.ApplyDelay.Total} live messages since activation"));
+                    $"ingress→twin delay p50 {status.ApplyDelayP50Ms:0.0} ms, p99 {status.ApplyDelayP99Ms:0.0} ms over {status.ApplyDelayCount} live messages since activation"));
             }
 
             var table = new Table().AddColumns("channel", "value", "unit", "samples", "seq", "timestamp");
-            foreach (var (name, reading) in status.Latest.OrderBy(p => p.Key, StringComparer.Ordinal))
+            foreach (var (name, reading) in latest.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
                 table.AddRow(Markup.Escape(name), reading.Value.ToString("G6", CultureInfo.InvariantCulture) + (reading.Samples > 1 ? " (RMS)" : ""),
                     Markup.Escape(reading.Unit ?? ""), reading.Samples.ToString(CultureInfo.InvariantCulture),
@@ -83,15 +86,14 @@ public static class TelemetryCommands
                 throw new UsageException("--limit must be at least 1");
             }
 
-            await using var connection = await ctx.ConnectAsync(ct);
-            var grain = connection.Client.GetGrain<IDeadLetterGrain>(0);
-            var counts = await grain.CountByReason();
-            var items = new List<DeadLetterEntry>();
+            using var api = ctx.Api();
+            var counts = await api.DeadLetterCountsAsync(ct);
+            var items = new List<DeadLetterView>();
             string? continuation = null;
             do
             {
-                var page = await grain.List(ctx.Value(twin), ctx.Value(reason), Math.Min(1000, ctx.Value(limit) - items.Count), continuation);
-                items.AddRange(page.Items);
+                var page = await api.DeadLettersAsync(ctx.Value(twin), ctx.Value(reason), Math.Min(1000, ctx.Value(limit) - items.Count), continuation, ct);
+                items.AddRange(page.Items.IsDefault ? [] : page.Items);
                 continuation = page.Continuation;
             }
             while (continuation is not null && items.Count < ctx.Value(limit));
@@ -104,7 +106,7 @@ public static class TelemetryCommands
                     items = items.Select(d => new
                     {
                         d.ReceivedAt, d.Topic, d.TwinId, d.Reason, d.Message, d.Size,
-                        payloadPrefix = Convert.ToBase64String(d.PayloadPrefix),
+                        payloadPrefix = d.PayloadPrefixBase64,
                     }),
                 });
                 return ExitCodes.Ok;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
 using TwinCluster.Client;
-using TwinCluster.Simulation.Import;
+using TwinCluster.Cli.Http;
 using TwinCluster.Grains.Interfaces;
 
 namespace TwinCluster.Cli.Commands;
@@ -66,8 +66,8 @@ public static class TwinsCommands
         command.SetAction(CliContext.Handler(async (ctx, ct) =>
         {
             var json = CliContext.JsonArgument(ctx.Value(properties), "--properties");
-            await using var connection = await ctx.ConnectAsync(ct);
-            Print(ctx, await connection.Twins.Twin(ctx.Value(id)).Create(ctx.Value(model), json));
+            using var api = ctx.Api();
+            Print(ctx, await api.CreateTwinAsync(CliContext.TwinIdArgument(ctx.Value(id)), ctx.Value(model), json, ct));
             return ExitCodes.Ok;
         }));
         return command;
@@ -81,16 +81,8 @@ public static class TwinsCommands
         command.SetAction(CliContext.Handler(async (ctx, ct) =>
         {
             var at = ctx.Value(asOf) is { } text ? TwinCluster.Storage.History.HistoryTime.Parse(text, DateTimeOffset.UtcNow, "--as-of") : (DateTimeOffset?)null;
-            await using var connection = await ctx.ConnectAsync(ct);
-            if (at is { } time)
-            {
-                var then = await connection.Client.GetGrain<IHistoryGrain>(0).AsOf(ctx.Value(id), time)
-                    ?? throw new TwinOperationException(TwinErrorCode.NotFound, $"twin '{ctx.Value(id)}' did not exist at {time:O} (or no history of it is kept)");
-                Print(ctx, then);
-                return ExitCodes.Ok;
-            }
-
-            Print(ctx, await connection.Twins.GetAsync(ctx.Value(id)));
+            using var api = ctx.Api();
+            Print(ctx, await api.GetTwinAsync(CliContext.TwinIdArgument(ctx.Value(id)), at, ct));
             return ExitCodes.Ok;
         }));
         return command;
@@ -104,8 +96,8 @@ public static class TwinsCommands
         command.SetAction(CliContext.Handler(async (ctx, ct) =>
         {
             var json = CliContext.JsonArgument(ctx.Value(properties), "properties");
-            await using var connection = await ctx.ConnectAsync(ct);
-            Print(ctx, await connection.Twins.Twin(ctx.Value(id)).Replace(json, ctx.Value(IfMatch)));
+            using var api = ctx.Api();
+            Print(ctx, await api.ReplaceTwinAsync(CliContext.TwinIdArgument(ctx.Value(id)), json, ctx.Value(IfMatch), ct));
             return ExitCodes.Ok;
         }));
         return command;
@@ -119,8 +111,8 @@ public static class TwinsCommands
         command.SetAction(CliContext.Handler(async (ctx, ct) =>
         {
             var json = CliContext.JsonArgument(ctx.Value(patch), "patch");
-            await using var connection = await ctx.ConnectAsync(ct);
-            Print(ctx, await connection.Twins.Twin(ctx.Value(id)).Patch(json, ctx.Value(IfMatch)));
+            using var api = ctx.Api();
+            Print(ctx, await api.PatchTwinAsync(CliContext.TwinIdArgument(ctx.Value(id)), json, ctx.Value(IfMatch), ct));
             return ExitCodes.Ok;
         }));
         return command;
@@ -133,8 +125,8 @@ public static class TwinsCommands
         var command = new Command("delete", "Delete a twin; refused while it has relationships unless --cascade.") { id, cascade, IfMatch };
         command.SetAction(CliContext.Handler(async (ctx, ct) =>
         {
-            await using var connection = await ctx.ConnectAsync(ct);
-            var removed = await connection.Twins.Twin(ctx.Value(id)).Delete(ctx.Value(IfMatch), ctx.Value(cascade));
+            using var api = ctx.Api();
+            var removed = await api.DeleteTwinAsync(CliContext.TwinIdArgument(ctx.Value(id)), ctx.Value(IfMatch), ctx.Value(cascade), ct);
             if (ctx.Json)
             {
                 CliContext.WriteJson(new { deleted = ctx.Value(id), relationshipsRemoved = removed });
@@ -152,17 +144,15 @@ public static class TwinsCommands
     private static Command ImportCommand()
     {
         var file = new Argument<string>("file") { Description = "NDJSON file (- for standard input): model, twin and relationship lines." };
-        var batch = new Option<int>("--batch-size") { Description = "Twins per batch (at most 5,000).", DefaultValueFactory = _ => 1_000 };
-        var command = new Command("import", "Bulk import a fleet from NDJSON. Bad lines are reported by number; good lines go in.") { file, batch };
+        var batch = new Option<int>("--batch-size") { Description = "Kept for scripts; the silo's import job chooses its own batches.", DefaultValueFactory = _ => 1_000, Hidden = true };
+        var command = new Command("import",
+            "Bulk import a fleet from NDJSON, as an import job of the silo (the file is sent, progress followed). Bad lines are reported by number; good lines go in.") { file, batch };
         command.SetAction(CliContext.Handler(async (ctx, ct) =>
         {
             var path = ctx.Value(file);
-            using var reader = path == "-" ? Console.In : new StreamReader(path);
-            await using var connection = await ctx.ConnectAsync(ct);
-            var importer = new NdjsonImporter(connection.Client, new ImportOptions { BatchSize = ctx.Value(batch) });
-            var progress = new Progress<ImportProgress>(p => Console.Error.Write($"\r{p.Phase}: {p.Done:N0}/{p.Total:N0}   "));
-            var summary = await importer.ImportAsync(reader, progress, ct);
-            Console.Error.WriteLine();
+            await using var input = path == "-" ? Console.OpenStandardInput() : File.OpenRead(path);
+            using var api = ctx.Api();
+            var summary = await ImportJob.RunAsync(api, input, ct);
             if (ctx.Json)
             {
                 CliContext.WriteJson(summary);
@@ -190,8 +180,8 @@ public static class TwinsCommands
         var command = new Command("tree", "Show the subtree under a twin (through 'contains').") { id };
         command.SetAction(CliContext.Handler(async (ctx, ct) =>
         {
-            await using var connection = await ctx.ConnectAsync(ct);
-            var subtree = await connection.Twins.SubtreeAsync(ctx.Value(id));
+            using var api = ctx.Api();
+            var subtree = await api.TreeAsync(CliContext.TwinIdArgument(ctx.Value(id)), ct);
             if (ctx.Json)
             {
                 CliContext.WriteJson(subtree.Select(e => new { e.TwinId, model = e.ModelId, parent = e.ParentId, properties = JsonDocument.Parse(e.PropertiesJson).RootElement }));

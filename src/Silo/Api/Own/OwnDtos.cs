@@ -6,11 +6,12 @@ namespace TwinCluster.Silo.Api.Own;
 public sealed record HealthNodeDto(
     string Id, string Model, string Status, double? Index, string Explanation, string? Source, IReadOnlyList<string> SourcePath,
     string? Fault, double? RulSeconds, double? RulBandSeconds, int Monitored, int Alarms, int Warnings, AlertDto? Alert,
-    IReadOnlyList<HealthNodeDto> Children)
+    IReadOnlyList<HealthNodeDto> Children, string? SourceLabel = null, string? Summary = null)
 {
     public static HealthNodeDto From(TwinHealth h, string modelId, IReadOnlyList<HealthNodeDto> children) => new(
         h.TwinId, modelId, h.Status.ToString(), h.Index, h.Explain(), h.SourceId, h.SourcePath.IsDefault ? [] : h.SourcePath, h.Fault,
-        h.RulSeconds, h.RulBandSeconds, h.Monitored, h.Alarms, h.Warnings, h.OpenAlert is { } a ? AlertDto.From(a) : null, children);
+        h.RulSeconds, h.RulBandSeconds, h.Monitored, h.Alarms, h.Warnings, h.OpenAlert is { } a ? AlertDto.From(a) : null, children,
+        h.SourceLabel, h.Summary);
 }
 
 /// <summary>A component's alert.</summary>
@@ -53,12 +54,13 @@ public sealed record MissedDto(long Missed, string Reason);
 public sealed record TelemetryStatusDto(
     string Twin, long Applied, long LastSeq, long FilledFromLog, long DuplicatesIgnored, long Skipped, long Refused, long Samples,
     DateTimeOffset? LastAppliedAt, IReadOnlyDictionary<string, TelemetryReading> Latest, double? ApplyDelayP50Ms, double? ApplyDelayP99Ms,
-    double? EndToEndP50Ms, double? EndToEndP99Ms, string? Condition, double? Health, string? Alert, long WindowsAnalysed)
+    double? EndToEndP50Ms, double? EndToEndP99Ms, string? Condition, double? Health, string? Alert, long WindowsAnalysed,
+    long ApplyDelayCount = 0, long EndToEndCount = 0)
 {
     public static TelemetryStatusDto From(string twin, TelemetryStatus s) => new(
         twin, s.Applied, s.LastSeq, s.FilledFromLog, s.DuplicatesIgnored, s.Skipped, s.Refused, s.Samples, s.LastAppliedAt, s.Latest,
         s.ApplyDelay.Quantile(0.5), s.ApplyDelay.Quantile(0.99), s.EndToEndDelay.Quantile(0.5), s.EndToEndDelay.Quantile(0.99),
-        s.Condition, s.Health, s.Alert, s.WindowsAnalysed);
+        s.Condition, s.Health, s.Alert, s.WindowsAnalysed, s.ApplyDelay.Total, s.EndToEndDelay.Total);
 }
 
 /// <summary>One dead letter: when, topic, twin, reason code and message, size, and its first bytes (base64).</summary>
