@@ -27,7 +27,7 @@ public static class BenchCommands
 
     public static Command Build()
     {
-        var bench = new Command("bench", "Benchmarks against a running cluster; they print their figures.");
+        var bench = new Command("bench", "Benchmarks against a running cluster; they print their figures. They use the Orleans gateway (--gateway), not the HTTP API: they load and measure the cluster itself (bench api also calls the HTTPS API, with --token).");
         var turbines = new Option<int>("--turbines") { Description = "Turbines in the generated fleet (10 twins each: turbine + 9 components; 1 farm per 100).", DefaultValueFactory = _ => 10_000 };
         var reads = new Option<int>("--reads") { Description = "Point reads to time.", DefaultValueFactory = _ => 20_000 };
         var subtrees = new Option<int>("--subtrees") { Description = "Turbine subtree queries to time.", DefaultValueFactory = _ => 2_000 };
@@ -121,18 +121,18 @@ public static class BenchCommands
     {
         var api = new Option<string>("--api") { Description = "The silo's HTTPS API.", DefaultValueFactory = _ => "https://127.0.0.1:8443" };
         var ca = new Option<string?>("--ca") { Description = "PEM of the CA to trust (default: ~/.twincluster/https/ca.pem when it exists)." };
-        var token = new Option<string?>("--token") { Description = "API token to sign in with (default: $TWIN_TOKEN, else ~/.twincluster/token when it exists; none when the silo runs with TwinCluster:Api:Authentication=Off)." };
         var turbines = new Option<int>("--turbines") { Description = "Turbines in the generated fleet (10 twins each, 1 farm per 100).", DefaultValueFactory = _ => 10_000 };
         var seconds = new Option<double>("--seconds") { Description = "Length of each timed phase.", DefaultValueFactory = _ => 10 };
         var callers = new Option<int>("--callers") { Description = "Calls in flight in the read phases.", DefaultValueFactory = _ => 64 };
         var queries = new Option<int>("--queries") { Description = "Queries timed one at a time.", DefaultValueFactory = _ => 500 };
         var command = new Command("api", "HTTP API figures: reads over HTTPS vs the Orleans client, patches on one twin, query latency over the fleet.")
-            { api, ca, token, turbines, seconds, callers, queries };
+            { api, ca, turbines, seconds, callers, queries };
         command.SetAction(CliContext.Handler(async (ctx, ct) =>
         {
             var caPath = ctx.Value(ca) ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".twincluster", "https", "ca.pem");
-            var tokenPath = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".twincluster", "token");
-            var signIn = ctx.Value(token) ?? Environment.GetEnvironmentVariable("TWIN_TOKEN") ?? (File.Exists(tokenPath) ? (await File.ReadAllTextAsync(tokenPath, ct)).Trim() : null);
+            // The global --token (then TWIN_TOKEN, then the embedded default's token file); none against a silo run
+            // with TwinCluster:Api:Authentication=Off.
+            var signIn = ctx.ApiSettings().Token;
             using var http = Client.Bench.ApiBench.CreateClient(new Uri(ctx.Value(api)), File.Exists(caPath) ? caPath : null, signIn is { Length: > 0 } ? signIn : null);
             await using var connection = await ctx.ConnectAsync(ct);
             var grains = connection.Client;
