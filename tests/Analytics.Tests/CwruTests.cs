@@ -193,8 +193,9 @@ public sealed class CwruTests(ITestOutputHelper output)
         }
         else
         {
-            // Fan end (load 0): 4 of 9 race faults before the sideband cap and the measured-speed discount.
-            Assert.True(races >= 7, $"fan-end race faults right: {races} of 9");
+            // Fan end (load 0): 4 of 9 race faults before the sideband cap and the measured-speed discount, 7 with them,
+            // 8 since each family may also fit near the measured speed and a fit 1.5 % away from it costs 12 dB.
+            Assert.True(races >= 8, $"fan-end race faults right: {races} of 9");
         }
     }
 }
