@@ -104,9 +104,6 @@ public sealed class VibrationAnalyzer
     /// <summary>Forces one inverse transform per band instead of the tiled sums (tests compare the two).</summary>
     internal bool DirectEnvelopes { get; set; }
 
-    /// <summary>Called per examined band and defect with the band, its spectral kurtosis, the score and the envelope spectrum (tests only).</summary>
-    internal Action<FrequencyBand, double, FaultKind, double, double[]>? BandTrace { get; set; }
-
     /// <summary>The options this analyzer was built with.</summary>
     public VibrationAnalyzerOptions Options => _options;
 
@@ -725,7 +722,6 @@ public sealed class VibrationAnalyzer
                 }
 
                 var sc = ScoreFault(kinds[c], _ses.AsSpan(b * envelope.Half, envelope.Half), shaftHz, null);
-                BandTrace?.Invoke(new FrequencyBand(_bandLo[b] * _df, _bandHi[b] * _df), _bandSk[b], kinds[c], sc, _ses.AsSpan(b * envelope.Half, envelope.Half).ToArray());
                 if (sc > kindBest[c])
                 {
                     kindBest[c] = sc;
@@ -773,8 +769,6 @@ public sealed class VibrationAnalyzer
     private double ScoreFault(FaultKind kind, ReadOnlySpan<double> ses, double shaftHz, List<FaultEvidence>? evidence) =>
         FaultLines.Score(_orders!, kind, ses, shaftHz, _df, _options.SpeedTolerance, _options.Harmonics, _floors, _medianScratch, evidence, "envelope",
             _measuredSpeed, _measuredSpeedPenalty);
-
-    internal double MeasuredSpeedForTests => _measuredSpeed;
 
     private double _measuredSpeed = 1;
     private double _measuredSpeedPenalty;
