@@ -119,6 +119,28 @@ public sealed class VibrationAnalyzer
         return Math.Clamp(n, 1024, 65536);
     }
 
+    /// <summary>
+    /// The segment length for analysing a whole capture of <paramref name="sampleCount"/> samples (offline, or any
+    /// record longer than a few default windows): the longest power of two of which the capture holds more than three
+    /// (so that four spread segments are averaged), and never shorter than <see cref="DefaultWindowSize"/> allows.
+    /// Finer lines matter most for ball defects: 2×BSF moves with the ball's slip and carries sidebands at the cage
+    /// rate (0.4 orders), which a 1.5 Hz resolution smears into the floor (CWRU drive-end 0.021-inch ball faults score
+    /// 8.5 and 5.1 at 8,192 points, 17.7 and 15.4 at 32,768, over a threshold of 14). Fewer than four averages make
+    /// the floor itself too rough for the 3 dB line allowance (at two, a drive-end ball fault reads outer race).
+    /// </summary>
+    public static int CaptureWindowSize(double sampleRateHz, int sampleCount)
+    {
+        var n = Math.Min(DefaultWindowSize(sampleRateHz), Stats.PreviousPowerOfTwo(Math.Max(1, sampleCount)));
+        while (n < MaxCaptureWindow && (long)sampleCount > 3L * (2 * n))
+        {
+            n *= 2;
+        }
+
+        return n;
+    }
+
+    private const int MaxCaptureWindow = 1 << 18;
+
     /// <summary>Analyses single-precision samples (converted through a reused buffer).</summary>
     public AnalysisResult Analyze(ReadOnlySpan<float> samples, double shaftHz)
     {

@@ -15,10 +15,10 @@ public sealed class CwruTests(ITestOutputHelper output)
 
     private sealed record Row(string File, string Truth, string Got, double Confidence, string Scores);
 
-    private static List<Row> Run(Func<double, BearingGeometry, VibrationAnalyzer> make, double speedError = 0, double seconds = 0) =>
+    private static List<Row> Run(Func<double, BearingGeometry, int, VibrationAnalyzer> make, double speedError = 0, double seconds = 0) =>
         Run("cwru", make, speedError, seconds);
 
-    private static List<Row> Run(string folder, Func<double, BearingGeometry, VibrationAnalyzer> make, double speedError = 0, double seconds = 0)
+    private static List<Row> Run(string folder, Func<double, BearingGeometry, int, VibrationAnalyzer> make, double speedError = 0, double seconds = 0)
     {
         var dir = TestData.RequireDir(folder);
         var manifest = TestData.Manifest(dir);
@@ -38,7 +38,7 @@ public sealed class CwruTests(ITestOutputHelper output)
                 samples = samples[..Math.Min(samples.Length, (int)(seconds * fs))];
             }
 
-            var result = make(fs, geometry).Analyze(samples, rpm / 60 * (1 + speedError));
+            var result = make(fs, geometry, samples.Length).Analyze(samples, rpm / 60 * (1 + speedError));
             var scores = string.Join(" ", result.Diagnosis.Scores.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}={kv.Value:0.#}"))
                 + $" kurtosis={result.Indicators.Kurtosis:0.0} velocity={result.Indicators.RmsVelocity:0.00} health={result.HealthIndex:0.00}";
             rows.Add(new Row(file, truth, result.Diagnosis.Fault.ToString(), result.Diagnosis.Confidence, scores));
@@ -81,7 +81,9 @@ public sealed class CwruTests(ITestOutputHelper output)
     private static List<Row> Required(List<Row> rows) =>
         rows.Where(r => r.Truth is "InnerRace" or "OuterRace" or "Normal" && !r.File.Contains("OR014", StringComparison.Ordinal)).ToList();
 
-    private static VibrationAnalyzer Default(double fs, BearingGeometry g) => new(new VibrationAnalyzerOptions { SampleRateHz = fs, Bearing = g });
+    // As `twin analyze` analyses a whole capture: segments as long as four averages allow (32,768 points for 10 s at 12 kHz).
+    private static VibrationAnalyzer Default(double fs, BearingGeometry g, int samples) =>
+        new(new VibrationAnalyzerOptions { SampleRateHz = fs, Bearing = g, WindowSize = VibrationAnalyzer.CaptureWindowSize(fs, samples) });
 
     [Fact]
     public void Every_inner_and_outer_race_capture_is_diagnosed_and_the_healthy_one_is_normal()
@@ -116,7 +118,7 @@ public sealed class CwruTests(ITestOutputHelper output)
     {
         // The textbook benchmark: cepstral pre-whitening and the squared envelope spectrum of one fixed (whole) band,
         // scored with the same line-prominence rules; no band choice.
-        var fixedBand = Run((fs, g) => new VibrationAnalyzer(new VibrationAnalyzerOptions { SampleRateHz = fs, Bearing = g, EnvelopeLevels = 0, EnvelopeCandidates = 1 }));
+        var fixedBand = Run((fs, g, n) => new VibrationAnalyzer(new VibrationAnalyzerOptions { SampleRateHz = fs, Bearing = g, EnvelopeLevels = 0, EnvelopeCandidates = 1, WindowSize = VibrationAnalyzer.CaptureWindowSize(fs, n) }));
         var oneSecond = Run(Default, seconds: 1);
         var ours = Run(Default);
         output.WriteLine("whole-band CPW + SES (no band choice):");
@@ -133,7 +135,9 @@ public sealed class CwruTests(ITestOutputHelper output)
         Assert.True(Correct(ours) >= Correct(fixedBand), "Band choice made things worse than the fixed band.");
     }
 
-    private static List<Row> Textbook(string folder)
+    private static readonly Dictionary<string, double> NoiseThresholds = [];
+
+    private static List<Row> Textbook(string folder, bool calibrated = false)
     {
         var dir = TestData.RequireDir(folder);
         var rows = new List<Row>();
@@ -143,10 +147,27 @@ public sealed class CwruTests(ITestOutputHelper output)
             var b = capture.GetProperty("bearing");
             var geometry = new BearingGeometry(b.GetProperty("balls").GetInt32(), b.GetProperty("ballDiameter").GetDouble(),
                 b.GetProperty("pitchDiameter").GetDouble(), b.GetProperty("contactAngleDeg").GetDouble());
-            var d = TextbookEnvelope.Diagnose(Samples(Path.Combine(dir, file)), capture.GetProperty("sampleRateHz").GetDouble(),
-                capture.GetProperty("shaftRpm").GetDouble() / 60, geometry);
+            var x = Samples(Path.Combine(dir, file));
+            var fs = capture.GetProperty("sampleRateHz").GetDouble();
+            var shaftHz = capture.GetProperty("shaftRpm").GetDouble() / 60;
+            var threshold = 6.0;
+            if (calibrated)
+            {
+                // One threshold per FFT length, sample rate and speed to 10 rpm (the levels hardly move within that).
+                var key = $"{System.Numerics.BitOperations.RoundUpToPowerOf2((uint)x.Length + 1) / 2}/{fs}/{Math.Round(shaftHz * 6)}/{geometry}";
+                lock (NoiseThresholds)
+                {
+                    if (!NoiseThresholds.TryGetValue(key, out threshold))
+                    {
+                        threshold = TextbookEnvelope.NoiseThreshold((int)(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)x.Length + 1) / 2), fs, shaftHz, geometry);
+                        NoiseThresholds[key] = threshold;
+                    }
+                }
+            }
+
+            var d = TextbookEnvelope.Diagnose(x, fs, shaftHz, geometry, threshold);
             rows.Add(new Row(file, Expected(capture.GetProperty("label").GetProperty("fault").GetString()!), d.Fault.ToString(), 0,
-                $"BPFO {d.OuterDb:0.0} dB, BPFI {d.InnerDb:0.0} dB, 2xBSF {d.BallDb:0.0} dB"));
+                $"BPFO {d.OuterDb:0.0} dB, BPFI {d.InnerDb:0.0} dB, 2xBSF {d.BallDb:0.0} dB, threshold {threshold:0.0} dB"));
         }
 
         return rows;
@@ -159,42 +180,63 @@ public sealed class CwruTests(ITestOutputHelper output)
     {
         var ours = Run(folder, Default);
         var textbook = Textbook(folder);
+        var calibrated = Textbook(folder, calibrated: true);
         output.WriteLine($"{folder}, ours:");
         output.WriteLine(Table(ours));
-        output.WriteLine($"{folder}, textbook (cepstral pre-whitening, squared envelope spectrum of the fixed band 500 Hz to 0.45 fs):");
+        output.WriteLine($"{folder}, textbook (cepstral pre-whitening, squared envelope spectrum of the fixed band 500 Hz to 0.45 fs, best level over 6 dB):");
         output.WriteLine(Table(textbook));
-        foreach (var (a, b) in ours.Zip(textbook))
+        output.WriteLine($"{folder}, the same textbook method with its threshold at its own level on white noise (the highest of 20 noise records of the capture's length):");
+        output.WriteLine(Table(calibrated));
+        foreach (var ((a, b), c) in ours.Zip(textbook).Zip(calibrated))
         {
-            output.WriteLine($"{a.File,-24} truth={a.Truth,-10} ours={a.Got,-10} textbook={b.Got,-10} {a.Scores} | {b.Scores}");
+            output.WriteLine($"{a.File,-24} truth={a.Truth,-10} ours={a.Got,-10} textbook={b.Got,-10} calibrated={c.Got,-10} {a.Scores} | {c.Scores}");
         }
 
         var worse = new List<string>();
+        var worseThanCalibrated = new List<string>();
         foreach (var truth in new[] { "Normal", "InnerRace", "OuterRace", "Ball" })
         {
             var o = ours.Count(r => r.Truth == truth && r.Got == truth);
             var t = textbook.Count(r => r.Truth == truth && r.Got == truth);
+            var tc = calibrated.Count(r => r.Truth == truth && r.Got == truth);
             var n = ours.Count(r => r.Truth == truth);
-            output.WriteLine($"{truth}: ours {o}/{n}, textbook {t}/{n}");
+            output.WriteLine($"{truth}: ours {o}/{n}, textbook {t}/{n}, textbook at its noise threshold {tc}/{n}");
             if (o < t)
             {
                 worse.Add($"{truth} {o} < {t}");
             }
+
+            if (o < tc)
+            {
+                worseThanCalibrated.Add($"{truth} {o} < {tc}");
+            }
+        }
+
+        // How far each textbook ball call stands over its runner-up level: within a dB or so it is a coin toss.
+        foreach (var r in textbook.Where(r => r.Got == "Ball"))
+        {
+            var levels = r.Scores.Split(", ").Take(3).Select(p => double.Parse(p.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture)).OrderDescending().ToArray();
+            output.WriteLine($"textbook ball call {r.File} (truth {r.Truth}): 2xBSF leads the runner-up by {levels[0] - levels[1]:0.0} dB");
         }
 
         var races = ours.Count(r => r.Truth is "InnerRace" or "OuterRace" && r.Got == r.Truth);
         var textbookRaces = textbook.Count(r => r.Truth is "InnerRace" or "OuterRace" && r.Got == r.Truth);
         output.WriteLine($"race faults right: ours {races}, textbook {textbookRaces} of {ours.Count(r => r.Truth is "InnerRace" or "OuterRace")}");
         output.WriteLine(worse.Count == 0 ? "ours is never worse per class" : "ours is worse in: " + string.Join(", ", worse));
+        output.WriteLine(worseThanCalibrated.Count == 0 ? "ours is never worse per class than the noise-calibrated textbook" : "ours is worse than the noise-calibrated textbook in: " + string.Join(", ", worseThanCalibrated));
+        // At the same false-alarm footing (its threshold from its own levels on white noise), the textbook is never
+        // ahead in any class. At its own 6 dB it names more ball faults (5 of 6 at the drive end), three of them by
+        // 0.2-0.6 dB over its runner-up, and calls the healthy capture an outer-race fault.
+        Assert.Empty(worseThanCalibrated);
         if (folder == "cwru")
         {
-            // Ball faults: the textbook's "highest of three levels over 6 dB" names 5 of 6 (and calls the healthy
-            // capture an outer-race fault); ours reports none of them, as before (unknown or normal).
             Assert.DoesNotContain(worse, w => !w.StartsWith("Ball", StringComparison.Ordinal));
         }
         else
         {
-            // Fan end (load 0): 4 of 9 race faults before the sideband cap and the measured-speed discount.
-            Assert.True(races >= 7, $"fan-end race faults right: {races} of 9");
+            // Fan end (load 0): 4 of 9 race faults before the sideband cap and the measured-speed discount, 7 with them,
+            // 8 since each family may also fit near the measured speed and a fit 1.5 % away from it costs 12 dB.
+            Assert.True(races >= 8, $"fan-end race faults right: {races} of 9");
         }
     }
 }

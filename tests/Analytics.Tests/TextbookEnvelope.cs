@@ -81,16 +81,44 @@ internal static class TextbookEnvelope
     /// frequency) in dB over the median of the spectrum within ±0.5 shaft orders of it; the highest above 6 dB wins,
     /// otherwise normal.
     /// </summary>
-    public static (FaultKind Fault, double OuterDb, double InnerDb, double BallDb) Diagnose(double[] x, double fs, double shaftHz, BearingGeometry g)
+    public static (FaultKind Fault, double OuterDb, double InnerDb, double BallDb) Diagnose(double[] x, double fs, double shaftHz, BearingGeometry g, double thresholdDb = 6)
+    {
+        var (outer, inner, ball) = Levels(x, fs, shaftHz, g);
+        var best = Math.Max(outer, Math.Max(inner, ball));
+        var fault = best < thresholdDb ? FaultKind.Normal : best == outer ? FaultKind.OuterRace : best == inner ? FaultKind.InnerRace : FaultKind.Ball;
+        return (fault, outer, inner, ball);
+    }
+
+    private static (double Outer, double Inner, double Ball) Levels(double[] x, double fs, double shaftHz, BearingGeometry g)
     {
         var s = SquaredEnvelopeSpectrum(x, fs);
         var o = g.FaultOrders();
-        var outer = Level(s, o.Bpfo * shaftHz, shaftHz);
-        var inner = Level(s, o.Bpfi * shaftHz, shaftHz);
-        var ball = Level(s, 2 * o.Bsf * shaftHz, shaftHz);
-        var best = Math.Max(outer, Math.Max(inner, ball));
-        var fault = best < 6 ? FaultKind.Normal : best == outer ? FaultKind.OuterRace : best == inner ? FaultKind.InnerRace : FaultKind.Ball;
-        return (fault, outer, inner, ball);
+        return (Level(s, o.Bpfo * shaftHz, shaftHz), Level(s, o.Bpfi * shaftHz, shaftHz), Level(s, 2 * o.Bsf * shaftHz, shaftHz));
+    }
+
+    /// <summary>
+    /// The same method's threshold set by its own false-alarm rate instead of 6 dB: the highest of its three levels on
+    /// Gaussian white noise of the same length, sample rate and speed, the largest over <paramref name="runs"/> noise
+    /// records (about its 95th percentile with 20). Nothing in it comes from the captures but their length and speed.
+    /// </summary>
+    public static double NoiseThreshold(int length, double fs, double shaftHz, BearingGeometry g, int runs = 20)
+    {
+        var random = new Random(16);
+        var x = new double[length];
+        var worst = double.NegativeInfinity;
+        for (var r = 0; r < runs; r++)
+        {
+            for (var i = 0; i < length; i++)
+            {
+                // Box-Muller.
+                x[i] = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+            }
+
+            var (outer, inner, ball) = Levels(x, fs, shaftHz, g);
+            worst = Math.Max(worst, Math.Max(outer, Math.Max(inner, ball)));
+        }
+
+        return worst;
     }
 
     private static double Level(Spectrum s, double f0, double shaftHz)

@@ -42,9 +42,11 @@ internal static class FaultLines
 
     /// <summary>
     /// What a defect fit costs, in dB of score, when its speed factor sits a whole speed tolerance away from the speed
-    /// measured from the shaft's own lines (quadratic in between).
+    /// measured from the shaft's own lines (quadratic in between): 12 dB at half the tolerance (1.5 %, about the most a
+    /// race's rate slips against the shaft's), 3 dB at a quarter. The tolerance itself stays wide for the speed
+    /// reading's error, which the measured speed takes out.
     /// </summary>
-    public const double SpeedPenaltyDb = 12;
+    public const double SpeedPenaltyDb = 48;
 
     private const double LineOffsetDb = 3;
 
@@ -82,13 +84,23 @@ internal static class FaultLines
         }
 
         var minFloor = Math.Max(1e-3 * mean / Math.Max(1, last), 1e-300);
-        for (var i = 1; i <= h; i++)
+        // The harmonics examined: the first h, except that ball and cage lines which coincide with race lines prove
+        // nothing about the ball or cage and are replaced by the next harmonics (up to 2h), so that every family is
+        // judged on as many lines as it can show (on the 6205, 3 x 2xBSF sits on 4 x BPFO).
+        var rolling = kind is FaultKind.Ball or FaultKind.Cage;
+        Span<int> harm = stackalloc int[h];
+        for (var i = 1; i <= (rolling ? 2 * h : h) && usable < h; i++)
         {
             var c = i * f0 / df;
             var excl = (int)Math.Ceiling(tol * c) + 2;
             if (c + excl + 1 > last)
             {
                 break;
+            }
+
+            if (rolling && CoincidesWithRaceLine(o, i * f0, shaftHz, h, tol, df))
+            {
+                continue;
             }
 
             var a = Math.Max(1, (int)c - excl - floorHalf);
@@ -113,8 +125,9 @@ internal static class FaultLines
                 break;
             }
 
-            floors[i - 1] = Math.Max(Stats.Median(scratch[..n]), minFloor);
-            usable = i;
+            floors[usable] = Math.Max(Stats.Median(scratch[..n]), minFloor);
+            harm[usable] = i;
+            usable++;
         }
 
         if (usable == 0)
@@ -122,17 +135,22 @@ internal static class FaultLines
             return 0;
         }
 
-        // Common speed factor: all harmonics move together when the speed reading is off.
-        var step = 0.5 * df / (usable * f0);
+        // Common speed factor: all harmonics move together when the speed reading is off. Besides the best fit over the
+        // whole tolerance, the best fit near the speed the shaft's own lines show is kept: the answer is whichever of the
+        // two scores more once the distance from that speed is charged (a family that fits a comb of other lines at the
+        // edge of the tolerance may fit its own lines, a little weaker, at the shaft's speed).
+        var step = 0.5 * df / (harm[usable - 1] * f0);
         var bestS = 1.0;
         var bestSum = double.NegativeInfinity;
+        var nearS = measuredSpeed;
+        var nearSum = double.NegativeInfinity;
         for (var s = 1 - tol; s <= 1 + tol + 1e-12; s += step)
         {
             double sum = 0;
-            for (var i = 1; i <= usable; i++)
+            for (var j = 0; j < usable; j++)
             {
-                var k = (int)Math.Round(i * f0 * s / df);
-                sum += ses[k] / floors[i - 1];
+                var k = (int)Math.Round(harm[j] * f0 * s / df);
+                sum += ses[k] / floors[j];
             }
 
             if (sum > bestSum)
@@ -140,49 +158,81 @@ internal static class FaultLines
                 bestSum = sum;
                 bestS = s;
             }
+
+            if (Math.Abs(s - measuredSpeed) <= NearMeasuredSpeed * tol && sum > nearSum)
+            {
+                nearSum = sum;
+                nearS = s;
+            }
         }
 
-        double score = 0;
-        for (var i = 1; i <= usable; i++)
+        var ctx = new LineContext(f0, sideband, name, sbName, last, tol, df, spectrum);
+        var score = Net(ctx, ses, floors, harm[..usable], bestS, measuredSpeed, speedPenaltyDb, null);
+        if (speedPenaltyDb > 0 && nearSum > double.NegativeInfinity && nearS != bestS)
         {
-            var expected = i * f0;
-            // Ball and cage lines that coincide with race lines prove nothing about the ball or cage.
-            if (kind is FaultKind.Ball or FaultKind.Cage && CoincidesWithRaceLine(o, expected, shaftHz, h, tol, df))
+            var near = Net(ctx, ses, floors, harm[..usable], nearS, measuredSpeed, speedPenaltyDb, null);
+            if (near > score)
             {
-                continue;
+                score = near;
+                bestS = nearS;
             }
+        }
 
-            var (peak, at) = PeakNear(ses, expected * bestS / df);
-            var db = 20 * Math.Log10(peak / floors[i - 1]);
+        if (evidence is not null)
+        {
+            Net(ctx, ses, floors, harm[..usable], bestS, measuredSpeed, speedPenaltyDb, evidence);
+        }
+
+        return score;
+    }
+
+    /// <summary>Fraction of the speed tolerance around the measured speed searched for a family's own fit.</summary>
+    private const double NearMeasuredSpeed = 0.25;
+
+    private readonly record struct LineContext(
+        double F0, double Sideband, string Name, string SidebandName, int Last, double Tol, double Df, string Spectrum);
+
+    // The family's score at speed factor s, less the charge for s's distance from the measured speed.
+    private static double Net(in LineContext c, ReadOnlySpan<double> ses, ReadOnlySpan<double> floors, ReadOnlySpan<int> harm, double s, double measuredSpeed,
+        double speedPenaltyDb, List<FaultEvidence>? evidence)
+    {
+        double score = 0;
+        var df = c.Df;
+        for (var j = 0; j < harm.Length; j++)
+        {
+            var i = harm[j];
+            var expected = i * c.F0;
+            var (peak, at) = PeakNear(ses, expected * s / df);
+            var db = 20 * Math.Log10(peak / floors[j]);
             var mainTerm = Math.Clamp(db - LineOffsetDb, 0, 20);
             score += mainTerm;
-            evidence?.Add(new FaultEvidence($"{name} x{i}", expected, at * df, Math.Round(db, 2), spectrum));
-            if (sideband > 0)
+            evidence?.Add(new FaultEvidence($"{c.Name} x{i}", expected, at * df, Math.Round(db, 2), c.Spectrum));
+            if (c.Sideband > 0)
             {
-                if ((expected + sideband) * bestS / df + 1 > last)
+                if ((expected + c.Sideband) * s / df + 1 > c.Last)
                 {
                     continue;
                 }
 
-                var (lp, la) = PeakNear(ses, (expected - sideband) * bestS / df);
-                var (up, ua) = PeakNear(ses, (expected + sideband) * bestS / df);
-                var ldb = 20 * Math.Log10(lp / floors[i - 1]);
-                var udb = 20 * Math.Log10(up / floors[i - 1]);
+                var (lp, la) = PeakNear(ses, (expected - c.Sideband) * s / df);
+                var (up, ua) = PeakNear(ses, (expected + c.Sideband) * s / df);
+                var ldb = 20 * Math.Log10(lp / floors[j]);
+                var udb = 20 * Math.Log10(up / floors[j]);
                 var sbTerm = Math.Clamp(Math.Max(ldb, udb) - LineOffsetDb, 0, 15);
                 // A sideband supports its carrier and counts no more than it: on bearings whose BPFI is close to a
                 // whole number of shaft orders, BPFI ± 1× lands on another defect's harmonics or on a shaft-rate comb.
                 score += 0.5 * Math.Min(sbTerm, mainTerm);
                 if (evidence is not null)
                 {
-                    evidence.Add(new FaultEvidence($"{name} x{i} - {sbName}", expected - sideband, la * df, Math.Round(ldb, 2), spectrum));
-                    evidence.Add(new FaultEvidence($"{name} x{i} + {sbName}", expected + sideband, ua * df, Math.Round(udb, 2), spectrum));
+                    evidence.Add(new FaultEvidence($"{c.Name} x{i} - {c.SidebandName}", expected - c.Sideband, la * df, Math.Round(ldb, 2), c.Spectrum));
+                    evidence.Add(new FaultEvidence($"{c.Name} x{i} + {c.SidebandName}", expected + c.Sideband, ua * df, Math.Round(udb, 2), c.Spectrum));
                 }
             }
         }
 
         // All defect frequencies move with the one shaft speed: a family that lines up only at a speed far from the one
         // the shaft's own lines show belongs to something else (a comb of shaft harmonics, another defect's lines).
-        var dev = (bestS - measuredSpeed) / tol;
+        var dev = (s - measuredSpeed) / c.Tol;
         return Math.Max(0, score - speedPenaltyDb * dev * dev);
     }
 

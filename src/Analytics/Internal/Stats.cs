@@ -63,4 +63,16 @@ internal static class Stats
 
         return p;
     }
+
+    /// <summary>The largest power of two not above <paramref name="v"/> (v ≥ 1).</summary>
+    public static int PreviousPowerOfTwo(int v)
+    {
+        var p = 1;
+        while (p <= v / 2)
+        {
+            p <<= 1;
+        }
+
+        return p;
+    }
 }

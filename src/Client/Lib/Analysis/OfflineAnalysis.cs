@@ -29,7 +29,7 @@ public static class OfflineAnalysis
             throw new ArgumentOutOfRangeException(nameof(rpm), rpm, "--rpm must be positive.");
         }
 
-        var window = Math.Min(VibrationAnalyzer.DefaultWindowSize(sampleRateHz), LargestPowerOfTwo(samples.Length));
+        var window = VibrationAnalyzer.CaptureWindowSize(sampleRateHz, samples.Length);
         if (window < 256)
         {
             throw new ArgumentException($"The capture has {samples.Length} samples; at least 256 are needed.", nameof(samples));
