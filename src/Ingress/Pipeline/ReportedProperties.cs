@@ -81,7 +81,9 @@ public static class ReportedProperties
         }
 
         var value = property.Value;
-        if (!value.GetProperty("ac").TryGetInt32(out var status) || !value.GetProperty("av").TryGetInt64(out var version))
+        var ac = value.GetProperty("ac");
+        var av = value.GetProperty("av");
+        if (ac.ValueKind != JsonValueKind.Number || av.ValueKind != JsonValueKind.Number || !ac.TryGetInt32(out var status) || !av.TryGetInt64(out var version))
         {
             throw new JsonException($"the acknowledgement of '{property.Name}' needs whole numbers in 'ac' (status) and 'av' (version)");
         }
