@@ -98,6 +98,7 @@ public static class ApiHostingExtensions
         own.MapGroup("/alerts").MapOwnAlertEndpoints().WithTags("Alerts");
         own.MapGroup("/telemetry").MapOwnTelemetryEndpoints().WithTags("Telemetry status");
         own.MapGroup("/changes").MapOwnChangeEndpoints().WithTags("Live changes");
+        own.MapGroup("/twins").MapOwnCommandEndpoints().WithTags("Commands and desired properties");
         return app;
     }
 }
