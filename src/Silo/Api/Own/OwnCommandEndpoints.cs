@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TwinCluster.Grains.Interfaces;
+using TwinCluster.Silo.Api.Auth;
 using TwinCluster.Wire;
 
 namespace TwinCluster.Silo.Api.Own;
@@ -14,13 +15,13 @@ public static class OwnCommandEndpoints
 {
     public static RouteGroupBuilder MapOwnCommandEndpoints(this RouteGroupBuilder group)
     {
-        group.MapPost("/{twinId}/commands/{name}", Invoke)
+        group.MapPost("/{twinId}/commands/{name}", Invoke).RequireTwinWrite("command.invoke", "twinId")
             .WithSummary("Sends a command (the body is its request payload) and waits up to timeout seconds (default 10, at most 25) for the device's answer. " +
                 "200 answered; 409 refused by the device; 503 offline or no relay; 504 timed out; 502 invalid response; id=… makes a retry answer once; queueFor=… seconds lets the broker keep it for a disconnected session.")
             .Accepts<System.Text.Json.JsonElement>("application/json")
             .ProducesProblem(400).ProducesProblem(404);
-        group.MapGet("/{twinId}/commands", Recent).WithSummary("The twin's latest commands and outcomes, newest first (since its activation).").ProducesProblem(404);
-        group.MapGet("/{twinId}/desired", Desired).WithSummary("Desired properties: desired value and version, reported value, acknowledgement (pending, accepted, refused, stale).")
+        group.MapGet("/{twinId}/commands", Recent).RequireTwinRead("twinId").WithSummary("The twin's latest commands and outcomes, newest first (since its activation).").ProducesProblem(404);
+        group.MapGet("/{twinId}/desired", Desired).RequireTwinRead("twinId").WithSummary("Desired properties: desired value and version, reported value, acknowledgement (pending, accepted, refused, stale).")
             .ProducesProblem(404);
         return group;
     }
