@@ -27,6 +27,7 @@ public sealed class CommandSiloFixture : IAsyncLifetime
         var upload = await Grains.GetModelRepository().Upload([CommandModel.Json]);
         Assert.True(upload.Succeeded, string.Join("; ", upload.Errors));
         await WaitForRelayAsync(Grains, TestContext.Current.CancellationToken);
+        await LoadSmallFarmAsync(Grains, TestContext.Current.CancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -215,5 +216,117 @@ public sealed class BuiltInBrokerCommandTests(CommandSiloFixture fixture) : ICla
         var version = desired.RootElement.GetProperty("$version").GetInt64();
         await device.ReportAsync($$$"""{"maxPowerKW":{"value":900,"ac":200,"av":{{{version}}}}}""");
         await PollAsync(() => grain.GetDesired(), v => v.Properties.Single().State == DesiredAckState.Accepted, TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task The_HTTP_API_sends_commands_and_shows_desired_state_telling_outcomes_apart_by_status()
+    {
+        var twin = await fixture.NewTwinAsync();
+        using var http = Api.ApiSilo.CreateClient(new Uri($"https://127.0.0.1:{fixture.Silo.HttpsPort}"), fixture.Silo.AdminToken);
+        var offline = await http.PostAsync($"/api/v1/twins/{twin}/commands/stop?timeout=5", null, TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, offline.StatusCode);
+        Assert.Contains("\"outcome\":\"Offline\"", await offline.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+
+        await using var device = await MqttDevice.ConnectAsync(Port, twin);
+        device.Answer = r => (200, r.Payload);
+        var answered = await http.PostAsync($"/api/v1/twins/{twin}/commands/curtail?timeout=5",
+            new StringContent("""{"maxPowerKW":800}""", System.Text.Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        var body = await answered.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(answered.IsSuccessStatusCode, body);
+        using (var json = JsonDocument.Parse(body))
+        {
+            Assert.Equal("Answered", json.RootElement.GetProperty("outcome").GetString());
+            Assert.Equal(800, json.RootElement.GetProperty("payload").GetProperty("maxPowerKW").GetDouble());
+        }
+
+        var invalid = await http.PostAsync($"/api/v1/twins/{twin}/commands/curtail", new StringContent("""{"maxPowerKW":true}""", System.Text.Encoding.UTF8, "application/json"),
+            TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Contains("$.request.maxPowerKW", await invalid.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+
+        device.Answer = _ => null;
+        var late = await http.PostAsync($"/api/v1/twins/{twin}/commands/stop?timeout=1", null, TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.GatewayTimeout, late.StatusCode);
+
+        await Grains.GetTwin(new TwinId(twin)).Patch("""[{"op":"add","path":"/maxPowerKW","value":700}]""", null);
+        var desired = await http.GetStringAsync($"/api/v1/twins/{twin}/desired", TestContext.Current.CancellationToken);
+        using var view = JsonDocument.Parse(desired);
+        var property = view.RootElement.GetProperty("properties")[0];
+        Assert.Equal("maxPowerKW", property.GetProperty("name").GetString());
+        Assert.Equal(700, property.GetProperty("desired").GetDouble());
+        Assert.Equal("Pending", property.GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task The_cli_sends_a_command_and_exits_by_outcome()
+    {
+        var twin = await fixture.NewTwinAsync();
+        await using var device = await MqttDevice.ConnectAsync(Port, twin);
+        device.Answer = _ => (200, """{"state":"stopped"}""");
+        string[] cli = ["-g", $"127.0.0.1:{fixture.Silo.GatewayPort}", "--cluster-id", "cmds"];
+        var ok = await Cli.CliProcess.RunAsync([.. cli, "command", twin, "stop", "--timeout", "5", "--json"]);
+        Assert.True(ok.Exit == 0, ok.Err);
+        using (var json = JsonDocument.Parse(ok.Out))
+        {
+            Assert.Equal("answered", json.RootElement.GetProperty("outcome").GetString());
+            Assert.Equal("stopped", json.RootElement.GetProperty("payload").GetProperty("state").GetString());
+        }
+
+        var bad = await Cli.CliProcess.RunAsync([.. cli, "command", twin, "curtail", "--payload", """{"maxPowerKW":"x"}"""]);
+        Assert.Equal(1, bad.Exit);
+        Assert.Contains("$.request.maxPowerKW", bad.Err, StringComparison.Ordinal);
+        device.Answer = _ => (503, "\"grid operator says no\"");
+        var refused = await Cli.CliProcess.RunAsync([.. cli, "command", twin, "stop", "--timeout", "5"]);
+        Assert.Equal(1, refused.Exit);
+        Assert.Contains("refused (status 503)", refused.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_simulator_as_the_device_spins_down_on_stop_honours_a_curtailment_and_acknowledges_a_desired_cap()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var simulate = Cli.CliProcess.RunUntilAsync(["-g", $"127.0.0.1:{fixture.Silo.GatewayPort}", "--cluster-id", "cmds", "simulate", "--root", "wt-02",
+            "--broker", $"127.0.0.1:{Port}", "--rate", "4", "--block", "256", "--duration", "180", "--seed", "5"], stop.Token);
+        try
+        {
+            var turbine = Grains.GetTwin(new TwinId("wt-02"));
+            double Reading(TelemetryStatus s, string channel) => s.Latest.TryGetValue(channel, out var r) ? r.Value : double.NaN;
+            var running = await PollAsync(() => turbine.GetTelemetry(), s => Reading(s, "rotorSpeed") > 5 && Reading(s, "power") > 50, ct);
+            var (rpm, kw) = (Reading(running, "rotorSpeed"), Reading(running, "power"));
+
+            var stopped = await turbine.InvokeCommand("stop", null, Quick);
+            Assert.True(stopped.Outcome == CommandOutcome.Answered, stopped.Message);
+            Assert.Equal("stopped", JsonDocument.Parse(stopped.PayloadJson!).RootElement.GetProperty("operatingState").GetString());
+            var spunDown = await PollAsync(() => turbine.GetTelemetry(), s => Reading(s, "rotorSpeed") < 0.1 * rpm, ct);
+            Assert.True(Reading(spunDown, "power") < 0.05 * kw, $"power {kw} kW before the stop, {Reading(spunDown, "power")} kW at {Reading(spunDown, "rotorSpeed")} rpm");
+            // The monitored parts see it too: the gearbox's output shaft slows with the rotor.
+            var gearbox = await Grains.GetTwin(new TwinId("wt-02-gbx")).GetTelemetry();
+            Assert.True(Reading(gearbox, "outputSpeed") < 200, $"gearbox output {Reading(gearbox, "outputSpeed")} rpm after the stop");
+
+            Assert.Equal(CommandOutcome.Answered, (await turbine.InvokeCommand("start", null, Quick)).Outcome);
+            var curtailed = await turbine.InvokeCommand("curtail", """{"maxPowerKW":300}""", Quick);
+            Assert.Equal(300, JsonDocument.Parse(curtailed.PayloadJson!).RootElement.GetProperty("maxPowerKW").GetDouble());
+            var after = (await turbine.GetTelemetry()).LastSeq;
+            var capped = await PollAsync(() => turbine.GetTelemetry(), s => s.LastSeq >= after + 120, ct);   // 30 s: spun up again, so only the cap holds it down
+            Assert.True(Reading(capped, "power") <= 300.0001, $"power {Reading(capped, "power")} kW under a 300 kW cap");
+
+            await turbine.Patch("""[{"op":"add","path":"/maxPowerKW","value":200}]""", null);
+            var desired = await PollAsync(() => turbine.GetDesired(), v => v.Properties.Any(p => p.Name == "maxPowerKW" && p.State != DesiredAckState.Pending), ct);
+            var cap = desired.Properties.Single(p => p.Name == "maxPowerKW");
+            Assert.Equal(DesiredAckState.Accepted, cap.State);
+            Assert.Equal("power capped", cap.AckDescription);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            try
+            {
+                await simulate;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
     }
 }

@@ -104,23 +104,29 @@ internal sealed class MqttDevice : IAsyncDisposable
 
         for (var i = 0; i < AnswersPerRequest; i++)
         {
-            var reply = new MqttApplicationMessageBuilder().WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
-            if (answer.Payload is not null)
-            {
-                reply = reply.WithPayload(answer.Payload);
-            }
-
-            if (_version == MqttProtocolVersion.V500 && request.ResponseTopic is not null)
-            {
-                reply = reply.WithTopic(request.ResponseTopic).WithCorrelationData(message.CorrelationData)
-                    .WithUserProperty(CommandTopics.StatusProperty, new ReadOnlyMemory<byte>(Encoding.UTF8.GetBytes(answer.Status.ToString(System.Globalization.CultureInfo.InvariantCulture))));
-            }
-            else
-            {
-                reply = reply.WithTopic(CommandTopics.Reply(_twin, id, answer.Status));
-            }
-
-            await _client.PublishAsync(reply.Build());
+            await AnswerAsync(request, answer.Status, answer.Payload);
         }
+    }
+
+    /// <summary>Answers a request (as <see cref="Answer"/> would), e.g. late.</summary>
+    public async Task AnswerAsync(ReceivedRequest request, int status, string? payload)
+    {
+        var reply = new MqttApplicationMessageBuilder().WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
+        if (payload is not null)
+        {
+            reply = reply.WithPayload(payload);
+        }
+
+        if (_version == MqttProtocolVersion.V500 && request.ResponseTopic is not null)
+        {
+            reply = reply.WithTopic(request.ResponseTopic).WithCorrelationData(Encoding.UTF8.GetBytes(request.CorrelationId ?? request.CommandId))
+                .WithUserProperty(CommandTopics.StatusProperty, new ReadOnlyMemory<byte>(Encoding.UTF8.GetBytes(status.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        }
+        else
+        {
+            reply = reply.WithTopic(CommandTopics.Reply(_twin, request.CommandId, status));
+        }
+
+        await _client.PublishAsync(reply.Build());
     }
 }
