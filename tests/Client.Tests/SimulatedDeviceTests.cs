@@ -10,7 +10,7 @@ public sealed class SimulatedDeviceTests
         var last = double.NaN;
         for (var i = 0; i < ticks; i++)
         {
-            last = simulation.NextTick().Single(m => m.TwinId.Value == twin).Find(channel)!.Values[0];
+            last = simulation.NextTick().Single(m => m.TwinId.Value == twin).Find(channel)!.Values.Span[0];
         }
 
         return last;
@@ -22,13 +22,13 @@ public sealed class SimulatedDeviceTests
         var simulation = new FleetSimulation(Fleet.Turbine(), new FleetSimulationOptions { TickRateHz = 2, Seed = 7 });
         var device = new SimulatedDeviceBehaviour(simulation.Controls);
         var rotor = Scalar(simulation, "wt-01", "rotorSpeed", 60);
-        var power = simulation.NextTick().Single(m => m.TwinId.Value == "wt-01").Find("power")!.Values[0];
+        var power = simulation.NextTick().Single(m => m.TwinId.Value == "wt-01").Find("power")!.Values.Span[0];
         Assert.True(rotor > 5 && power > 100, $"the turbine should be producing first ({rotor} rpm, {power} kW)");
 
         Assert.Equal(200, device.Command("wt-01", "stop", "c1", null).Status);
         var stopped = Scalar(simulation, "wt-01", "rotorSpeed", 60);   // 30 s, about four time constants
-        var stoppedPower = simulation.NextTick().Single(m => m.TwinId.Value == "wt-01").Find("power")!.Values[0];
-        var gearboxOut = simulation.NextTick().Single(m => m.TwinId.Value == "wt-01-gbx").Find("outputSpeed")!.Values[0];
+        var stoppedPower = simulation.NextTick().Single(m => m.TwinId.Value == "wt-01").Find("power")!.Values.Span[0];
+        var gearboxOut = simulation.NextTick().Single(m => m.TwinId.Value == "wt-01-gbx").Find("outputSpeed")!.Values.Span[0];
         Assert.True(stopped < rotor * 0.1, $"rotor {rotor} → {stopped} rpm");
         Assert.True(stoppedPower < power * 0.01, $"power {power} → {stoppedPower} kW");
         Assert.True(gearboxOut < 100, $"gearbox output still {gearboxOut} rpm");
@@ -49,7 +49,7 @@ public sealed class SimulatedDeviceTests
         Assert.Equal(250, JsonDocument.Parse(first.Payload).RootElement.GetProperty("maxPowerKW").GetDouble());
         for (var i = 0; i < 40; i++)
         {
-            Assert.True(simulation.NextTick().Single(m => m.TwinId.Value == "wt-01").Find("power")!.Values[0] <= 250.0001);
+            Assert.True(simulation.NextTick().Single(m => m.TwinId.Value == "wt-01").Find("power")!.Values.Span[0] <= 250.0001);
         }
 
         Assert.Equal(400, device.Command("wt-01", "curtail", "c2", """{"maxPowerKW":-1}""").Status);
