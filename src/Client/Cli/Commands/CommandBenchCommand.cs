@@ -45,8 +45,8 @@ public static class CommandBenchCommand
 
             await using var connection = await ctx.ConnectAsync(ct);
             var grains = connection.Client;
-            var upload = await grains.GetModelRepository().Upload([Model]);
-            if (!upload.Succeeded && !upload.Errors.Any(e => e.ToString().Contains("exists", StringComparison.OrdinalIgnoreCase)))
+            if (await grains.GetModelRepository().Get("dtmi:twincluster:bench:Commanded;1") is null
+                && await grains.GetModelRepository().Upload([Model]) is { Succeeded: false } upload)
             {
                 throw new InvalidOperationException("bench model upload failed: " + string.Join("; ", upload.Errors));
             }
