@@ -9,7 +9,7 @@ namespace TwinCluster.Grains.Interfaces;
 /// Refusals are <see cref="TwinOperationException"/>.
 /// </summary>
 [Alias("tc.ITwinGrain")]
-public interface ITwinGrain : IGrainWithStringKey
+public interface ITwinGrain : IGrainWithStringKey, ITwinCommands
 {
     /// <summary>Creates the twin; refused when it exists, the model is unknown or decommissioned, or properties are invalid.</summary>
     [Alias("Create")]

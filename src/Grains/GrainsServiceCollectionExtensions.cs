@@ -41,6 +41,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddTwinHistory();
         services.AddSingleton<ModelCache>();
         services.AddSingleton<TwinRules>();
+        services.AddSingleton<Commands.DeviceGateways>();
         services.AddSingleton<TwinServices>();
         services.AddSingleton<IndexRouter>();
         Security.SecurityServiceCollectionExtensions.AddTwinSecurityServices(services);

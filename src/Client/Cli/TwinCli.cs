@@ -32,6 +32,9 @@ public static class TwinCli
         root.Subcommands.Add(DevicesCommands.Build());
         root.Subcommands.Add(AuthCommands.Build());
         root.Subcommands.Add(AuditCommand.Build());
+        root.Subcommands.Add(CommandCommand.Build());
+        // Beside the other benchmarks without touching their file: twin bench commands.
+        root.Subcommands.First(c => c.Name == "bench").Subcommands.Add(CommandBenchCommand.Build());
         foreach (var command in AnalysisCommands.Build().Concat(TelemetryCommands.Build()).Concat(HealthCommands.Build()))
         {
             root.Subcommands.Add(command);

@@ -34,9 +34,11 @@ public static class MosquittoFiles
         if (serviceUser is not null && serviceHash is not null)
         {
             passwords.Append(serviceUser).Append(':').Append(serviceHash).Append('\n');
-            acl.Append("\n# The ingress: reads every twin's topics (also through shared subscriptions).\n");
+            acl.Append("\n# The ingress: reads every twin's topics (also through shared subscriptions); its relay sends commands and desired properties.\n");
             acl.Append("user ").Append(serviceUser).Append('\n');
             acl.Append("topic read twins/#\n");
+            acl.Append("topic write twins/+/").Append(DeviceTopics.Commands).Append("/#\n");
+            acl.Append("topic write twins/+/").Append(DeviceTopics.Desired).Append("/#\n");
         }
 
         return new MosquittoExport(passwords.ToString(), acl.ToString(), count);

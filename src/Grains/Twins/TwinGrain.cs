@@ -24,6 +24,7 @@ public sealed partial class TwinGrain(
     [PersistentState(TwinGrain.StateName, StorageNames.Twins)] IPersistentState<TwinState> state,
     [PersistentState(TwinGrain.TelemetryStateName, StorageNames.Twins)] IPersistentState<TelemetryCheckpoint> telemetry,
     [PersistentState(TwinGrain.HealthStateName, StorageNames.Twins)] IPersistentState<HealthState> health,
+    [PersistentState(TwinGrain.DesiredStateName, StorageNames.Twins)] IPersistentState<TwinCluster.Grains.Commands.DesiredState> desired,
     TwinServices services,
     ILogger<TwinGrain> logger) : Grain, ITwinGrain
 {
@@ -35,6 +36,9 @@ public sealed partial class TwinGrain(
 
     /// <summary>The state name of the twin's health, children's reports and alerts.</summary>
     public const string HealthStateName = "health";
+
+    /// <summary>The state name of the twin's desired properties and their acknowledgements.</summary>
+    public const string DesiredStateName = "desired";
 
     // The state write is committed: the index must follow. A few retries cover a shard that is moving.
     private static readonly ResiliencePipeline IndexRetry = new ResiliencePipelineBuilder()
@@ -130,19 +134,24 @@ public sealed partial class TwinGrain(
     {
         await Require(ifMatch);
         var text = await services.Rules.CheckProperties(S.ModelId, propertiesJson);
+        var previous = S.PropertiesJson;
         await Mutate("replace", s =>
         {
             CheckETag(s, ifMatch);
-            var previous = s.PropertiesJson;
+            previous = s.PropertiesJson;
             s.PropertiesJson = text;
             Touch(s);
             PropertyTimes.Update(s.PropertyTimes, previous, text, s.UpdatedAt);
         });
         RenewMonitor();
+        await OnOperatorWrite(previous, text);
         return S.ToSnapshot(Id);
     }
 
-    public async Task<TwinSnapshot> Patch(string jsonPatch, string? ifMatch)
+    public Task<TwinSnapshot> Patch(string jsonPatch, string? ifMatch) => PatchCore(jsonPatch, ifMatch, operatorWrite: true);
+
+    // An operator's patch makes desired values of the writable properties it changes; a device's report does not.
+    private async Task<TwinSnapshot> PatchCore(string jsonPatch, string? ifMatch, bool operatorWrite)
     {
         await Require(ifMatch);
         var before = S.ETag;
@@ -151,15 +160,21 @@ public sealed partial class TwinGrain(
         var patched = JsonPatch.Apply(JsonText.ParseObject(S.PropertiesJson, "stored properties"), propertyPatch);
         var text = await services.Rules.CheckProperties(S.ModelId, JsonText.Write(patched));
         // The patch was computed from the state as of `before`; a write that slipped in since makes it stale.
+        var previous = S.PropertiesJson;
         await Mutate("patch", s =>
         {
             CheckETag(s, before);
-            var previous = s.PropertiesJson;
+            previous = s.PropertiesJson;
             s.PropertiesJson = text;
             Touch(s);
             PropertyTimes.Update(s.PropertyTimes, previous, text, s.UpdatedAt, sourceTimes);
         });
         RenewMonitor();
+        if (operatorWrite)
+        {
+            await OnOperatorWrite(previous, text);
+        }
+
         return S.ToSnapshot(Id);
     }
 
@@ -220,6 +235,8 @@ public sealed partial class TwinGrain(
             // A twin created again under this id starts its telemetry afresh (its device may count from 1 again).
             await ForgetTelemetry();
             await ForgetHealthLocked();
+            await desired.ClearStateAsync();
+            _desiredLedger = null;
         }
         finally
         {

@@ -20,6 +20,7 @@ public sealed class TwinServices(
     IndexRouter index,
     TwinMetrics metrics,
     History.ITwinHistorySink historySink,
+    Commands.DeviceGateways gateways,
     TimeProvider time)
 {
     public HealthOptions Health { get; } = health.Value;
@@ -42,6 +43,9 @@ public sealed class TwinServices(
 
     /// <summary>Where analysed windows, telemetry records and stored changes go for the history (each call only queues).</summary>
     public History.ITwinHistorySink HistorySink { get; } = historySink;
+
+    /// <summary>The relays to the devices' broker (commands and desired properties go down through them).</summary>
+    public Commands.DeviceGateways Gateways { get; } = gateways;
 
     public TimeProvider Time { get; } = time;
 }

@@ -24,6 +24,10 @@ public sealed class IngressService(
     private IngressPipeline? _pipeline;
     private EmbeddedMqttBroker? _broker;
     private MqttIngressClient? _client;
+    private DeviceCommandRelay? _relay;
+
+    /// <summary>The command relay (null before start, or when no broker runs).</summary>
+    public DeviceCommandRelay? Relay => _relay;
 
     /// <summary>The pipeline (null before start).</summary>
     public IngressPipeline? Pipeline => _pipeline;
@@ -49,6 +53,8 @@ public sealed class IngressService(
             _client = new MqttIngressClient(settings.ExternalBroker, _pipeline, logger, time);
             // Does not wait for the broker: the ingress keeps trying in the background and logs why it cannot connect.
             _ = _client.StartAsync(CancellationToken.None);
+            var external = settings.ExternalBroker;
+            StartRelay(new RelayConnection(external.Host, external.Port, external.ClientId + "-relay", external.Username, external.Password, external.SharedGroup));
         }
         else if (settings.EmbeddedBroker is { } embedded)
         {
@@ -64,6 +70,17 @@ public sealed class IngressService(
                     $"The embedded MQTT broker cannot listen on {embedded.Address}:{embedded.Port} ({ex.Message}). " +
                     "Set TwinCluster:Mqtt:Port to a free port, TwinCluster:Mqtt:Enabled=false, or stop what holds the port.", ex);
             }
+
+            if (_broker.Port == 0)
+            {
+                logger.LogWarning("Ingress: the built-in broker serves MQTT over TLS only; commands and desired properties are not relayed to devices in this configuration");
+            }
+            else
+            {
+                var (user, password) = _broker.RelayCredential;
+                var host = embedded.Address is "0.0.0.0" or "::" ? "127.0.0.1" : embedded.Address;
+                StartRelay(new RelayConnection(host, _broker.Port, "twincluster-relay-" + Guid.NewGuid().ToString("N")[..12], user, password, ""));
+            }
         }
         else
         {
@@ -76,9 +93,20 @@ public sealed class IngressService(
         }
     }
 
+    private void StartRelay(RelayConnection connection)
+    {
+        _relay = new DeviceCommandRelay(connection, grains, logger, time);
+        _relay.Start();
+    }
+
     /// <inheritdoc />
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (_relay is not null)
+        {
+            await _relay.StopAsync();
+        }
+
         if (_client is not null)
         {
             await _client.StopTakingAsync();
@@ -103,6 +131,12 @@ public sealed class IngressService(
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (_relay is not null)
+        {
+            await _relay.DisposeAsync();
+            _relay = null;
+        }
+
         if (_client is not null)
         {
             await _client.DisposeAsync();

@@ -37,6 +37,10 @@ public sealed class EmbeddedMqttBroker : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private Task? _credentialChecks;
 
+    // The command relay of this process signs in with this credential (made per process, never stored or logged).
+    private const string RelayUser = "$twincluster-relay";
+    private readonly string _relayPassword = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+
     /// <summary>
     /// Creates the broker; <paramref name="pipeline"/> null runs it without the ingress. Without
     /// <paramref name="security"/> only anonymous clients can connect, and only when the options accept them.
@@ -80,6 +84,9 @@ public sealed class EmbeddedMqttBroker : IAsyncDisposable
 
     /// <summary>The MQTT over TLS port (known after <see cref="StartAsync"/>), or null without a certificate.</summary>
     public int? TlsPort => _tlsAdapter is null ? null : _tlsAdapter.BoundEndpoint?.Port ?? _options.Tls.Port;
+
+    /// <summary>The credential this process's command relay signs in with (any twin's topics, never a device's).</summary>
+    public (string Username, string Password) RelayCredential => (RelayUser, _relayPassword);
 
     /// <summary>Starts listening.</summary>
     public async Task StartAsync()
@@ -151,6 +158,15 @@ public sealed class EmbeddedMqttBroker : IAsyncDisposable
                 return;
             }
         }
+        else if (e.UserName == RelayUser)
+        {
+            if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+                    System.Text.Encoding.UTF8.GetBytes(e.Password ?? ""), System.Text.Encoding.UTF8.GetBytes(_relayPassword)))
+            {
+                _logger.LogWarning("MQTT broker: {Remote} refused: bad password for the relay's user name", e.RemoteEndPoint);
+                e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
+            }
+        }
         else
         {
             DeviceGrant? grant = null;
@@ -207,7 +223,9 @@ public sealed class EmbeddedMqttBroker : IAsyncDisposable
             return;
         }
 
-        if (_pipeline is null || message.Topic is not { } topic || !topic.StartsWith(TwinsPrefix, StringComparison.Ordinal))
+        // Commands, desired documents and replies are the relay's business, not telemetry.
+        if (_pipeline is null || message.Topic is not { } topic || !topic.StartsWith(TwinsPrefix, StringComparison.Ordinal)
+            || CommandTopics.IsCommandTraffic(topic))
         {
             return;
         }

@@ -233,6 +233,13 @@ public sealed class MqttIngressClient : IAsyncDisposable
         }
 
         var message = e.ApplicationMessage;
+        if (Wire.CommandTopics.IsCommandTraffic(message.Topic))
+        {
+            // The way down and its replies (the relay's business) match twins/+/+ only at a topic of three levels.
+            await e.AcknowledgeAsync(CancellationToken.None);
+            return;
+        }
+
         var inbound = new InboundMessage(message.Topic, message.Payload.ToArray(), message.ContentType, _time.GetUtcNow());
         Task<IngressVerdict> verdict;
         Interlocked.Increment(ref _unfinished);

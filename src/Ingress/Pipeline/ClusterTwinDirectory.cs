@@ -73,10 +73,11 @@ public sealed class ClusterTwinDirectory(IGrainFactory grains, TimeProvider time
     /// <inheritdoc />
     public async Task<Rejection?> ApplyAsync(TwinId twinId, ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
     {
-        string patch;
+        string? patch;
+        System.Collections.Immutable.ImmutableArray<DesiredAck> acks;
         try
         {
-            patch = ReportedProperties.ToPatch(json.Span);
+            (patch, acks) = ReportedProperties.Split(json.Span);
         }
         catch (JsonException ex)
         {
@@ -85,7 +86,8 @@ public sealed class ClusterTwinDirectory(IGrainFactory grains, TimeProvider time
 
         try
         {
-            await grains.GetTwin(twinId).Patch(patch, ifMatch: null);
+            // Not Patch: what a device reports never becomes a desired value for it; acknowledgements go to its ledger.
+            await grains.GetTwin(twinId).ReportProperties(patch, acks);
             return null;
         }
         catch (TwinOperationException ex) when (ex.Code == TwinErrorCode.NotFound)

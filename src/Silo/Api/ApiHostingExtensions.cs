@@ -115,6 +115,7 @@ public static class ApiHostingExtensions
         own.MapGroup("/query").MapOwnQueryEndpoints().WithTags("Twins (CLI)");
         own.MapGroup("/models").MapOwnModelEndpoints().WithTags("Models (CLI)");
         own.MapGroup("/history").MapOwnHistoryEndpoints().WithTags("History");
+        own.MapGroup("/twins").MapOwnCommandEndpoints().WithTags("Commands and desired properties");
         return app;
     }
 }

@@ -55,6 +55,10 @@ public sealed class DemoService(IGrainFactory grains, IServiceProvider services,
             });
             await using var publisher = await MqttTelemetryPublisher.ConnectAsync(
                 new MqttTelemetryPublisherOptions { Port = port, ClientId = "twincluster-demo" }, logger, cancellationToken: stoppingToken);
+            // The demo turbines honour commands and desired properties: twin command wt-01 stop spins one down.
+            await using var devices = await SimulatedDeviceLink.StartAsync(publisher.Options,
+                simulation.Twins.Where(t => t.ModelId == FleetSimulation.TurbineModel).Select(t => t.TwinId),
+                new SimulatedDeviceBehaviour(simulation.Controls), logger, stoppingToken);
             logger.LogInformation(
                 "Demo: publishing {Count} twins of farm-1 to 127.0.0.1:{Port}, 25 times a second (continuous 25.6 kHz vibration); {Bearing} develops an outer-race defect over 10 minutes. " +
                 "Try: dotnet run --project src/Client/Cli -- watch farm-1 (or health farm-1, alerts list, telemetry show {Bearing})", simulation.Twins.Length, port, FaultyBearing, FaultyBearing);

@@ -51,6 +51,9 @@ public sealed class FleetSimulation
     private long _epochTick;
     private long _ticks;
 
+    /// <summary>What operators told the turbines (stop, power cap); the devices' command handling sets it, each tick reads it.</summary>
+    public DeviceControls Controls { get; } = new();
+
     /// <summary>Creates the simulation; twins whose model it does not simulate are listed in <see cref="Skipped"/>.</summary>
     public FleetSimulation(IEnumerable<SimulatedTwin> twins, FleetSimulationOptions? options = null)
     {
@@ -91,7 +94,7 @@ public sealed class FleetSimulation
             var groupId = TurbineOf(twin, all);
             if (!groups.TryGetValue(groupId, out var group))
             {
-                group = new Group(groupId, _options.Turbine with { Seed = Mix(_options.Seed, groupId, "turbine") }, Mix(_options.Seed, groupId, "group"));
+                group = new Group(groupId, _options.Turbine with { Seed = Mix(_options.Seed, groupId, "turbine") }, Mix(_options.Seed, groupId, "group"), Controls);
                 groups.Add(groupId, group);
                 _groups.Add(group);
             }
@@ -273,10 +276,11 @@ public sealed class FleetSimulation
     }
 
     /// <summary>One turbine's operating state, shared by its components.</summary>
-    private sealed class Group(string id, TurbineOperatingOptions options, long seed)
+    private sealed class Group(string id, TurbineOperatingOptions options, long seed, DeviceControls controls)
     {
         private readonly Random _random = new(unchecked((int)seed ^ (int)(seed >> 32)));
         private double _windDirection = -1;
+        private double _spin = 1;   // 1 running, falls towards 0 after a stop command
 
         public string Id { get; } = id;
 
@@ -301,7 +305,20 @@ public sealed class FleetSimulation
                 severity = Math.Max(severity, unit.Severity);
             }
 
-            State = Operating.Step(dt, severity);
+            var state = Operating.Step(dt, severity);
+            // An operator's stop spins the rotor down (power with the cube of speed); a cap limits the power.
+            _spin += ((controls.IsStopped(Id) ? 0 : 1) - _spin) * (1 - Math.Exp(-dt / controls.SpinTimeConstantSeconds));
+            if (_spin < 0.999)
+            {
+                state = state with { RotorRpm = state.RotorRpm * _spin, GeneratorRpm = state.GeneratorRpm * _spin, PowerKw = state.PowerKw * _spin * _spin * _spin };
+            }
+
+            if (controls.PowerLimit(Id) is { } cap && state.PowerKw > cap)
+            {
+                state = state with { PowerKw = cap };
+            }
+
+            State = state;
             _windDirection = _windDirection < 0
                 ? 360 * _random.NextDouble()
                 : Wrap(_windDirection + 2 * Math.Sqrt(dt) * Gaussian(_random));

@@ -29,6 +29,8 @@ public sealed class MosquittoFilesTests
         ], acl[wt01..(wt01 + 9)]);
         Assert.Contains("user ingress", acl);
         Assert.Equal("topic read twins/#", acl[Array.IndexOf(acl, "user ingress") + 1]);
+        // Its command relay publishes requests and desired documents, and nothing else a device would.
+        Assert.Equal(["topic write twins/+/commands/#", "topic write twins/+/desired/#"], acl[(Array.IndexOf(acl, "user ingress") + 2)..(Array.IndexOf(acl, "user ingress") + 4)]);
         Assert.DoesNotContain(acl, l => l.StartsWith("topic readwrite", StringComparison.Ordinal) || l == "topic #");
     }
 }

@@ -133,6 +133,10 @@ public static class SimulateCommand
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => Interrupt(signal, interrupt));
             await using (publisher)
             {
+                // The simulated turbines honour commands and desired properties (stop, start, curtail, maxPowerKW).
+                await using var devices = await SimulatedDeviceLink.StartAsync(publisher.Options,
+                    simulation.Twins.Where(t => t.ModelId == FleetSimulation.TurbineModel).Select(t => t.TwinId),
+                    new SimulatedDeviceBehaviour(simulation.Controls), cancellationToken: ct);
                 return await Run(ctx, simulation, publisher, wire, seconds, interrupt.Token);
             }
         }));

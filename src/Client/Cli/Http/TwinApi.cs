@@ -253,6 +253,38 @@ public sealed class TwinApi : IDisposable
         return SendAsync<ImmutableArray<AuditEntry>>(HttpMethod.Get, query.ToString(), null, null, ct);
     }
 
+    // ---- commands (/api/v1/twins/{id}/commands) ----
+
+    /// <summary>
+    /// Invokes a command and waits for the device's answer. Every outcome the twin tells apart (answered, refused,
+    /// offline, timed out, invalid response) comes back as a result; an invalid request is a refusal (400).
+    /// </summary>
+    public async Task<CommandResult> InvokeCommandAsync(string twin, string name, string? payloadJson, double timeoutSeconds, string commandId, double? queueForSeconds,
+        CancellationToken ct)
+    {
+        var path = new StringBuilder($"api/v1/twins/{E(twin)}/commands/{E(name)}?timeout={timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        Append(path, "id", commandId);
+        Append(path, "queueFor", queueForSeconds?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var response = await ExchangeAsync(HttpMethod.Post, path.ToString(), payloadJson is null ? null : Raw(payloadJson), null, ct);
+        if ((int)response.StatusCode is 409 or 502 or 503 or 504 && response.Content.Headers.ContentType?.MediaType == "application/json")
+        {
+            var text = await response.Content.ReadAsStringAsync(ct);
+            if (text.Contains("\"commandId\"", StringComparison.Ordinal))
+            {
+                return ToResult(JsonSerializer.Deserialize<CommandAnswer>(text, Wire)!);
+            }
+        }
+
+        await EnsureSuccessAsync(response, ct);
+        return ToResult((await response.Content.ReadFromJsonAsync<CommandAnswer>(Wire, ct))!);
+    }
+
+    private static CommandResult ToResult(CommandAnswer a) =>
+        new(a.TwinId, a.CommandId, a.Name, a.Outcome, a.Status, a.Payload?.GetRawText(), a.Message, a.RequestedAt, a.CompletedAt);
+
+    private sealed record CommandAnswer(string TwinId, string CommandId, string Name, CommandOutcome Outcome, int? Status, JsonElement? Payload,
+        string? Message, DateTimeOffset RequestedAt, DateTimeOffset CompletedAt);
+
     // ---- the exchange ----
 
     private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? content, string? ifMatch, CancellationToken ct)

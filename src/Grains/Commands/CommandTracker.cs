@@ -1,0 +1,149 @@
+using System.Text.Json;
+using TwinCluster.Grains.Interfaces;
+using TwinCluster.Modeling;
+
+namespace TwinCluster.Grains.Commands;
+
+/// <summary>
+/// A twin's commands in flight and its recent outcomes, without Orleans or MQTT. Each command id is answered once:
+/// starting an id that is in flight joins it, starting one that has ended returns its outcome without sending again,
+/// and a device's second answer to an id (a redelivered request answered twice) is dropped. The grain sends what
+/// <see cref="Begin"/> says to send and ends commands by <see cref="Reply"/> or <see cref="End"/>. Memory only: a new
+/// activation knows no command of the previous one, so it never sends one again.
+/// </summary>
+public sealed class CommandTracker(string twinId, int keep = 64)
+{
+    private readonly Dictionary<string, InFlight> _inFlight = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CommandResult> _ended = new(StringComparer.Ordinal);
+    private readonly Queue<string> _endedOrder = new();
+
+    /// <summary>Answers that matched no command in flight (late after a timeout, duplicates, or a previous activation's).</summary>
+    public long UnmatchedReplies { get; private set; }
+
+    /// <summary>Commands in flight now.</summary>
+    public int InFlightCount => _inFlight.Count;
+
+    /// <summary>The ended commands, newest first.</summary>
+    public IReadOnlyList<CommandResult> Recent => [.. _endedOrder.Reverse().Select(id => _ended[id])];
+
+    /// <summary>
+    /// Starts a command, or finds it: <see cref="CommandStart.Send"/> is true only for an id not seen before, which the
+    /// caller must then send. <see cref="CommandStart.Result"/> completes when the command ends.
+    /// </summary>
+    public CommandStart Begin(string commandId, string name, CommandModel model, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (_ended.TryGetValue(commandId, out var ended))
+        {
+            return new CommandStart(false, Task.FromResult(ended));
+        }
+
+        if (_inFlight.TryGetValue(commandId, out var running))
+        {
+            return new CommandStart(false, running.Completion.Task);
+        }
+
+        var flight = new InFlight(commandId, name, model, now);
+        _inFlight.Add(commandId, flight);
+        return new CommandStart(true, flight.Completion.Task);
+    }
+
+    /// <summary>
+    /// Ends the command a device answered: <see cref="CommandOutcome.Answered"/> for a 2xx status with a payload that
+    /// fits the response schema, <see cref="CommandOutcome.Refused"/> for 400 and up, otherwise
+    /// <see cref="CommandOutcome.InvalidResponse"/>. False (and counted) when no such command is in flight.
+    /// </summary>
+    public bool Reply(CommandReply reply)
+    {
+        ArgumentNullException.ThrowIfNull(reply);
+        if (!_inFlight.TryGetValue(reply.CommandId, out var flight))
+        {
+            UnmatchedReplies++;
+            return false;
+        }
+
+        var (outcome, payload, message) = Judge(flight.Model, reply);
+        Finish(flight, new CommandResult(twinId, flight.Id, flight.Name, outcome, reply.Status, payload, message, flight.RequestedAt, reply.ReceivedAt));
+        return true;
+    }
+
+    /// <summary>Ends a command without an answer (offline, timed out, unavailable); false when it had already ended.</summary>
+    public bool End(string commandId, CommandOutcome outcome, string message, DateTimeOffset now)
+    {
+        if (!_inFlight.TryGetValue(commandId, out var flight))
+        {
+            return false;
+        }
+
+        Finish(flight, new CommandResult(twinId, flight.Id, flight.Name, outcome, null, null, message, flight.RequestedAt, now));
+        return true;
+    }
+
+    /// <summary>What a device's answer amounts to; the payload comes back as JSON text (a non-JSON refusal as a JSON string).</summary>
+    public static (CommandOutcome Outcome, string? PayloadJson, string? Message) Judge(CommandModel model, CommandReply reply)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(reply);
+        JsonElement? payload = null;
+        string? json = null;
+        if (!string.IsNullOrWhiteSpace(reply.PayloadText))
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(reply.PayloadText, new JsonDocumentOptions { MaxDepth = 32 });
+                payload = document.RootElement.Clone();
+                json = reply.PayloadText;
+            }
+            catch (JsonException ex)
+            {
+                if (reply.Status >= 400)
+                {
+                    return (CommandOutcome.Refused, JsonSerializer.Serialize(reply.PayloadText), $"the device refused with status {reply.Status}");
+                }
+
+                return (CommandOutcome.InvalidResponse, null, $"the device answered with status {reply.Status} and a payload that is not JSON: {ex.Message}");
+            }
+        }
+
+        if (reply.Status >= 400)
+        {
+            return (CommandOutcome.Refused, json, $"the device refused with status {reply.Status}");
+        }
+
+        if (reply.Status is < 200 or > 299)
+        {
+            return (CommandOutcome.InvalidResponse, json, $"the device answered with status {reply.Status}, which is neither success (2xx) nor failure (400 and up)");
+        }
+
+        var errors = CommandValidator.ValidateResponse(model, payload);
+        return errors.Count == 0
+            ? (CommandOutcome.Answered, json, null)
+            : (CommandOutcome.InvalidResponse, json, "the device's response does not fit the response schema: " + string.Join("; ", errors.Select(e => $"{e.Path}: {e.Message}")));
+    }
+
+    private void Finish(InFlight flight, CommandResult result)
+    {
+        _inFlight.Remove(flight.Id);
+        _ended[flight.Id] = result;
+        _endedOrder.Enqueue(flight.Id);
+        while (_endedOrder.Count > keep)
+        {
+            _ended.Remove(_endedOrder.Dequeue());
+        }
+
+        flight.Completion.TrySetResult(result);
+    }
+
+    private sealed class InFlight(string id, string name, CommandModel model, DateTimeOffset requestedAt)
+    {
+        public string Id { get; } = id;
+
+        public string Name { get; } = name;
+
+        public CommandModel Model { get; } = model;
+
+        public DateTimeOffset RequestedAt { get; } = requestedAt;
+
+        public TaskCompletionSource<CommandResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
