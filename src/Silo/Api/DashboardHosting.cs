@@ -1,0 +1,59 @@
+using TwinCluster.Dashboard;
+using TwinCluster.Dashboard.Components;
+
+namespace TwinCluster.Silo.Api;
+
+/// <summary>
+/// Hosts the operator dashboard (src/Dashboard) on the HTTPS port with interactive server rendering. Its pages live
+/// beside the API's routes (/, /alerts, /twin/…, /condition/…, /model-catalog, /explore, /ingest, /signin) and
+/// require a signed-in user, except the sign-in page.
+/// </summary>
+public static class DashboardHosting
+{
+    /// <summary>Registers Razor components, the dashboard's services and the browser sign-in.</summary>
+    public static WebApplicationBuilder AddTwinDashboard(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddTwinDashboardServices(DashboardSignInStandIn.ToPrincipal);
+        builder.AddDashboardSignInStandIn();
+        builder.Services.AddHostedService<DashboardLink>();
+        return builder;
+    }
+
+    /// <summary>Maps the dashboard's pages and static assets (MudBlazor's and Plotly.Blazor's from their packages).</summary>
+    public static WebApplication MapTwinDashboard(this WebApplication app)
+    {
+        app.UseDashboardSignInStandIn();
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}
+
+/// <summary>
+/// In the embedded default, prints the dashboard's sign-in link with the admin token at start (on the console, for
+/// the person who started the silo on this machine; the log keeps only where the token file is).
+/// </summary>
+internal sealed class DashboardLink(TwinCluster.Silo.Hosting.SiloDescription silo, IConfiguration configuration, IHostApplicationLifetime lifetime) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (silo.Mode != TwinCluster.Silo.Hosting.SiloMode.Embedded)
+        {
+            return Task.CompletedTask;
+        }
+
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            var path = Path.Combine(TwinCluster.Silo.Security.SecurityDirectory.Resolve(configuration), TwinCluster.Silo.Security.EmbeddedAdminToken.FileName);
+            if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: > 0 } token)
+            {
+                Console.WriteLine($"Dashboard: https://127.0.0.1:{silo.Options.HttpsPort}/?token={Uri.EscapeDataString(token)}");
+            }
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
