@@ -15,4 +15,11 @@ public interface IDigitalTwinsQueryGrain : IGrainWithIntegerKey
     /// </summary>
     [Alias("Run")]
     Task<DigitalTwinsQueryPage> Run(string query, string? continuationToken, int maxItemsPerPage);
+
+    /// <summary>
+    /// As <see cref="Run"/>, for a principal that may read only <paramref name="readable"/>: a row is returned (and
+    /// counted) only when every twin in it, and both ends of every relationship in it, are readable.
+    /// </summary>
+    [Alias("RunWithin")]
+    Task<DigitalTwinsQueryPage> RunWithin(string query, string? continuationToken, int maxItemsPerPage, System.Collections.Immutable.ImmutableHashSet<string> readable);
 }

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Scalar.AspNetCore;
 using TwinCluster.Silo.Api.Adt;
+using TwinCluster.Silo.Api.Auth;
 using TwinCluster.Silo.Api.Own;
 using TwinCluster.Silo.Hosting;
 
@@ -46,6 +47,7 @@ public static class ApiHostingExtensions
         });
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(certificate);
+        builder.AddTwinAuthentication(options);
         builder.Services.AddHostedService<ApiStartupReport>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
@@ -82,8 +84,11 @@ public static class ApiHostingExtensions
                 .ExecuteAsync(context);
         });
 
-        app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapScalarApiReference("/reference", o => o.WithTitle("TwinCluster API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        app.UseTwinAuthentication();
+
+        // The API's description is public: it holds no data, and tools read it before they have a token.
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapScalarApiReference("/reference", o => o.WithTitle("TwinCluster API").WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
 
         var adt = app.MapGroup("").AddEndpointFilter<AdtErrorFilter>().WithTags("Azure Digital Twins");
         adt.MapGroup("/models").MapAdtModelEndpoints().WithTags("Models");
@@ -98,6 +103,9 @@ public static class ApiHostingExtensions
         own.MapGroup("/alerts").MapOwnAlertEndpoints().WithTags("Alerts");
         own.MapGroup("/telemetry").MapOwnTelemetryEndpoints().WithTags("Telemetry status");
         own.MapGroup("/changes").MapOwnChangeEndpoints().WithTags("Live changes");
+        own.MapGroup("/auth/tokens").MapOwnTokenEndpoints().WithTags("API tokens");
+        own.MapGroup("/devices").MapOwnDeviceEndpoints().WithTags("Devices");
+        own.MapGroup("/audit").MapOwnAuditEndpoints().WithTags("Audit");
         return app;
     }
 }

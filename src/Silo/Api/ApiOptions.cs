@@ -29,4 +29,19 @@ public sealed class ApiOptions
     /// <summary>The largest NDJSON body of an import job.</summary>
     [Range(1_024, int.MaxValue)]
     public int MaxImportBytes { get; set; } = 256 * 1024 * 1024;
+
+    /// <summary>
+    /// Failed sign-ins (bad, unknown, revoked or expired tokens) one source address may make per minute; past it,
+    /// every request from there that carries credentials gets 429 with <c>Retry-After</c> until the minute is over.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int FailedSignInsPerMinute { get; set; } = 30;
+
+    /// <summary>Requests one principal may make per second on average (a token bucket); 0 switches the limit off.</summary>
+    [Range(0, 1_000_000)]
+    public int RequestsPerSecond { get; set; } = 2_000;
+
+    /// <summary>The bucket's size: how many requests one principal may make at once after a quiet spell.</summary>
+    [Range(1, 10_000_000)]
+    public int RequestBurst { get; set; } = 4_000;
 }

@@ -1,5 +1,6 @@
 using TwinCluster.Dashboard;
 using TwinCluster.Dashboard.Components;
+using TwinCluster.Silo.Api.Auth;
 
 namespace TwinCluster.Silo.Api;
 
@@ -14,8 +15,8 @@ public static class DashboardHosting
     public static WebApplicationBuilder AddTwinDashboard(this WebApplicationBuilder builder)
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-        builder.Services.AddTwinDashboardServices(DashboardSignInStandIn.ToPrincipal);
-        builder.AddDashboardSignInStandIn();
+        // Signed in with the browser cookie of ApiAuthentication; the same principal as the API's.
+        builder.Services.AddTwinDashboardServices(user => ApiPrincipal.Of(user));
         builder.Services.AddHostedService<DashboardLink>();
         return builder;
     }
@@ -23,9 +24,9 @@ public static class DashboardHosting
     /// <summary>Maps the dashboard's pages and static assets (MudBlazor's and Plotly.Blazor's from their packages).</summary>
     public static WebApplication MapTwinDashboard(this WebApplication app)
     {
-        app.UseDashboardSignInStandIn();
         app.UseAntiforgery();
-        app.MapStaticAssets();
+        // Scripts and styles (ours, MudBlazor's, Plotly.Blazor's) are public; every page but /signin needs a sign-in.
+        app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

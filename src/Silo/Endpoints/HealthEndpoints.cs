@@ -9,7 +9,7 @@ public static class HealthEndpoints
 {
     public static WebApplication MapTwinSiloEndpoints(this WebApplication app)
     {
-        app.MapGet("/healthz", () => Results.Ok("alive"));
+        app.MapGet("/healthz", () => Results.Ok("alive")).AllowAnonymous();
         app.MapGet("/readyz", async (IGrainFactory grains, IHostApplicationLifetime lifetime, CancellationToken ct) =>
         {
             // From the first moment of a shutdown: take no new work, the activations are about to move.
@@ -27,18 +27,18 @@ public static class HealthEndpoints
             {
                 return Results.Problem(ex.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
             }
-        });
+        }).AllowAnonymous();
 
         var options = app.Services.GetRequiredService<SiloDescription>().Options;
         if (options.PrometheusMetrics)
         {
-            app.MapPrometheusScrapingEndpoint();
+            app.MapPrometheusScrapingEndpoint().AllowAnonymous();
         }
 
         if (options.Dashboard)
         {
-            // No authentication: TwinCluster has no roles yet. Enable it only where the HTTP port is private.
-            app.MapOrleansDashboard("/dashboard");
+            // Cluster internals (grain types, silos, errors): an unscoped admin only, over HTTPS.
+            app.MapOrleansDashboard("/dashboard").RequireAuthorization(TwinCluster.Silo.Api.Auth.ApiAuthentication.AdminPolicy);
         }
 
         return app;

@@ -33,6 +33,7 @@ public sealed class AdtSdkTests : IAsyncLifetime
         var run = await Run("node", sdk, new Dictionary<string, string>
         {
             ["ADT_ENDPOINT"] = _api.Endpoint.ToString().TrimEnd('/'),
+            ["ADT_TOKEN"] = _api.AdminToken,
             ["NODE_EXTRA_CA_CERTS"] = ApiSilo.CaPath,
             ["MODELS_DIR"] = ApiSilo.StarterModelsFolder,
             ["SDK_DIR"] = sdk,

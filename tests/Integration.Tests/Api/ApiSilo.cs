@@ -31,10 +31,14 @@ public sealed class ApiSilo : IAsyncLifetime
     {
         _silo = SiloProcess.Start(null, ClusterId);
         await _silo.WaitReadyAsync(1, TestContext.Current.CancellationToken);
-        Http = CreateClient(Endpoint);
+        Http = CreateClient(Endpoint, _silo.AdminToken);
     }
 
-    public static HttpClient CreateClient(Uri endpoint)
+    /// <summary>The admin token the silo made at start.</summary>
+    public string AdminToken => Process.AdminToken;
+
+    /// <summary>A client trusting the test CA, signed in with <paramref name="token"/> when given.</summary>
+    public static HttpClient CreateClient(Uri endpoint, string? token = null)
     {
         var ca = X509Certificate2.CreateFromPem(File.ReadAllText(CaPath));
         var handler = new SocketsHttpHandler();
@@ -46,7 +50,13 @@ public sealed class ApiSilo : IAsyncLifetime
             chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
             return certificate is X509Certificate2 leaf && chain.Build(leaf);
         };
-        return new HttpClient(handler) { BaseAddress = endpoint, Timeout = TimeSpan.FromSeconds(30) };
+        var client = new HttpClient(handler) { BaseAddress = endpoint, Timeout = TimeSpan.FromSeconds(30) };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
     }
 
     public async ValueTask DisposeAsync()

@@ -88,7 +88,8 @@ public sealed class LiveChangeTests : IAsyncLifetime
 
         (status, body, _) = await _api.SendAsync(HttpMethod.Post, $"/api/v1/alerts/{Faulty}/acknowledge", """{"by":"tester","note":"bearing ordered"}""");
         Assert.True(status == 200, $"{status} {body}");
-        Assert.Equal(("tester", "bearing ordered"), ((string?)body!["acknowledgedBy"], (string?)body["note"]));
+        // The acknowledgement names the signed-in principal beside the name the request gave.
+        Assert.Equal(("tester (token:embedded-admin)", "bearing ordered"), ((string?)body!["acknowledgedBy"], (string?)body["note"]));
         (status, body, _) = await _api.SendAsync(HttpMethod.Post, $"/api/v1/alerts/{Healthy}/acknowledge", """{"by":"tester"}""");
         Assert.Equal(404, status);
         Assert.Contains("no open alert", (string?)body!["detail"], StringComparison.Ordinal);

@@ -34,6 +34,12 @@ internal sealed class SiloProcess : IAsyncDisposable
     /// <summary>The HTTPS API's port (never the default 8443, which another test's silo may hold).</summary>
     public int HttpsPort { get; }
 
+    /// <summary>Where this silo keeps its secrets (TwinCluster:Security:Directory).</summary>
+    public string SecurityDirectory { get; private init; } = "";
+
+    /// <summary>The embedded default's admin API token, which the silo writes at start (wait until it is ready).</summary>
+    public string AdminToken => File.ReadAllText(Path.Combine(SecurityDirectory, "token")).Trim();
+
     /// <summary>Where test silos keep their development certificate; clients trust its ca.pem.</summary>
     public static string CertificateFolder { get; } = Path.Combine(Path.GetTempPath(), "twincluster-test-https");
 
@@ -87,6 +93,9 @@ internal sealed class SiloProcess : IAsyncDisposable
         start.Environment["TwinCluster__HttpPort"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["TwinCluster__HttpsPort"] = httpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["TwinCluster__Api__DevelopmentCertificateFolder"] = CertificateFolder;
+        // Each silo keeps its secrets (the embedded default's admin token) in its own directory, never the user's.
+        var securityDirectory = Path.Combine(Path.GetTempPath(), "twincluster-test-security", clusterId + "-" + httpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        start.Environment["TwinCluster__Security__Directory"] = securityDirectory;
         // Never the default 1883: a system Mosquitto or another test's silo may hold it.
         start.Environment["TwinCluster__Mqtt__Port"] = mqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         // Short failure detection: a killed silo is declared dead in seconds, not tens of seconds.
@@ -107,7 +116,7 @@ internal sealed class SiloProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the silo process");
-        return new SiloProcess(process, siloPort, gatewayPort, httpPort, mqttPort, httpsPort);
+        return new SiloProcess(process, siloPort, gatewayPort, httpPort, mqttPort, httpsPort) { SecurityDirectory = start.Environment["TwinCluster__Security__Directory"]! };
     }
 
     /// <summary>Polls /readyz until the silo sees <paramref name="activeSilos"/> active silos, or fails with its log.</summary>

@@ -19,6 +19,9 @@ public sealed class AdtQueryRunner(AdtQuery query, AdtEvaluator evaluator, AdtGr
     /// <summary>The most starting twins of a JOIN, MATCH or relationship query that names no $dtId.</summary>
     public const int MaxUnanchoredStarts = 1_000;
 
+    /// <summary>The twins the caller may read, or null for all: rows touching any other twin are left out.</summary>
+    public IReadOnlySet<string>? Readable { get; init; }
+
     /// <summary>The collection names in the order that makes up a row's key.</summary>
     public IReadOnlyList<string> KeyNames { get; } = query.Source switch
     {
@@ -33,7 +36,7 @@ public sealed class AdtQueryRunner(AdtQuery query, AdtEvaluator evaluator, AdtGr
     {
         AdtTwinSource { Joins.IsEmpty: true } t => await ScanTwins(t.Alias ?? AdtParser.ImplicitCollection, afterKey, limit),
         AdtRelationshipSource r => await Relationships(r.Alias ?? AdtParser.ImplicitCollection, afterKey, limit),
-        _ => Page(await GraphRows(), afterKey, limit),
+        _ => Page([.. (await GraphRows()).Where(r => Visible(r.Item2))], afterKey, limit),
     };
 
     private async Task<List<(string, AdtRow)>> ScanTwins(string alias, string? after, int limit)
@@ -73,7 +76,7 @@ public sealed class AdtQueryRunner(AdtQuery query, AdtEvaluator evaluator, AdtGr
     /// <summary>Adds the row when it matches; true when the list is full.</summary>
     private bool Accept(List<(string, AdtRow)> rows, AdtRow row, string key, int limit)
     {
-        if (evaluator.Matches(query.Where, row))
+        if (Visible(row) && evaluator.Matches(query.Where, row))
         {
             rows.Add((key, row));
         }
@@ -99,7 +102,7 @@ public sealed class AdtQueryRunner(AdtQuery query, AdtEvaluator evaluator, AdtGr
             }
 
             var candidates = found.Select(r => new AdtRelationship(r)).Select(r => (r.Key, Row: new AdtRow(alias, r)));
-            return Page([.. candidates.Where(c => evaluator.Matches(query.Where, c.Row))], after, limit);
+            return Page([.. candidates.Where(c => Visible(c.Row) && evaluator.Matches(query.Where, c.Row))], after, limit);
         }
 
         // Every twin's relationships, twin by twin in id order; a page resumes inside the twin it stopped at.
@@ -338,6 +341,13 @@ public sealed class AdtQueryRunner(AdtQuery query, AdtEvaluator evaluator, AdtGr
             throw new TwinOperationException(TwinErrorCode.Invalid, $"this query reaches more than {MaxGraphRows:N0} rows or twins; pick fewer starting twins or fewer hops");
         }
     }
+
+    private bool Visible(AdtRow row) => Readable is null || row.Items.All(item => item switch
+    {
+        AdtTwin twin => Readable.Contains(twin.Id),
+        AdtRelationship r => Readable.Contains(r.Relationship.SourceId) && Readable.Contains(r.Relationship.TargetId),
+        _ => true,
+    });
 
     private static List<(string, AdtRow)> Page(List<(string Key, AdtRow Row)> rows, string? after, int limit) =>
         [.. rows.Where(r => after is null || string.CompareOrdinal(r.Key, after) > 0)

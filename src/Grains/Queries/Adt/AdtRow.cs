@@ -11,6 +11,9 @@ public sealed class AdtRow
 
     public AdtItem? this[string name] => _items.GetValueOrDefault(name);
 
+    /// <summary>Every twin and relationship in the row.</summary>
+    public IEnumerable<AdtItem> Items => _items.Values;
+
     public AdtRow With(string name, AdtItem item) => new(new Dictionary<string, AdtItem>(_items, StringComparer.Ordinal) { [name] = item });
 
     /// <summary>

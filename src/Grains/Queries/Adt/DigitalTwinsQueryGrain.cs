@@ -23,7 +23,13 @@ public sealed class DigitalTwinsQueryGrain(IndexRouter index, IOptions<ClusterOp
 
     private readonly byte[] _tokenKey = AdtPageToken.KeyFor(cluster.Value.ServiceId);
 
-    public async Task<DigitalTwinsQueryPage> Run(string query, string? continuationToken, int maxItemsPerPage)
+    public Task<DigitalTwinsQueryPage> Run(string query, string? continuationToken, int maxItemsPerPage) =>
+        RunCore(query, continuationToken, maxItemsPerPage, null);
+
+    public Task<DigitalTwinsQueryPage> RunWithin(string query, string? continuationToken, int maxItemsPerPage, ImmutableHashSet<string> readable) =>
+        RunCore(query, continuationToken, maxItemsPerPage, readable ?? []);
+
+    private async Task<DigitalTwinsQueryPage> RunCore(string query, string? continuationToken, int maxItemsPerPage, ImmutableHashSet<string>? readable)
     {
         var started = Stopwatch.GetTimestamp();
         var pageSize = maxItemsPerPage <= 0 ? DefaultPageSize : Math.Min(maxItemsPerPage, TwinQuery.MaxPageSize);
@@ -44,7 +50,7 @@ public sealed class DigitalTwinsQueryGrain(IndexRouter index, IOptions<ClusterOp
         var parsed = AdtParser.Parse(query ?? "");
         var evaluator = new AdtEvaluator(await ModelSets(parsed.Where));
         var graph = new AdtGraph(GrainFactory, index);
-        var runner = new AdtQueryRunner(parsed, evaluator, graph, new AdtTwinScan(index));
+        var runner = new AdtQueryRunner(parsed, evaluator, graph, new AdtTwinScan(index)) { Readable = readable };
         DigitalTwinsQueryPage page;
         if (parsed.Select.Count)
         {

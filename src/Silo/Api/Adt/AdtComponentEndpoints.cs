@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TwinCluster.Grains.Adt;
 
+using TwinCluster.Silo.Api.Auth;
+
 namespace TwinCluster.Silo.Api.Adt;
 
 /// <summary>ADT's components: <c>/digitaltwins/{id}/components/{name}</c>, read and JSON-patched in place.</summary>
@@ -10,8 +12,8 @@ public static class AdtComponentEndpoints
 {
     public static RouteGroupBuilder MapAdtComponentEndpoints(this RouteGroupBuilder group)
     {
-        group.MapGet("/{id}/components/{name}", Get).Produces<JsonObject>().WithSummary("One component with its $metadata.").ProducesAdtErrors(404);
-        group.MapPatch("/{id}/components/{name}", Patch).Accepts<JsonArray>("application/json-patch+json", "application/json")
+        group.MapGet("/{id}/components/{name}", Get).RequireTwinRead().Produces<JsonObject>().WithSummary("One component with its $metadata.").ProducesAdtErrors(404);
+        group.MapPatch("/{id}/components/{name}", Patch).RequireTwinWrite("component.patch").Accepts<JsonArray>("application/json-patch+json", "application/json")
             .WithSummary("A JSON Patch with paths relative to the component; If-Match checks the twin's ETag.").ProducesAdtErrors(400, 404, 412);
         return group;
     }

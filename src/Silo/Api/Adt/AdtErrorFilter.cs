@@ -34,6 +34,10 @@ public sealed class AdtErrorFilter : IEndpointFilter
         {
             return await next(context);
         }
+        catch (Auth.ApiForbiddenException ex)
+        {
+            return Error(StatusCodes.Status403Forbidden, "Forbidden", ex.Message);
+        }
         catch (AdtException ex)
         {
             return Error(ex.Status, ex.Code, ex.Message);

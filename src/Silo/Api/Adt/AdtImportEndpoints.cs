@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 
+using TwinCluster.Silo.Api.Auth;
+
 namespace TwinCluster.Silo.Api.Adt;
 
 /// <summary>
@@ -10,11 +12,11 @@ public static class AdtImportEndpoints
 {
     public static RouteGroupBuilder MapAdtImportEndpoints(this RouteGroupBuilder group)
     {
-        group.MapGet("", (ImportJobs jobs) => TypedResults.Ok(new AdtPage<ImportJobDto>(jobs.List(), null))).WithSummary("This silo's import jobs.");
-        group.MapPut("/{id}", Start).WithSummary("Starts an import job over the NDJSON body (application/x-ndjson).").ProducesAdtErrors(400, 409, 413);
-        group.MapGet("/{id}", Get).WithSummary("A job's status, progress and the lines that did not go in.").ProducesAdtErrors(404);
-        group.MapPost("/{id}/cancel", Cancel).WithSummary("Cancels a running job; what went in stays.").ProducesAdtErrors(404);
-        group.MapDelete("/{id}", Delete).WithSummary("Forgets a job (cancelling it first when running).").ProducesAdtErrors(404);
+        group.MapGet("", (ImportJobs jobs) => TypedResults.Ok(new AdtPage<ImportJobDto>(jobs.List(), null))).RequireModeler().WithSummary("This silo's import jobs.");
+        group.MapPut("/{id}", Start).RequireModeler("import.start").WithSummary("Starts an import job over the NDJSON body (application/x-ndjson).").ProducesAdtErrors(400, 409, 413);
+        group.MapGet("/{id}", Get).RequireModeler().WithSummary("A job's status, progress and the lines that did not go in.").ProducesAdtErrors(404);
+        group.MapPost("/{id}/cancel", Cancel).RequireModeler("import.cancel").WithSummary("Cancels a running job; what went in stays.").ProducesAdtErrors(404);
+        group.MapDelete("/{id}", Delete).RequireModeler("import.delete").WithSummary("Forgets a job (cancelling it first when running).").ProducesAdtErrors(404);
         return group;
     }
 

@@ -4,6 +4,8 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TwinCluster.Grains.Interfaces;
 
+using TwinCluster.Silo.Api.Auth;
+
 namespace TwinCluster.Silo.Api.Adt;
 
 /// <summary>ADT's <c>/models</c>: upload (atomic), list with dependencies and definitions, get, decommission, delete.</summary>
@@ -11,13 +13,13 @@ public static class AdtModelEndpoints
 {
     public static RouteGroupBuilder MapAdtModelEndpoints(this RouteGroupBuilder group)
     {
-        group.MapPost("", Upload).Accepts<JsonArray>("application/json")
+        group.MapPost("", Upload).RequireModeler("model.upload").Accepts<JsonArray>("application/json")
             .WithSummary("Uploads DTDL models (an array), all or none.").ProducesAdtErrors(400, 409);
-        group.MapGet("", List).WithSummary("Lists models; dependenciesFor limits to those models and what they depend on.").ProducesAdtErrors(400, 404);
-        group.MapGet("/{id}", Get).WithSummary("One model.").ProducesAdtErrors(404);
-        group.MapPatch("/{id}", Decommission).Accepts<JsonArray>("application/json-patch+json", "application/json")
+        group.MapGet("", List).RequireTwinRead(null).WithSummary("Lists models; dependenciesFor limits to those models and what they depend on.").ProducesAdtErrors(400, 404);
+        group.MapGet("/{id}", Get).RequireTwinRead(null).WithSummary("One model.").ProducesAdtErrors(404);
+        group.MapPatch("/{id}", Decommission).RequireModeler("model.decommission").Accepts<JsonArray>("application/json-patch+json", "application/json")
             .WithSummary("Decommissions a model: [{\"op\":\"replace\",\"path\":\"/decommissioned\",\"value\":true}].").ProducesAdtErrors(400, 404);
-        group.MapDelete("/{id}", Delete).WithSummary("Deletes a model no twin or model uses.").ProducesAdtErrors(404, 409);
+        group.MapDelete("/{id}", Delete).RequireModeler("model.delete").WithSummary("Deletes a model no twin or model uses.").ProducesAdtErrors(404, 409);
         return group;
     }
 

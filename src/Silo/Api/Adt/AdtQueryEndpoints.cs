@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using TwinCluster.Grains.Adt;
 using TwinCluster.Grains.Interfaces;
 
+using TwinCluster.Silo.Api.Auth;
+
 namespace TwinCluster.Silo.Api.Adt;
 
 /// <summary>ADT's <c>POST /query</c>: the query language, a page at a time with <c>continuationToken</c>.</summary>
@@ -10,7 +12,7 @@ public static class AdtQueryEndpoints
 {
     public static RouteGroupBuilder MapAdtQueryEndpoints(this RouteGroupBuilder group)
     {
-        group.MapPost("", Query).Accepts<AdtQuerySpecification>("application/json").Produces<AdtPage<JsonObject>>()
+        group.MapPost("", Query).RequireTwinRead(null).Accepts<AdtQuerySpecification>("application/json").Produces<AdtPage<JsonObject>>()
             .WithSummary("Runs a query ({\"query\": …} or {\"continuationToken\": …}); max-items-per-page sets the page size; a bad query is a 400 naming its position.")
             .ProducesAdtErrors(400);
         return group;
@@ -27,7 +29,11 @@ public static class AdtQueryEndpoints
         }
 
         var size = request.Headers.ContainsKey("max-items-per-page") ? AdtPaging.PageSize(request) : 0;
-        var page = await grains.GetGrain<IDigitalTwinsQueryGrain>(0).Run(query ?? "", token, size);
+        // A scoped principal's query sees only its subtrees: rows with any twin outside them are left out.
+        var readable = await Auth.ApiAccess.ReadableAsync(request.HttpContext);
+        var page = readable is null
+            ? await grains.GetGrain<IDigitalTwinsQueryGrain>(0).Run(query ?? "", token, size)
+            : await grains.GetGrain<IDigitalTwinsQueryGrain>(0).RunWithin(query ?? "", token, size, [.. readable]);
         var json = AdtJson.Write(writer =>
         {
             writer.WriteStartObject();

@@ -8,6 +8,8 @@ using TwinCluster.Ingress.Hosting;
 using TwinCluster.Ingress.Pipeline;
 using TwinCluster.Wire;
 
+using TwinCluster.Silo.Api.Auth;
+
 namespace TwinCluster.Silo.Api.Adt;
 
 /// <summary>
@@ -21,10 +23,10 @@ public static class AdtTelemetryEndpoints
 {
     public static RouteGroupBuilder MapAdtTelemetryEndpoints(this RouteGroupBuilder group)
     {
-        group.MapPost("/{id}/telemetry", Publish).Accepts<JsonObject>("application/json")
+        group.MapPost("/{id}/telemetry", Publish).RequireTwinWrite(null).Accepts<JsonObject>("application/json")
             .WithSummary("Publishes telemetry through the ingress (Message-Id: the sequence number; Telemetry-Source-Time: the sample time).")
             .ProducesAdtErrors(400, 404, 409, 503);
-        group.MapPost("/{id}/components/{name}/telemetry", PublishComponent).Accepts<JsonObject>("application/json")
+        group.MapPost("/{id}/components/{name}/telemetry", PublishComponent).RequireTwinWrite(null).Accepts<JsonObject>("application/json")
             .WithSummary("Component telemetry: its channels are named '{component}.{channel}' on the twin.").ProducesAdtErrors(400, 404, 409, 503);
         return group;
     }

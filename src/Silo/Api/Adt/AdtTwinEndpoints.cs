@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TwinCluster.Grains.Adt;
 
+using TwinCluster.Silo.Api.Auth;
+
 namespace TwinCluster.Silo.Api.Adt;
 
 /// <summary>ADT's <c>/digitaltwins/{id}</c>: get, create or replace (If-None-Match: *), JSON Patch and delete (If-Match).</summary>
@@ -10,12 +12,12 @@ public static class AdtTwinEndpoints
 {
     public static RouteGroupBuilder MapAdtTwinEndpoints(this RouteGroupBuilder group)
     {
-        group.MapGet("/{id}", Get).Produces<JsonObject>().WithSummary("A twin with $dtId, $etag and $metadata.").ProducesAdtErrors(404);
-        group.MapPut("/{id}", Put).Accepts<JsonObject>("application/json").Produces<JsonObject>()
+        group.MapGet("/{id}", Get).RequireTwinRead().Produces<JsonObject>().WithSummary("A twin with $dtId, $etag and $metadata.").ProducesAdtErrors(404);
+        group.MapPut("/{id}", Put).RequireTwinWrite("twin.put").Accepts<JsonObject>("application/json").Produces<JsonObject>()
             .WithSummary("Creates a twin ($metadata.$model required) or replaces its properties; If-None-Match: * creates only.").ProducesAdtErrors(400, 412);
-        group.MapPatch("/{id}", Patch).Accepts<JsonArray>("application/json-patch+json", "application/json")
+        group.MapPatch("/{id}", Patch).RequireTwinWrite("twin.patch").Accepts<JsonArray>("application/json-patch+json", "application/json")
             .WithSummary("Applies a JSON Patch to the twin's properties, all or nothing; If-Match checks the ETag.").ProducesAdtErrors(400, 404, 412);
-        group.MapDelete("/{id}", Delete).WithSummary("Deletes a twin that has no relationships; If-Match checks the ETag.").ProducesAdtErrors(400, 404, 412);
+        group.MapDelete("/{id}", Delete).RequireTwinWrite("twin.delete").WithSummary("Deletes a twin that has no relationships; If-Match checks the ETag.").ProducesAdtErrors(400, 404, 412);
         return group;
     }
 

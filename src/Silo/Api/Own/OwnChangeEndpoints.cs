@@ -4,6 +4,8 @@ using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TwinCluster.Grains.Interfaces;
 
+using TwinCluster.Silo.Api.Auth;
+
 namespace TwinCluster.Silo.Api.Own;
 
 /// <summary>
@@ -17,7 +19,7 @@ public static class OwnChangeEndpoints
 
     public static RouteGroupBuilder MapOwnChangeEndpoints(this RouteGroupBuilder group)
     {
-        group.MapGet("", Stream)
+        group.MapGet("", Stream).RequireTwinRead(null)
             .WithSummary("Server-Sent Events of changes: under=twin keeps a subtree's, kind=raised,cleared,… some kinds; Last-Event-ID resumes.")
             .Produces<ChangeDto>(StatusCodes.Status200OK, "text/event-stream").ProducesProblem(400);
         return group;
@@ -25,13 +27,16 @@ public static class OwnChangeEndpoints
 
     private static ServerSentEventsResult<object> Stream(string? under, string? kind, HttpRequest request, IGrainFactory grains, CancellationToken ct)
     {
+        // A scoped principal sees the changes of its subtrees only (a change carries its twin's containment path).
+        var principal = ApiPrincipal.Of(request.HttpContext);
+        Func<TwinChange, bool> visible = principal.IsUnscoped ? _ => true : c => principal.Scopes.Any(s => c.TwinId == s || c.IsUnder(s));
         var kinds = ParseKinds(kind);
         var (epoch, after) = ParseCursor(request.Headers["Last-Event-ID"].ToString());
         request.HttpContext.Response.Headers.CacheControl = "no-cache";
-        return TypedResults.ServerSentEvents(Read(grains.GetGrain<IChangeFeedGrain>(ChangeStreams.Key), under, kinds, epoch, after, ct));
+        return TypedResults.ServerSentEvents(Read(grains.GetGrain<IChangeFeedGrain>(ChangeStreams.Key), under, kinds, visible, epoch, after, ct));
     }
 
-    private static async IAsyncEnumerable<SseItem<object>> Read(IChangeFeedGrain feed, string? under, HashSet<TwinChangeKind>? kinds, Guid epoch, long after,
+    private static async IAsyncEnumerable<SseItem<object>> Read(IChangeFeedGrain feed, string? under, HashSet<TwinChangeKind>? kinds, Func<TwinChange, bool> visible, Guid epoch, long after,
         [EnumeratorCancellation] CancellationToken ct)
     {
         var resuming = epoch != Guid.Empty;
@@ -48,7 +53,7 @@ public static class OwnChangeEndpoints
 
             foreach (var change in page.Events)
             {
-                if ((kinds is null || kinds.Contains(change.Kind)) && (under is null || change.IsUnder(under)))
+                if ((kinds is null || kinds.Contains(change.Kind)) && (under is null || change.IsUnder(under)) && visible(change))
                 {
                     yield return new SseItem<object>(ChangeDto.From(change), ChangeDto.KindName(change.Kind)) { EventId = Id(page.Epoch, change.Seq) };
                 }

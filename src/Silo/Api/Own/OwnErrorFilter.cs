@@ -11,6 +11,10 @@ public sealed class OwnErrorFilter : IEndpointFilter
         {
             return await next(context);
         }
+        catch (Auth.ApiForbiddenException ex)
+        {
+            return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+        }
         catch (TwinOperationException ex)
         {
             var status = ex.Code switch

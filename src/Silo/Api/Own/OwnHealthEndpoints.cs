@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using TwinCluster.Grains.Interfaces;
 using TwinCluster.Wire;
 
+using TwinCluster.Silo.Api.Auth;
+
 namespace TwinCluster.Silo.Api.Own;
 
 /// <summary><c>/api/v1/health/{id}</c>: a twin's explained health and the tree below it.</summary>
@@ -10,7 +12,7 @@ public static class OwnHealthEndpoints
 {
     public static RouteGroupBuilder MapOwnHealthEndpoints(this RouteGroupBuilder group)
     {
-        group.MapGet("/{id}", Get).WithSummary("The twin's explained health and the tree below it (depth levels, all by default).")
+        group.MapGet("/{id}", Get).RequireTwinRead().WithSummary("The twin's explained health and the tree below it (depth levels, all by default).")
             .ProducesProblem(404).ProducesProblem(400);
         return group;
     }

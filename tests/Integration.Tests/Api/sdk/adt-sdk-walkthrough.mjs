@@ -1,5 +1,5 @@
 // Drives TwinCluster's HTTPS API with the official Azure Digital Twins SDK for JavaScript, unchanged except for the
-// endpoint and a credential that hands out any token. Prints one JSON line per step; exits 1 on the first surprise.
+// endpoint and a credential that hands out the silo's admin API token (ADT_TOKEN). Prints one JSON line per step; exits 1 on the first surprise.
 // Environment: ADT_ENDPOINT (https://127.0.0.1:port), MODELS_DIR (the repository's models/dtdl folder), SDK_DIR.
 import { createRequire } from "node:module";
 import { readdirSync, readFileSync } from "node:fs";
@@ -8,7 +8,7 @@ import { join } from "node:path";
 const require = createRequire(join(process.env.SDK_DIR, "package.json"));
 const { DigitalTwinsClient } = require("@azure/digital-twins-core");
 
-const credential = { getToken: async () => ({ token: "any-token", expiresOnTimestamp: Date.now() + 3_600_000 }) };
+const credential = { getToken: async () => ({ token: process.env.ADT_TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 }) };
 const client = new DigitalTwinsClient(process.env.ADT_ENDPOINT, credential);
 const step = (name, detail) => console.log(JSON.stringify({ step: name, ...detail }));
 const fail = (message) => { console.log(JSON.stringify({ step: "failed", message })); process.exit(1); };
