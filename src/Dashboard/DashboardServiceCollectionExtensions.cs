@@ -15,6 +15,7 @@ public static class DashboardServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(resolver);
         services.AddSingleton<FleetIndex>();
+        services.AddSingleton<IngestMonitor>();
         services.AddScoped<DashboardUser>();
         services.AddScoped<LiveChanges>();
         services.AddScoped<AlertActions>();

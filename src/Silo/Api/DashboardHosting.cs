@@ -28,6 +28,8 @@ public static class DashboardHosting
         // Scripts and styles (ours, MudBlazor's, Plotly.Blazor's) are public; every page but /signin needs a sign-in.
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // The ingest page's meter listener counts from the start, not from the first visit.
+        app.Services.GetRequiredService<TwinCluster.Dashboard.Services.IngestMonitor>();
         return app;
     }
 }
