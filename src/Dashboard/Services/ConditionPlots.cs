@@ -19,7 +19,7 @@ public static class ConditionPlots
         XAxis = [new XAxis { Title = new Plotly.Blazor.LayoutLib.XAxisLib.Title { Text = xTitle } }],
         YAxis = [new YAxis { Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = yTitle } }],
         ShowLegend = true,
-        Legend = [new Legend { Orientation = Plotly.Blazor.LayoutLib.LegendLib.OrientationEnum.H, Y = 1.12m, X = 0.4m }],
+        Legend = [new Legend { Orientation = Plotly.Blazor.LayoutLib.LegendLib.OrientationEnum.H, Y = 1m, X = 1m, XAnchor = Plotly.Blazor.LayoutLib.LegendLib.XAnchorEnum.Right, YAnchor = Plotly.Blazor.LayoutLib.LegendLib.YAnchorEnum.Bottom }],
     };
 
     private static List<object> Objects<T>(IEnumerable<T> values) => [.. values.Cast<object>()];
@@ -78,6 +78,7 @@ public static class ConditionPlots
     {
         ArgumentNullException.ThrowIfNull(view);
         var layout = Base("Acceleration spectrum", "Hz", "g RMS", 300);
+        layout.ShowLegend = false;
         layout.YAxis[0].Type = Plotly.Blazor.LayoutLib.YAxisLib.TypeEnum.Log;
         layout.Shapes = [];
         for (var h = 1; h <= 3 && view.ShaftHz > 0; h++)
@@ -113,7 +114,9 @@ public static class ConditionPlots
                 Mode = Plotly.Blazor.Traces.ScatterLib.ModeFlag.Lines, Line = new Plotly.Blazor.Traces.ScatterLib.Line { Color = "#37474f", Width = 1 },
             },
         ];
-        return (data, Base("Time waveform (end of the latest window)", "ms", "g", 260));
+        var layout = Base("Time waveform (end of the latest window)", "ms", "g", 260);
+        layout.ShowLegend = false;
+        return (data, layout);
     }
 
     /// <summary>Velocity RMS per window against the zone bands A–D.</summary>
@@ -121,6 +124,7 @@ public static class ConditionPlots
     {
         ArgumentNullException.ThrowIfNull(view);
         var layout = Base("Velocity RMS vs ISO 10816-21 zones", "", "mm/s", 280);
+        layout.ShowLegend = false;
         var z = view.Zones;
         var top = Math.Max(z.CD * 1.5, view.Trend.IsEmpty ? 0 : view.Trend.Max(p => p.VelocityRms) * 1.1);
         layout.YAxis[0].Range = [0, top];
@@ -153,6 +157,7 @@ public static class ConditionPlots
     {
         ArgumentNullException.ThrowIfNull(view);
         var layout = Base("Kurtosis", "", "", 240);
+        layout.ShowLegend = false;
         IList<ITrace> data =
         [
             new Scatter
@@ -199,6 +204,7 @@ public static class ConditionPlots
         ArgumentNullException.ThrowIfNull(view);
         var layout = Base("Waterfall of envelope spectra", "Hz", "", 320);
         layout.ShowLegend = false;
+        layout.Margin = new Margin { L = 110, R = 20, T = 40, B = 45 };
         var width = view.Waterfall.IsEmpty ? 0 : view.Waterfall.Max(r => r.Values.Length);
         var z = view.Waterfall.Select(r => (object)ConditionCharts.DecibelsOverMedian(r.Values).Select(v => (object)Math.Max(0, v)).ToList()).ToList();
         IList<ITrace> data =

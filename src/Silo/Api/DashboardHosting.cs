@@ -14,6 +14,9 @@ public static class DashboardHosting
     /// <summary>Registers Razor components, the dashboard's services and the browser sign-in.</summary>
     public static WebApplicationBuilder AddTwinDashboard(this WebApplicationBuilder builder)
     {
+        // Scripts and styles come from the packages: run from a build, they are read where the build's manifest says
+        // (in every environment, not only Development); a published silo has them in wwwroot.
+        builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         // Signed in with the browser cookie of ApiAuthentication; the same principal as the API's.
         builder.Services.AddTwinDashboardServices(user => ApiPrincipal.Of(user));

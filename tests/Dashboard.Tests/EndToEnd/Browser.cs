@@ -39,6 +39,13 @@ public sealed class Browser : IAsyncDisposable
         // The browser's console and failed requests go to the test output: a page that does not come alive says why.
         page.Console += (_, m) => Console.WriteLine($"[browser {m.Type}] {m.Text}");
         page.RequestFailed += (_, r) => Console.WriteLine($"[browser request failed] {r.Url}: {r.Failure}");
+        page.Response += (_, r) =>
+        {
+            if (r.Status >= 400)
+            {
+                Console.WriteLine($"[browser response {r.Status}] {r.Url}");
+            }
+        };
         return page;
     }
 

@@ -32,7 +32,7 @@ public sealed class DashboardEndToEndTests(DemoSilo silo)
         await Browser.ShotAsync(page, "fleet");
 
         // The alerts page, opened before the alert exists (or not yet acknowledged), shows it when it comes: no reload.
-        await page.GetByRole(AriaRole.Link, new() { Name = "Alerts" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Alerts", Exact = true }).ClickAsync();
         await page.GetByTestId("alerts-table").WaitForAsync();
         var navigations = 0;
         page.FrameNavigated += (_, frame) => navigations += frame == page.MainFrame ? 1 : 0;
@@ -54,7 +54,7 @@ public sealed class DashboardEndToEndTests(DemoSilo silo)
         await Browser.ShotAsync(page, "condition");
 
         // Acknowledge with a note.
-        await page.GetByRole(AriaRole.Link, new() { Name = "Alerts" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Alerts", Exact = true }).ClickAsync();
         var button = page.GetByTestId("acknowledge-" + Bearing);
         await button.ClickAsync();
         await page.GetByTestId("ack-note").Locator("textarea").FillAsync("e2e: bearing inspection booked");
