@@ -57,7 +57,7 @@ public sealed class DashboardEndToEndTests(DemoSilo silo)
         await page.GetByRole(AriaRole.Link, new() { Name = "Alerts", Exact = true }).ClickAsync();
         var button = page.GetByTestId("acknowledge-" + Bearing);
         await button.ClickAsync();
-        await page.GetByTestId("ack-note").Locator("textarea").FillAsync("e2e: bearing inspection booked");
+        await page.Locator("[data-testid=ack-note] textarea, textarea[data-testid=ack-note]").First.FillAsync("e2e: bearing inspection booked");
         await Browser.ShotAsync(page, "acknowledge");
         await page.GetByTestId("ack-confirm").ClickAsync();
         await Assertions.Expect(page.GetByTestId("ack-" + Bearing)).ToContainTextAsync("e2e: bearing inspection booked");
