@@ -114,9 +114,10 @@ public sealed class DashboardBenchmark(DemoSilo silo)
         // The silo's own Prometheus metrics (plain HTTP port) give the GC heap; /proc gives the resident set.
         using var http = new HttpClient();
         var metrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{silo.HttpPort}/metrics"));
+        // The runtime meter's heap size after the last collection, summed over generations ("name{labels} value [timestamp]").
         var heap = metrics.Split('\n')
-            .Where(l => l.StartsWith("dotnet_gc_heap_size_bytes", StringComparison.Ordinal) || l.StartsWith("process_runtime_dotnet_gc_heap_size_bytes", StringComparison.Ordinal))
-            .Select(l => double.Parse(l.Split(' ')[^1], CultureInfo.InvariantCulture)).Sum() / 1e6;
+            .Where(l => l.StartsWith("dotnet_gc_last_collection_heap_size_bytes", StringComparison.Ordinal))
+            .Select(l => double.Parse(l[(l.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture)).Sum() / 1e6;
         var rss = File.ReadAllLines($"/proc/{silo.ProcessId}/status").Where(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
             .Select(l => double.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024).FirstOrDefault();
         return (heap, rss);

@@ -69,7 +69,7 @@ public sealed class DashboardEndToEndTests(DemoSilo silo)
             Assert.True(exit == 0, "twin alerts list: " + stderr);
             using var json = JsonDocument.Parse(stdout);
             return json.RootElement.EnumerateArray()
-                .Where(a => a.GetProperty("twinId").GetString() == Bearing && a.TryGetProperty("acknowledgedBy", out var by) && by.ValueKind == JsonValueKind.String)
+                .Where(a => a.GetProperty("twin").GetString() == Bearing && a.TryGetProperty("acknowledgedBy", out var by) && by.ValueKind == JsonValueKind.String)
                 .Select(a => a.GetRawText()).FirstOrDefault();
         }, TimeSpan.FromSeconds(30), "the acknowledgement in twin alerts list");
         Assert.Contains("token:embedded-admin", acknowledged, StringComparison.Ordinal);
