@@ -107,6 +107,32 @@ public sealed class VibrationAnalyzer
     /// <summary>The options this analyzer was built with.</summary>
     public VibrationAnalyzerOptions Options => _options;
 
+    /// <summary>
+    /// The spectra of the latest <see cref="Analyze(ReadOnlySpan{double}, double)"/> call, each reduced to at most
+    /// <paramref name="maxPoints"/> points (for display: the dashboard's condition page); null before the first call.
+    /// </summary>
+    public AnalyzerSpectra? LatestSpectra(int maxPoints)
+    {
+        if (_lastHalf == 0)
+        {
+            return null;
+        }
+
+        var (spectrum, factor) = AnalyzerSpectra.Reduce(_power, maxPoints, squareRoot: true);
+        var envelope = ImmutableArray<float>.Empty;
+        var envelopeFactor = 1;
+        if (_lastEnvelopeBand >= 0)
+        {
+            (envelope, envelopeFactor) = AnalyzerSpectra.Reduce(_ses.AsSpan(_lastEnvelopeBand * _lastHalf, _lastHalf), maxPoints);
+        }
+
+        var band = _lastEnvelopeBand >= 0 ? new FrequencyBand(_bandLo[_lastEnvelopeBand] * _df, _bandHi[_lastEnvelopeBand] * _df) : default;
+        return new AnalyzerSpectra(factor * _df, spectrum, envelopeFactor * _df, envelope, band);
+    }
+
+    private int _lastEnvelopeBand = -1;
+    private int _lastHalf;
+
     /// <summary>The power of two nearest to half a second of samples, within [1,024, 65,536].</summary>
     public static int DefaultWindowSize(double sampleRateHz)
     {
@@ -731,6 +757,8 @@ public sealed class VibrationAnalyzer
         }
 
         var ranking = DefectVerdict.Rank(kinds, kindBest, scores);
+        _lastHalf = envelope.Half;
+        _lastEnvelopeBand = ranking.Best >= 0 && kindBand[ranking.Best] >= 0 ? kindBand[ranking.Best] : _candidate[0] ? 0 : -1;
         var band = ranking.Best >= 0 && kindBand[ranking.Best] >= 0
             ? new FrequencyBand(_bandLo[kindBand[ranking.Best]] * _df, _bandHi[kindBand[ranking.Best]] * _df)
             : default;

@@ -123,6 +123,13 @@ public interface ITwinGrain : IGrainWithStringKey, ITwinCommands
     [Alias("AcknowledgeAlert")]
     Task<TwinAlert> AcknowledgeAlert(string acknowledgedBy, string? note);
 
+    /// <summary>
+    /// A monitored component's latest analysis for display (spectra, lines, trends, waterfall); null when the twin is
+    /// not monitored or has analysed no window since its activation.
+    /// </summary>
+    [Alias("GetConditionView"), Orleans.Concurrency.AlwaysInterleave]
+    Task<ConditionView?> GetConditionView();
+
     /// <summary>This component's open alert (first, if any) and its recently cleared ones, newest first.</summary>
     [Alias("GetAlerts"), Orleans.Concurrency.AlwaysInterleave]
     Task<ImmutableArray<TwinAlert>> GetAlerts();

@@ -20,6 +20,7 @@ try
     }
 
     builder.AddTwinSilo();
+    builder.AddTwinDashboard();
     if (demo)
     {
         builder.Services.AddHostedService<DemoService>();
@@ -28,6 +29,7 @@ try
     var app = builder.Build();
     app.MapTwinSiloEndpoints();
     app.MapTwinApi();
+    app.MapTwinDashboard();
     await app.RunAsync();
     return 0;
 }

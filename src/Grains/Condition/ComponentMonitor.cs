@@ -68,6 +68,13 @@ public sealed class ComponentMonitor
     /// </summary>
     public Action<string, AnalysisResult, ComponentCondition>? WindowAnalysed { get; set; }
 
+    /// <summary>What the dashboard shows of the latest windows (spectra, trend, waterfall); in memory only.</summary>
+    public ConditionTrace Trace { get; } = new();
+
+    /// <summary>The latest analysis for display; null before the first window.</summary>
+    public ConditionView? View(string twinId) =>
+        Trace.View(twinId, _condition, _options, _analyzerOptions.Zones ?? SeverityZones.For(Kind), _analyzerOptions.Harmonics);
+
     /// <summary>Windows analysed (carried over a restore).</summary>
     public long WindowsAnalysed => _windows;
 
@@ -203,6 +210,11 @@ public sealed class ComponentMonitor
         }
 
         _condition = Build(worst, health, alert, at);
+        if (ReferenceEquals(worst, channel))
+        {
+            Trace.Record(channel, result, at, health);
+        }
+
         WindowAnalysed?.Invoke(channel.Name, result, _condition);
         if (!IsMaterial(_reported, _condition))
         {

@@ -165,6 +165,24 @@ internal sealed class VibrationChannel
         }
     }
 
+    /// <summary>The newest <paramref name="count"/> samples of the window, oldest first (empty on the slow-shaft path).</summary>
+    public System.Collections.Immutable.ImmutableArray<float> Latest(int count)
+    {
+        if (_ring.Length == 0)
+        {
+            return [];
+        }
+
+        var n = Math.Min(count, _ring.Length);
+        var result = new float[n];
+        for (var i = 0; i < n; i++)
+        {
+            result[i] = _ring[(_write - n + i + 2 * _ring.Length) % _ring.Length];
+        }
+
+        return System.Collections.Immutable.ImmutableArray.Create(result);
+    }
+
     /// <summary>Passes over the ready window without a result; the next one is a hop later.</summary>
     public void Skip() => _untilWindow = Hop;
 

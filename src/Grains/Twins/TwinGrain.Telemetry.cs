@@ -76,6 +76,18 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
         return Intake.Status();
     }
 
+    /// <inheritdoc />
+    public async Task<ConditionView?> GetConditionView()
+    {
+        await RefreshIfAbsent();
+        if (!S.Exists)
+        {
+            throw TwinOperationException.TwinNotFound(Id);
+        }
+
+        return Intake.Monitor?.View(Id);
+    }
+
     private async Task OnTelemetryTimer(CancellationToken cancellationToken)
     {
         await Intake.TickAsync(cancellationToken);
