@@ -124,10 +124,15 @@ public sealed partial class DemoSilo : IAsyncLifetime
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(RepositoryRoot(), "src", "Client", "Cli", "bin", Configuration, "net10.0", "twin.dll"));
-        start.ArgumentList.Add("--gateway");
-        start.ArgumentList.Add($"127.0.0.1:{GatewayPort}");
-        start.ArgumentList.Add("--cluster-id");
-        start.ArgumentList.Add(ClusterId);
+        // The CLI works through the HTTP API with a token; only token creation may take the gateway (the bootstrap).
+        string[] connection = args is ["auth", "token", "create", ..]
+            ? ["--gateway", $"127.0.0.1:{GatewayPort}", "--cluster-id", ClusterId]
+            : ["--url", Origin, "--token", AdminToken, "--cacert", Path.Combine(Folder, "https", "ca.pem")];
+        foreach (var c in connection)
+        {
+            start.ArgumentList.Add(c);
+        }
+
         foreach (var a in args)
         {
             start.ArgumentList.Add(a);
