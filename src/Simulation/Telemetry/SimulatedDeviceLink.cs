@@ -84,6 +84,13 @@ public sealed class SimulatedDeviceLink : IAsyncDisposable
         }
 
         await _client.ConnectAsync(builder.Build(), cancellationToken);
+        if (_twins.Count == 0)
+        {
+            // No twin of this simulation takes commands or desired properties: nothing to subscribe to (MQTT forbids
+            // a SUBSCRIBE without topic filters).
+            return;
+        }
+
         var subscribe = new MqttClientSubscribeOptionsBuilder();
         foreach (var twin in _twins)
         {
