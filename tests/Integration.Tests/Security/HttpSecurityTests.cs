@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using TwinCluster.Integration.Tests.Api;
 using TwinCluster.Integration.Tests.Cluster;
+using TwinCluster.Integration.Tests.Telemetry;
 using Xunit;
 
 namespace TwinCluster.Integration.Tests.Security;
@@ -95,7 +96,7 @@ public sealed class HttpSecurityTests : IAsyncLifetime
         _tokens["jwt-wrong-issuer"] = _issuer.Token("frank", Audience, roles: ["admin"], issuer: "http://127.0.0.1:1/elsewhere");
 
         // The short-lived token is refused once its second is over (polled, not slept).
-        await PollAsync(async () => (await Send(HttpMethod.Get, $"/digitaltwins/wt-a1?{V}", "expired")).Status == 401, ct);
+        await TelemetryTestKit.PollAsync(async () => (await Send(HttpMethod.Get, $"/digitaltwins/wt-a1?{V}", "expired")).Status == 401, ok => ok, ct);
     }
 
     public async ValueTask DisposeAsync()
@@ -381,16 +382,6 @@ public sealed class HttpSecurityTests : IAsyncLifetime
         await socket.ConnectAsync(context.DnsEndPoint, ct);
         return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
     };
-
-    internal static async Task PollAsync(Func<Task<bool>> condition, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met within 30 s");
-            await Task.Delay(100, ct);
-        }
-    }
 }
 
 /// <summary>The limits of a real silo set low: failed sign-ins per source address, requests per principal.</summary>
@@ -454,13 +445,13 @@ public sealed class HttpRateLimitTests
         {
             // The admin's bucket refills at 5 per second: poll until it serves the create.
             HttpResponseMessage? made = null;
-            await HttpSecurityTests.PollAsync(async () =>
+            await TelemetryTestKit.PollAsync(async () =>
             {
                 made?.Dispose();
                 using var again = new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/tokens") { Content = new StringContent("""{"role":"reader","name":"other"}""", Encoding.UTF8, "application/json") };
                 made = await admin2.SendAsync(again, ct);
                 return made.StatusCode == HttpStatusCode.Created;
-            }, ct);
+            }, ok => ok, ct);
             other = JsonNode.Parse(await made!.Content.ReadAsStringAsync(ct))!["token"]!.GetValue<string>();
             made.Dispose();
         }
