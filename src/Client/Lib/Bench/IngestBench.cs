@@ -52,6 +52,9 @@ public sealed record IngestBenchOptions
     /// since a device may publish only under its twins' topics.
     /// </summary>
     public bool SignIn { get; init; }
+
+    /// <summary>Skip the raw-broker phase (a comparison of two runs where one must skip it gives both the same phases).</summary>
+    public bool SkipRaw { get; init; }
 }
 
 /// <summary>The figures of one phase.</summary>
@@ -172,9 +175,9 @@ public sealed class IngestBench(IGrainFactory grains, IngestBenchOptions options
     /// </summary>
     public async Task<double> RawBrokerRateAsync(TimeSpan duration, CancellationToken cancellationToken)
     {
-        if (options.SignIn)
+        if (options.SignIn || options.SkipRaw)
         {
-            log("raw broker: skipped (signed-in devices may publish only under their twins' topics)");
+            log(options.SignIn ? "raw broker: skipped (signed-in devices may publish only under their twins' topics)" : "raw broker: skipped (--skip-raw)");
             return double.NaN;
         }
 
