@@ -57,18 +57,6 @@ public sealed record OrleansTls(string CertificatePath, string? KeyPath, string 
     public Func<X509Certificate2?, SslPolicyErrors, bool> Validator()
     {
         var ca = X509CertificateLoader.LoadCertificateFromFile(CaPath);
-        return (presented, _) =>
-        {
-            if (presented is null)
-            {
-                return false;
-            }
-
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.Add(ca);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            return chain.Build(presented);
-        };
+        return (presented, _) => CertificateTrust.ChainsTo(ca, presented);
     }
 }

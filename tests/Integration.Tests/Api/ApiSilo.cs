@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
+using TwinCluster.Grains.Interfaces;
 using TwinCluster.Integration.Tests.Cluster;
 using Xunit;
 
@@ -42,14 +43,7 @@ public sealed class ApiSilo : IAsyncLifetime
     {
         var ca = X509Certificate2.CreateFromPem(File.ReadAllText(CaPath));
         var socketsHandler = new SocketsHttpHandler();
-        socketsHandler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-        {
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.Add(ca);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            return certificate is X509Certificate2 leaf && chain.Build(leaf);
-        };
+        socketsHandler.SslOptions.RemoteCertificateValidationCallback = CertificateTrust.ServerCallback(ca);
         handler?.Invoke(socketsHandler);
         var client = new HttpClient(socketsHandler) { BaseAddress = endpoint, Timeout = TimeSpan.FromSeconds(30) };
         if (token is not null)

@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using MQTTnet;
 using MQTTnet.Formatter;
+using TwinCluster.Grains.Interfaces;
 using TwinCluster.Integration.Tests.Cli;
 using TwinCluster.Integration.Tests.Cluster;
 using TwinCluster.Integration.Tests.Infrastructure;
@@ -75,18 +76,13 @@ internal sealed class SecureSilo : IAsyncDisposable
     /// <summary>Trusts exactly the silo's development certificate (as <c>mosquitto_pub --cafile</c> does).</summary>
     public bool Trusts(X509Certificate? presented, SslPolicyErrors errors)
     {
-        if (presented is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None)
+        if ((errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None)
         {
             return false;
         }
 
         using var ca = X509Certificate2.CreateFromPem(File.ReadAllText(CertificatePath));
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        using var certificate = X509CertificateLoader.LoadCertificate(presented.GetRawCertData());
-        return chain.Build(certificate);
+        return CertificateTrust.ChainsTo(ca, presented);
     }
 
     /// <summary>Connects a device over TLS (or plain MQTT to <paramref name="port"/> when <paramref name="tls"/> is false).</summary>

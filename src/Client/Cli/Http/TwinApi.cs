@@ -45,19 +45,7 @@ public sealed class TwinApi : IDisposable
             _ca = X509Certificate2.CreateFromPem(File.ReadAllText(caFile));
             var ca = _ca;
             // Custom root trust: the chain must end at this CA (not merely any CA the system trusts); names are checked as usual.
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-            {
-                if ((errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None || certificate is not X509Certificate2 leaf)
-                {
-                    return false;
-                }
-
-                using var chain = new X509Chain();
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.Add(ca);
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                return chain.Build(leaf);
-            };
+            handler.SslOptions.RemoteCertificateValidationCallback = CertificateTrust.ServerCallback(ca);
         }
 
         _http = new HttpClient(handler) { BaseAddress = settings.Url, Timeout = Timeout.InfiniteTimeSpan };

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using TwinCluster.Grains.Interfaces;
 
 namespace TwinCluster.Client.Bench;
 
@@ -17,19 +18,7 @@ public static class ApiBench
         if (caPath is not null)
         {
             var ca = X509Certificate2.CreateFromPem(File.ReadAllText(caPath));
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-            {
-                if (errors == SslPolicyErrors.None)
-                {
-                    return true;
-                }
-
-                using var chain = new X509Chain();
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.Add(ca);
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                return certificate is X509Certificate2 leaf && chain.Build(leaf);
-            };
+            handler.SslOptions.RemoteCertificateValidationCallback = CertificateTrust.ServerCallback(ca);
         }
 
         var client = new HttpClient(handler) { BaseAddress = endpoint, Timeout = TimeSpan.FromSeconds(30) };
