@@ -329,4 +329,53 @@ public sealed class BuiltInBrokerCommandTests(CommandSiloFixture fixture) : ICla
             }
         }
     }
+
+    [Fact]
+    public async Task The_simulator_as_the_device_resamples_a_bearing_on_a_desired_sample_rate_and_refuses_a_rate_outside_the_range()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var simulate = Cli.CliProcess.RunUntilAsync(["-g", $"127.0.0.1:{fixture.Silo.GatewayPort}", "--cluster-id", "cmds", "simulate", "--root", "wt-01",
+            "--broker", $"127.0.0.1:{Port}", "--rate", "4", "--block", "256", "--duration", "180", "--seed", "9"], stop.Token);
+        try
+        {
+            // A generator bearing of the example farm, sampled at its vibrationSampleRateHz (12,800 Hz) to begin with.
+            var bearing = Grains.GetTwin(new TwinId("wt-01-gen-de"));
+            static double? Rate(TelemetryStatus s) => s.Latest.TryGetValue("vibration", out var r) ? r.SampleRateHz : null;
+            var first = await PollAsync(() => bearing.GetTelemetry(), s => Rate(s) is not null, ct);
+            Assert.Equal((12_800.0, 256), (Rate(first)!.Value, first.Latest["vibration"].Samples));
+
+            await bearing.Patch("""[{"op":"replace","path":"/vibrationSampleRateHz","value":6400}]""", null);
+            var desired = await PollAsync(() => bearing.GetDesired(),
+                v => v.Properties.Any(p => p.Name == "vibrationSampleRateHz" && p.State != DesiredAckState.Pending), ct);
+            var accepted = desired.Properties.Single(p => p.Name == "vibrationSampleRateHz");
+            Assert.True(accepted.State == DesiredAckState.Accepted, $"{accepted.State}: {accepted.AckDescription}");
+            Assert.Equal("6400", accepted.ReportedJson);
+            // The blocks the twin receives now carry the new rate in their header, and keep their 20 ms each.
+            var resampled = await PollAsync(() => bearing.GetTelemetry(), s => Rate(s) == 6400, ct);
+            Assert.Equal(128, resampled.Latest["vibration"].Samples);
+
+            await bearing.Patch("""[{"op":"replace","path":"/vibrationSampleRateHz","value":200000}]""", null);
+            var after = await PollAsync(() => bearing.GetDesired(), v => v.Properties.Single(p => p.Name == "vibrationSampleRateHz") is var rate
+                && rate.Version > accepted.Version && rate.State != DesiredAckState.Pending, ct);
+            var refused = after.Properties.Single(p => p.Name == "vibrationSampleRateHz");
+            Assert.Equal((DesiredAckState.Refused, 400), (refused.State, refused.AckStatus));
+            Assert.Contains("vibrationSampleRateHz 200000 is outside", refused.AckDescription, StringComparison.Ordinal);
+            Assert.Equal("6400", refused.ReportedJson);
+            var seen = (await bearing.GetTelemetry()).LastSeq;
+            var still = await PollAsync(() => bearing.GetTelemetry(), s => s.LastSeq >= seen + 8, ct);
+            Assert.Equal(6400, Rate(still));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            try
+            {
+                await simulate;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
 }
