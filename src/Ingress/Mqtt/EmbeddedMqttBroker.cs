@@ -16,7 +16,8 @@ namespace TwinCluster.Ingress.Mqtt;
 /// a durable log the acknowledgement waits for the log write; with the in-memory log it waits only for room in the
 /// pipeline (which is the backpressure). Other subscribers still receive every publish, as from any broker.
 /// Devices sign in with the credentials of <c>twin devices add</c>: checked at CONNECT, then every PUBLISH must be
-/// for one of the device's twins and every SUBSCRIBE under one of their <c>commands</c> or <c>desired</c> topics.
+/// for one of the device's twins, on its telemetry, properties or replies (never its commands or desired document),
+/// and every SUBSCRIBE under one of their <c>commands</c> or <c>desired</c> topics.
 /// </summary>
 public sealed class EmbeddedMqttBroker : IAsyncDisposable
 {
@@ -265,7 +266,7 @@ public sealed class EmbeddedMqttBroker : IAsyncDisposable
         try
         {
             await _deadLetters.AddAsync([DeadLetter.Of(_time.GetUtcNow(), topic, twin, DeadLetterReason.NotAuthorized,
-                $"device '{grant.Username}' may publish only for {string.Join(", ", grant.Twins)}", e.ApplicationMessage.Payload.ToArray())], e.CancellationToken);
+                $"device '{grant.Username}': {DeviceTopics.PublishRefusal(grant.Twins, topic)}", e.ApplicationMessage.Payload.ToArray())], e.CancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
