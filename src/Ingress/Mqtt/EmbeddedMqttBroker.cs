@@ -36,6 +36,7 @@ public sealed class EmbeddedMqttBroker : IAsyncDisposable
     private readonly IDeviceAuthenticator? _authenticator;
     private readonly IDeadLetterStore? _deadLetters;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly CommandRequestGuard _requests;
     private Task? _credentialChecks;
 
     // The command relay of this process signs in with this credential (made per process, never stored or logged).
@@ -78,6 +79,7 @@ public sealed class EmbeddedMqttBroker : IAsyncDisposable
         _server.ValidatingConnectionAsync += OnConnecting;
         _server.InterceptingPublishAsync += OnPublish;
         _server.InterceptingSubscriptionAsync += OnSubscribing;
+        _requests = new CommandRequestGuard(_server, _time, logger);
     }
 
     /// <summary>The plain MQTT port (known after <see cref="StartAsync"/>); 0 when only TLS is served.</summary>
@@ -85,6 +87,12 @@ public sealed class EmbeddedMqttBroker : IAsyncDisposable
 
     /// <summary>The MQTT over TLS port (known after <see cref="StartAsync"/>), or null without a certificate.</summary>
     public int? TlsPort => _tlsAdapter is null ? null : _tlsAdapter.BoundEndpoint?.Port ?? _options.Tls.Port;
+
+    /// <summary>Command requests not kept for a device session that was not connected (the command was not queued).</summary>
+    public long RequestsNotKept => _requests.NotKept;
+
+    /// <summary>Queued command requests dropped undelivered because they expired.</summary>
+    public long RequestsExpired => _requests.Expired;
 
     /// <summary>The credential this process's command relay signs in with (any twin's topics, never a device's).</summary>
     public (string Username, string Password) RelayCredential => (RelayUser, _relayPassword);
