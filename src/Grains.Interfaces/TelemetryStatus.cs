@@ -67,7 +67,8 @@ public sealed record TelemetryStatus
 
 /// <summary>
 /// The latest reading of a channel: the value of a scalar, or the RMS of a block (then <see cref="Samples"/> says how
-/// many samples it summarises), at the time of its first sample.
+/// many samples it summarises, and <see cref="SampleRateHz"/> the rate its message header gave, if any), at the time
+/// of its first sample.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("tc.TelemetryReading")]
 public sealed record TelemetryReading(
@@ -75,4 +76,5 @@ public sealed record TelemetryReading(
     [property: Id(1)] string? Unit,
     [property: Id(2)] DateTimeOffset Timestamp,
     [property: Id(3)] int Samples,
-    [property: Id(4)] long Seq);
+    [property: Id(4)] long Seq,
+    [property: Id(5)] double? SampleRateHz = null);

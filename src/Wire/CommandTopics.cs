@@ -30,6 +30,18 @@ public static class CommandTopics
     /// <summary>The MQTT 5 user property that carries a request's command name.</summary>
     public const string NameProperty = "name";
 
+    /// <summary>
+    /// The MQTT 5 user property with the instant (RFC 3339, UTC) after which a request is void: the same end as its
+    /// Message Expiry Interval, stated absolutely. The built-in broker drops a request it has not delivered by then.
+    /// </summary>
+    public const string ExpiresAtProperty = "expires-at";
+
+    /// <summary>
+    /// The MQTT 5 user property present (seconds) when the twin allowed the request to wait for a device session that
+    /// is kept but not connected; without it, the built-in broker never keeps a request for such a session.
+    /// </summary>
+    public const string QueueForProperty = "queue-for";
+
     /// <summary>The filter the relay subscribes to for replies (all twins).</summary>
     public const string ReplyFilter = "twins/+/" + Replies + "/#";
 
@@ -75,6 +87,18 @@ public static class CommandTopics
         var slash = rest.IndexOf('/');
         var level = slash < 0 ? rest : rest[..slash];
         return level.SequenceEqual(Commands) || level.SequenceEqual(Desired) || level.SequenceEqual(Replies);
+    }
+
+    /// <summary>True for a request topic's shape, <c>twins/{id}/commands/…</c>, checked without allocating (for broker hooks).</summary>
+    public static bool IsRequest(string? topic)
+    {
+        if (topic is null || !topic.StartsWith("twins/", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var end = topic.IndexOf('/', 6);
+        return end > 6 && topic.AsSpan(end + 1).StartsWith(Commands + "/", StringComparison.Ordinal);
     }
 
     /// <summary>Parses a request topic; never throws.</summary>

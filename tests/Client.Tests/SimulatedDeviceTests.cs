@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TwinCluster.Simulation.Telemetry;
+using TwinCluster.Wire;
 
 namespace TwinCluster.Client.Tests;
 
@@ -67,5 +68,37 @@ public sealed class SimulatedDeviceTests
         Assert.Equal(400, simulation.Controls.PowerLimit("wt-01"));
         using var refused = JsonDocument.Parse(device.Desired("wt-01", """{"$version":5,"maxPowerKW":"lots"}""")!);
         Assert.Equal(400, refused.RootElement.GetProperty("maxPowerKW").GetProperty("ac").GetInt32());
+    }
+
+    [Fact]
+    public void A_desired_sample_rate_resamples_the_bearings_blocks_keeping_their_duration_and_an_impossible_one_is_refused_naming_it()
+    {
+        var simulation = new FleetSimulation(Fleet.Turbine(), new FleetSimulationOptions { TickRateHz = 25, BlockSize = 1024 });
+        var device = new SimulatedDeviceBehaviour(simulation.Controls);
+        TelemetryMessage Bearing() => simulation.NextTick().Single(m => m.TwinId.Value == "wt-01-mb");
+        var before = Bearing();
+        Assert.Equal((20_000.0, 1024), (before.SampleRateHz!.Value, before.Find("vibration")!.Values.Length));
+
+        using var ack = JsonDocument.Parse(device.Desired("wt-01-mb", """{"$version":3,"vibrationSampleRateHz":5000}""")!);
+        var rate = ack.RootElement.GetProperty("vibrationSampleRateHz");
+        Assert.Equal((5000.0, 200, 3L), (rate.GetProperty("value").GetDouble(), rate.GetProperty("ac").GetInt32(), rate.GetProperty("av").GetInt64()));
+        var after = Bearing();
+        Assert.Equal((5000.0, 256), (after.SampleRateHz!.Value, after.Find("vibration")!.Values.Length));
+        // The other bearings keep their rate.
+        Assert.Equal(25_600, simulation.NextTick().Single(m => m.TwinId.Value == "wt-01-gen-de").SampleRateHz);
+
+        foreach (var (value, said) in new[] { ("200000", "vibrationSampleRateHz 200000 is outside"), ("10", "vibrationSampleRateHz 10 is outside"), ("\"fast\"", "must be a number") })
+        {
+            using var refused = JsonDocument.Parse(device.Desired("wt-01-mb", "{\"$version\":4,\"vibrationSampleRateHz\":" + value + "}")!);
+            var no = refused.RootElement.GetProperty("vibrationSampleRateHz");
+            Assert.Equal(400, no.GetProperty("ac").GetInt32());
+            Assert.Contains(said, no.GetProperty("ad").GetString(), StringComparison.Ordinal);
+            Assert.Equal(5000, no.GetProperty("value").GetDouble());
+            Assert.Equal(5000, Bearing().SampleRateHz);
+        }
+
+        Assert.Contains(new TwinId("wt-01-mb"), simulation.DeviceTwins);
+        Assert.Contains(new TwinId("wt-01"), simulation.DeviceTwins);
+        Assert.DoesNotContain(new TwinId("wt-01-tower"), simulation.DeviceTwins);
     }
 }

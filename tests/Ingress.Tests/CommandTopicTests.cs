@@ -38,6 +38,19 @@ public sealed class CommandTopicTests
     public void Command_traffic_is_told_apart_from_telemetry(string topic, bool expected) =>
         Assert.Equal(expected, CommandTopics.IsCommandTraffic(topic));
 
+    [Theory]
+    [InlineData("twins/wt-01/commands/stop/c1", true)]
+    [InlineData("twins/wt-01/commands/", true)]
+    [InlineData("twins/wt-01/commands", false)]
+    [InlineData("twins/wt-01/desired/document", false)]
+    [InlineData("twins/wt-01/replies/c1", false)]
+    [InlineData("twins//commands/stop/c1", false)]
+    [InlineData("twins/commands/stop", false)]
+    [InlineData("plant/wt-01/commands/stop/c1", false)]
+    [InlineData(null, false)]
+    public void Requests_are_recognised_by_their_topic_for_the_brokers_hooks(string? topic, bool expected) =>
+        Assert.Equal(expected, CommandTopics.IsRequest(topic));
+
     [Fact]
     public void Reported_properties_split_plain_values_from_desired_acknowledgements()
     {

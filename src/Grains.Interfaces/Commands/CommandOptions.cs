@@ -5,7 +5,10 @@ namespace TwinCluster.Grains.Interfaces;
 /// <see cref="MaxTimeout"/>). <paramref name="CommandId"/> names the command (a new id when null): sending the same id
 /// again returns the first outcome without sending again, and the device gets the id to recognise a redelivery.
 /// <paramref name="QueueFor"/>, when set, lets the broker keep the request that long for a device whose session
-/// exists but is not connected (MQTT message expiry); off by default, when it expires with the timeout.
+/// is kept but not connected (MQTT message expiry): the caller still waits only the timeout, and an answer that comes
+/// later, while the request is kept, is recorded in the twin's commands (<see cref="CommandOutcome.Expired"/> once it
+/// no longer can). Off by default: then the request expires with the timeout, and on the built-in broker a device that
+/// is not connected is <see cref="CommandOutcome.Offline"/> at once.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("tc.CommandOptions")]
 public sealed record CommandOptions(

@@ -9,10 +9,16 @@ public enum CommandOutcome
     /// <summary>The device answered with a failure status (400 and up): it refused or could not do it.</summary>
     Refused = 1,
 
-    /// <summary>No device session receives the twin's commands; nothing was sent.</summary>
+    /// <summary>
+    /// No connected device session receives the twin's commands (none subscribes; or, on the built-in broker, its
+    /// session is kept but not connected and the command was not queued); nothing was sent.
+    /// </summary>
     Offline = 2,
 
-    /// <summary>Sent, and no answer came within the timeout (the device may still do it, once).</summary>
+    /// <summary>
+    /// Sent, and no answer came within the timeout (the device may still do it, once). A queued command's later answer,
+    /// while the broker still keeps it, replaces this outcome in the twin's commands; past that it becomes <see cref="Expired"/>.
+    /// </summary>
     TimedOut = 3,
 
     /// <summary>The device answered, but its payload does not fit the command's response schema.</summary>
@@ -20,4 +26,10 @@ public enum CommandOutcome
 
     /// <summary>No relay to a broker is registered (no ingress runs), or the broker refused the request.</summary>
     Unavailable = 5,
+
+    /// <summary>
+    /// A queued command (<see cref="CommandOptions.QueueFor"/>) that timed out and was not answered before its queueing
+    /// ended: the broker dropped the request undelivered, so the device never did it.
+    /// </summary>
+    Expired = 6,
 }

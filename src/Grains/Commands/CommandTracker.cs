@@ -8,12 +8,18 @@ namespace TwinCluster.Grains.Commands;
 /// A twin's commands in flight and its recent outcomes, without Orleans or MQTT. Each command id is answered once:
 /// starting an id that is in flight joins it, starting one that has ended returns its outcome without sending again,
 /// and a device's second answer to an id (a redelivered request answered twice) is dropped. The grain sends what
-/// <see cref="Begin"/> says to send and ends commands by <see cref="Reply"/> or <see cref="End"/>. Memory only: a new
-/// activation knows no command of the previous one, so it never sends one again.
+/// <see cref="Begin"/> says to send and ends commands by <see cref="Reply"/> or <see cref="End"/>; a queued command
+/// that times out is <see cref="Park"/>ed instead: ended for the caller, but a later answer while the broker keeps the
+/// request still counts, and <see cref="Sweep"/> turns it <see cref="CommandOutcome.Expired"/> once none can come. Memory
+/// only: a new activation knows no command of the previous one, so it never sends one again.
 /// </summary>
 public sealed class CommandTracker(string twinId, int keep = 64)
 {
+    /// <summary>Most parked commands kept (the oldest is forgotten, its late answer then only counted).</summary>
+    public const int MaxParked = 1024;
+
     private readonly Dictionary<string, InFlight> _inFlight = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Parked> _parked = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CommandResult> _ended = new(StringComparer.Ordinal);
     private readonly Queue<string> _endedOrder = new();
 
@@ -22,6 +28,9 @@ public sealed class CommandTracker(string twinId, int keep = 64)
 
     /// <summary>Commands in flight now.</summary>
     public int InFlightCount => _inFlight.Count;
+
+    /// <summary>Queued commands that timed out and may still be answered.</summary>
+    public int ParkedCount => _parked.Count;
 
     /// <summary>The ended commands, newest first.</summary>
     public IReadOnlyList<CommandResult> Recent => [.. _endedOrder.Reverse().Select(id => _ended[id])];
@@ -56,15 +65,66 @@ public sealed class CommandTracker(string twinId, int keep = 64)
     public bool Reply(CommandReply reply)
     {
         ArgumentNullException.ThrowIfNull(reply);
-        if (!_inFlight.TryGetValue(reply.CommandId, out var flight))
+        if (_inFlight.TryGetValue(reply.CommandId, out var flight))
         {
-            UnmatchedReplies++;
+            var (outcome, payload, message) = Judge(flight.Model, reply);
+            Finish(flight, new CommandResult(twinId, flight.Id, flight.Name, outcome, reply.Status, payload, message, flight.RequestedAt, reply.ReceivedAt));
+            return true;
+        }
+
+        if (_parked.TryGetValue(reply.CommandId, out var parked) && reply.ReceivedAt <= parked.AnswerBy)
+        {
+            _parked.Remove(reply.CommandId);
+            // A queued request that reached the device after the caller stopped waiting: its answer is the outcome now.
+            var (outcome, payload, message) = Judge(parked.Flight.Model, reply);
+            Record(new CommandResult(twinId, parked.Flight.Id, parked.Flight.Name, outcome, reply.Status, payload,
+                message ?? "answered after the caller's timeout, while the broker kept the request", parked.Flight.RequestedAt, reply.ReceivedAt));
+            return true;
+        }
+
+        UnmatchedReplies++;
+        return false;
+    }
+
+    /// <summary>
+    /// Ends a queued command whose caller timed out with <see cref="CommandOutcome.TimedOut"/>, but keeps it answerable
+    /// until <paramref name="answerBy"/> (the end of its queueing plus time to answer); false when it had already ended.
+    /// </summary>
+    public bool Park(string commandId, string message, DateTimeOffset answerBy, DateTimeOffset now)
+    {
+        if (!_inFlight.TryGetValue(commandId, out var flight))
+        {
             return false;
         }
 
-        var (outcome, payload, message) = Judge(flight.Model, reply);
-        Finish(flight, new CommandResult(twinId, flight.Id, flight.Name, outcome, reply.Status, payload, message, flight.RequestedAt, reply.ReceivedAt));
+        Finish(flight, new CommandResult(twinId, flight.Id, flight.Name, CommandOutcome.TimedOut, null, null, message, flight.RequestedAt, now));
+        if (_parked.Count >= MaxParked)
+        {
+            _parked.Remove(_parked.MinBy(p => p.Value.AnswerBy).Key);
+        }
+
+        _parked[commandId] = new Parked(flight, answerBy);
         return true;
+    }
+
+    /// <summary>Turns the parked commands that can no longer be answered into <see cref="CommandOutcome.Expired"/>; how many.</summary>
+    public int Sweep(DateTimeOffset now)
+    {
+        if (_parked.Count == 0)
+        {
+            return 0;
+        }
+
+        var over = _parked.Where(p => p.Value.AnswerBy < now).ToList();
+        foreach (var (id, parked) in over)
+        {
+            _parked.Remove(id);
+            Record(new CommandResult(twinId, id, parked.Flight.Name, CommandOutcome.Expired, null, null,
+                $"no answer while the broker kept the request (until {parked.AnswerBy:u} at the latest): it expired undelivered or unanswered, and the device did not report doing it",
+                parked.Flight.RequestedAt, now));
+        }
+
+        return over.Count;
     }
 
     /// <summary>Ends a command without an answer (offline, timed out, unavailable); false when it had already ended.</summary>
@@ -124,15 +184,28 @@ public sealed class CommandTracker(string twinId, int keep = 64)
     private void Finish(InFlight flight, CommandResult result)
     {
         _inFlight.Remove(flight.Id);
-        _ended[flight.Id] = result;
-        _endedOrder.Enqueue(flight.Id);
+        Record(result);
+        flight.Completion.TrySetResult(result);
+    }
+
+    // The latest outcome of an id: a replacement keeps the id's place in the order.
+    private void Record(CommandResult result)
+    {
+        if (_ended.ContainsKey(result.CommandId))
+        {
+            _ended[result.CommandId] = result;
+            return;
+        }
+
+        _ended[result.CommandId] = result;
+        _endedOrder.Enqueue(result.CommandId);
         while (_endedOrder.Count > keep)
         {
             _ended.Remove(_endedOrder.Dequeue());
         }
-
-        flight.Completion.TrySetResult(result);
     }
+
+    private sealed record Parked(InFlight Flight, DateTimeOffset AnswerBy);
 
     private sealed class InFlight(string id, string name, CommandModel model, DateTimeOffset requestedAt)
     {

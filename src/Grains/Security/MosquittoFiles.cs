@@ -15,7 +15,7 @@ public static class MosquittoFiles
     {
         var passwords = new StringBuilder();
         var acl = new StringBuilder();
-        acl.Append("# TwinCluster devices: each publishes only for its own twins and reads only their commands and desired properties.\n");
+        acl.Append("# TwinCluster devices: each publishes only its own twins' telemetry, properties and replies, and reads only their commands and desired properties.\n");
         var count = 0;
         foreach (var device in devices.OrderBy(d => d.Username, StringComparer.Ordinal))
         {
@@ -23,7 +23,13 @@ public static class MosquittoFiles
             acl.Append('\n').Append("user ").Append(device.Username).Append('\n');
             foreach (var twin in device.Twins)
             {
-                acl.Append("topic write twins/").Append(twin).Append("/#\n");
+                // Never twins/{twin}/# for writing: commands and desired carry requests to the device, only the relay sends there.
+                foreach (var level in DeviceTopics.PublishLevels)
+                {
+                    acl.Append("topic write twins/").Append(twin).Append('/').Append(level).Append('\n');
+                }
+
+                acl.Append("topic write twins/").Append(twin).Append('/').Append(DeviceTopics.Replies).Append("/#\n");
                 acl.Append("topic read twins/").Append(twin).Append('/').Append(DeviceTopics.Commands).Append("/#\n");
                 acl.Append("topic read twins/").Append(twin).Append('/').Append(DeviceTopics.Desired).Append("/#\n");
             }

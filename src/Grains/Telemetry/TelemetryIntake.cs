@@ -351,7 +351,8 @@ public sealed class TelemetryIntake(string twinId, TelemetryCheckpoint checkpoin
                     channel.Unit,
                     new DateTimeOffset(record.TimestampUtc, TimeSpan.Zero),
                     channel.Count,
-                    record.Seq);
+                    record.Seq,
+                    channel.Samples is { Length: > 1 } ? record.SampleRateHz : null);
             }
         }
 

@@ -28,13 +28,15 @@ public sealed partial class TwinGrain
         await Require(null);
         var (command, payload) = await CheckCommand(name, payloadJson, options);
         var commandId = options.CommandId ?? Guid.NewGuid().ToString("N");
+        Tracker.Sweep(services.Time.GetUtcNow());
         var start = Tracker.Begin(commandId, name, command, services.Time.GetUtcNow());
         if (!start.Send)
         {
             return await start.Result;
         }
 
-        var delivery = await services.Gateways.SendAsync(new DeviceCommand(Id, commandId, name, payload, options.QueueFor ?? options.Timeout));
+        var requestedAt = services.Time.GetUtcNow();
+        var delivery = await services.Gateways.SendAsync(new DeviceCommand(Id, commandId, name, payload, options.QueueFor ?? options.Timeout, options.QueueFor is not null));
         var now = services.Time.GetUtcNow();
         switch (delivery)
         {
@@ -42,7 +44,9 @@ public sealed partial class TwinGrain
                 Tracker.End(commandId, CommandOutcome.Unavailable, "no relay to the MQTT broker is registered (is the ingress running?); nothing was sent", now);
                 break;
             case DeliveryResult.NoSubscribers:
-                Tracker.End(commandId, CommandOutcome.Offline, $"no device session subscribes to twin '{Id}''s commands; nothing was sent", now);
+                Tracker.End(commandId, CommandOutcome.Offline, options.QueueFor is null
+                    ? $"no connected device session takes twin '{Id}''s commands (none subscribes, or its session is kept but not connected: queueFor lets the broker keep the request for it); nothing was sent"
+                    : $"no device session subscribes to twin '{Id}''s commands, so none can be kept for it either; nothing was sent", now);
                 break;
             case DeliveryResult.Failed:
                 Tracker.End(commandId, CommandOutcome.Unavailable, "the relay could not publish the request to the broker; nothing was sent", now);
@@ -54,10 +58,21 @@ public sealed partial class TwinGrain
                 }
                 catch (TimeoutException)
                 {
-                    Tracker.End(commandId, CommandOutcome.TimedOut, options.QueueFor is { } queue
-                        ? $"no answer within {options.Timeout.TotalSeconds:0.###} s; the broker keeps the request for a disconnected session up to {queue.TotalSeconds:0.###} s, and a late answer is only recorded"
-                        : $"no answer within {options.Timeout.TotalSeconds:0.###} s; the request expires at the broker with the timeout, and a late answer is only recorded",
-                        services.Time.GetUtcNow());
+                    if (options.QueueFor is { } queue)
+                    {
+                        // The request may still reach a device that reconnects: its answer until then (and a timeout
+                        // more to give it) becomes the command's outcome; past that it is Expired.
+                        var until = requestedAt + queue;
+                        Tracker.Park(commandId,
+                            $"no answer within {options.Timeout.TotalSeconds:0.###} s; the broker keeps the request for a device session that is kept but not connected until {until:u} ({queue.TotalSeconds:0.###} s), and an answer by then becomes this command's outcome (GET its commands)",
+                            until + options.Timeout, services.Time.GetUtcNow());
+                    }
+                    else
+                    {
+                        Tracker.End(commandId, CommandOutcome.TimedOut,
+                            $"no answer within {options.Timeout.TotalSeconds:0.###} s; the request expires at the broker with the timeout, and a late answer is only counted",
+                            services.Time.GetUtcNow());
+                    }
                 }
 
                 break;
@@ -80,7 +95,11 @@ public sealed partial class TwinGrain
         return Task.CompletedTask;
     }
 
-    public Task<ImmutableArray<CommandResult>> GetCommands() => Task.FromResult<ImmutableArray<CommandResult>>([.. Tracker.Recent]);
+    public Task<ImmutableArray<CommandResult>> GetCommands()
+    {
+        Tracker.Sweep(services.Time.GetUtcNow());
+        return Task.FromResult<ImmutableArray<CommandResult>>([.. Tracker.Recent]);
+    }
 
     public async Task<DesiredView> GetDesired()
     {

@@ -13,7 +13,8 @@ namespace TwinCluster.Ingress.Mqtt;
 /// <summary>
 /// The way down, for one ingress: an MQTT 5 client of the same broker the ingress reads (the built-in one over
 /// loopback, or Mosquitto), registered with the cluster as an <see cref="IDeviceGateway"/>. It publishes the twins'
-/// command requests (Response Topic, Correlation Data, Message Expiry; the id in the topic for MQTT 3.1.1 devices) and
+/// command requests (Response Topic, Correlation Data, Message Expiry and its instant, whether it may be queued; the id
+/// in the topic for MQTT 3.1.1 devices) and
 /// desired documents (retained), and hands each reply on <c>twins/+/replies/#</c> to its twin. The broker's answer to
 /// a request tells whether a device session subscribes to it (MQTT 5 reason "no matching subscribers" otherwise),
 /// which is how the twin knows a device is offline. A clean session: requests are never re-sent by the relay.
@@ -120,7 +121,15 @@ public sealed class DeviceCommandRelay : IDeviceGateway, IAsyncDisposable
             .WithResponseTopic(CommandTopics.Reply(twin, command.CommandId))
             .WithCorrelationData(Encoding.UTF8.GetBytes(command.CommandId))
             .WithMessageExpiryInterval((uint)Math.Max(1, Math.Ceiling(command.Expiry.TotalSeconds)))
-            .WithUserProperty(CommandTopics.NameProperty, new ReadOnlyMemory<byte>(Encoding.UTF8.GetBytes(command.Name)));
+            .WithUserProperty(CommandTopics.NameProperty, new ReadOnlyMemory<byte>(Encoding.UTF8.GetBytes(command.Name)))
+            .WithUserProperty(CommandTopics.ExpiresAtProperty, new ReadOnlyMemory<byte>(Encoding.UTF8.GetBytes(
+                (_time.GetUtcNow() + command.Expiry).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture))));
+        if (command.Queue)
+        {
+            builder = builder.WithUserProperty(CommandTopics.QueueForProperty, new ReadOnlyMemory<byte>(Encoding.UTF8.GetBytes(
+                Math.Ceiling(command.Expiry.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        }
+
         if (command.PayloadJson is not null)
         {
             builder = builder.WithPayload(Encoding.UTF8.GetBytes(command.PayloadJson));

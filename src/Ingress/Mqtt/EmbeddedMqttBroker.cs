@@ -16,7 +16,8 @@ namespace TwinCluster.Ingress.Mqtt;
 /// a durable log the acknowledgement waits for the log write; with the in-memory log it waits only for room in the
 /// pipeline (which is the backpressure). Other subscribers still receive every publish, as from any broker.
 /// Devices sign in with the credentials of <c>twin devices add</c>: checked at CONNECT, then every PUBLISH must be
-/// for one of the device's twins and every SUBSCRIBE under one of their <c>commands</c> or <c>desired</c> topics.
+/// for one of the device's twins, on its telemetry, properties or replies (never its commands or desired document),
+/// and every SUBSCRIBE under one of their <c>commands</c> or <c>desired</c> topics.
 /// </summary>
 public sealed class EmbeddedMqttBroker : IAsyncDisposable
 {
@@ -35,6 +36,7 @@ public sealed class EmbeddedMqttBroker : IAsyncDisposable
     private readonly IDeviceAuthenticator? _authenticator;
     private readonly IDeadLetterStore? _deadLetters;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly CommandRequestGuard _requests;
     private Task? _credentialChecks;
 
     // The command relay of this process signs in with this credential (made per process, never stored or logged).
@@ -77,6 +79,7 @@ public sealed class EmbeddedMqttBroker : IAsyncDisposable
         _server.ValidatingConnectionAsync += OnConnecting;
         _server.InterceptingPublishAsync += OnPublish;
         _server.InterceptingSubscriptionAsync += OnSubscribing;
+        _requests = new CommandRequestGuard(_server, _time, logger);
     }
 
     /// <summary>The plain MQTT port (known after <see cref="StartAsync"/>); 0 when only TLS is served.</summary>
@@ -84,6 +87,12 @@ public sealed class EmbeddedMqttBroker : IAsyncDisposable
 
     /// <summary>The MQTT over TLS port (known after <see cref="StartAsync"/>), or null without a certificate.</summary>
     public int? TlsPort => _tlsAdapter is null ? null : _tlsAdapter.BoundEndpoint?.Port ?? _options.Tls.Port;
+
+    /// <summary>Command requests not kept for a device session that was not connected (the command was not queued).</summary>
+    public long RequestsNotKept => _requests.NotKept;
+
+    /// <summary>Queued command requests dropped undelivered because they expired.</summary>
+    public long RequestsExpired => _requests.Expired;
 
     /// <summary>The credential this process's command relay signs in with (any twin's topics, never a device's).</summary>
     public (string Username, string Password) RelayCredential => (RelayUser, _relayPassword);
@@ -265,7 +274,7 @@ public sealed class EmbeddedMqttBroker : IAsyncDisposable
         try
         {
             await _deadLetters.AddAsync([DeadLetter.Of(_time.GetUtcNow(), topic, twin, DeadLetterReason.NotAuthorized,
-                $"device '{grant.Username}' may publish only for {string.Join(", ", grant.Twins)}", e.ApplicationMessage.Payload.ToArray())], e.CancellationToken);
+                $"device '{grant.Username}': {DeviceTopics.PublishRefusal(grant.Twins, topic)}", e.ApplicationMessage.Payload.ToArray())], e.CancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -55,9 +55,9 @@ public sealed class DemoService(IGrainFactory grains, IServiceProvider services,
             });
             await using var publisher = await MqttTelemetryPublisher.ConnectAsync(
                 new MqttTelemetryPublisherOptions { Port = port, ClientId = "twincluster-demo" }, logger, cancellationToken: stoppingToken);
-            // The demo turbines honour commands and desired properties: twin command wt-01 stop spins one down.
+            // The demo devices honour commands and desired properties: twin command wt-01 stop spins one down, a desired vibrationSampleRateHz resamples a bearing.
             await using var devices = await SimulatedDeviceLink.StartAsync(publisher.Options,
-                simulation.Twins.Where(t => t.ModelId == FleetSimulation.TurbineModel).Select(t => t.TwinId),
+                simulation.DeviceTwins,
                 new SimulatedDeviceBehaviour(simulation.Controls), logger, stoppingToken);
             logger.LogInformation(
                 "Demo: publishing {Count} twins of farm-1 to 127.0.0.1:{Port}, 25 times a second (continuous 25.6 kHz vibration); {Bearing} develops an outer-race defect over 10 minutes. " +

@@ -42,6 +42,9 @@ public sealed class FleetSimulation
     // Slowest shaft the vibration simulator is driven at: a parked rotor still "turns" this slowly.
     private const double MinShaftHz = 0.02;
 
+    // Most samples in a block after a sample-rate change (the ingress's default limit per channel).
+    private const int MaxBlockSamples = 65_536;
+
     private readonly FleetSimulationOptions _options;
     private readonly List<Group> _groups = [];
     private readonly List<Unit> _units = [];
@@ -123,11 +126,18 @@ public sealed class FleetSimulation
         }
 
         Twins = [.. _units.Select(u => u.Twin)];
+        DeviceTwins = [.. _units.Where(u => u.Kind is Kind.Turbine or Kind.Bearing or Kind.MainBearing).Select(u => u.Twin.TwinId)];
         Skipped = skipped.ToImmutable();
     }
 
     /// <summary>The twins simulated, in the order given.</summary>
     public ImmutableArray<SimulatedTwin> Twins { get; }
+
+    /// <summary>
+    /// The twins whose simulated devices take the way down (<see cref="SimulatedDeviceBehaviour"/>): turbines (stop,
+    /// start, curtail, <c>maxPowerKW</c>) and bearings (<c>vibrationSampleRateHz</c>).
+    /// </summary>
+    public ImmutableArray<TwinId> DeviceTwins { get; }
 
     /// <summary>The twins given whose model is not simulated (e.g. plain components).</summary>
     public ImmutableArray<SimulatedTwin> Skipped { get; }
@@ -286,6 +296,8 @@ public sealed class FleetSimulation
 
         public TurbineOperatingSimulator Operating { get; } = new(options);
 
+        public DeviceControls Controls => controls;
+
         public List<Unit> Units { get; } = [];
 
         public TurbineState State { get; private set; }
@@ -337,8 +349,10 @@ public sealed class FleetSimulation
     /// <summary>One twin: its channels and the state behind them.</summary>
     private sealed class Unit(SimulatedTwin twin, Kind kind, Group group, FleetSimulationOptions options, Shaft shaft)
     {
-        private readonly double[] _block = new double[options.BlockSize];
+        private double[] _block = new double[options.BlockSize];
         private DegradationProfile? _profile;
+        private double _startRate;
+        private long _vibrationSeed;
         private double _temperature = double.NaN;
         private double _secondTemperature = double.NaN;
 
@@ -360,7 +374,9 @@ public sealed class FleetSimulation
 
         public List<Group> FarmTurbines { get; } = [];
 
-        private double SampleRate => options.SampleRateHz
+        // An operator's rate (a desired vibrationSampleRateHz the device accepted) wins over the simulation's settings.
+        private double SampleRate => Group.Controls.SampleRate(Twin.TwinId.Value)
+            ?? options.SampleRateHz
             ?? (Kind is Kind.Bearing or Kind.MainBearing ? Twin.VibrationSampleRateHz : null)
             ?? options.DefaultSampleRateHz;
 
@@ -374,7 +390,22 @@ public sealed class FleetSimulation
                 return;
             }
 
-            var fs = SampleRate;
+            _vibrationSeed = seed;
+            _startRate = SampleRate;
+            StartVibration(_startRate);
+        }
+
+        // A new rate restarts the simulated sensor; a block keeps the duration it had at the starting rate, so blocks
+        // sent back to back stay contiguous (and a paced capture keeps its length in time).
+        private void StartVibration(double fs)
+        {
+            var length = Math.Clamp((int)Math.Round(options.BlockSize * fs / _startRate), 1, MaxBlockSamples);
+            if (_block.Length != length)
+            {
+                _block = new double[length];
+            }
+
+            Group.Controls.NoteSampleRateInUse(Twin.TwinId.Value, fs);
             Vibration = new BearingVibrationSimulator(new BearingVibrationOptions
             {
                 SampleRateHz = fs,
@@ -385,7 +416,7 @@ public sealed class FleetSimulation
                 // A sensor's noise floor is a density: the default 0.1 g RMS is over 25.6 kHz, so a slower channel
                 // carries proportionally less (else 1 kHz noise alone reads as 2 mm/s of velocity, zone B).
                 NoiseG = 0.1 * Math.Sqrt(Math.Min(1, fs / 25_600)),
-                Seed = seed,
+                Seed = _vibrationSeed,
             });
         }
 
@@ -451,6 +482,11 @@ public sealed class FleetSimulation
 
         private double FillBlock(TurbineState state)
         {
+            if (SampleRate != Vibration!.Options.SampleRateHz)
+            {
+                StartVibration(SampleRate);
+            }
+
             var vibration = Vibration!;
             vibration.NominalShaftHz = ClampShaft(NominalShaftHz(state), vibration.Options.SampleRateHz);
             if (Fault != SimulatedFault.None)

@@ -4,11 +4,16 @@ namespace TwinCluster.Simulation.Telemetry;
 
 /// <summary>
 /// How the simulated devices answer the way down (docs/wire-format.md): <c>stop</c>, <c>start</c> and
-/// <c>curtail {"maxPowerKW": …}</c> on turbines; desired <c>maxPowerKW</c> caps the power too. Each command id is done
-/// once: a redelivered request gets the first answer again. Thread-safe.
+/// <c>curtail {"maxPowerKW": …}</c> on turbines; desired <c>maxPowerKW</c> caps the power too, and desired
+/// <c>vibrationSampleRateHz</c> on bearings changes the rate (and length) of the vibration blocks, refused with
+/// <c>ac</c> 400 outside <see cref="DeviceControls.MinSampleRateHz"/> to <see cref="DeviceControls.MaxSampleRateHz"/>.
+/// Each command id is done once: a redelivered request gets the first answer again. Thread-safe.
 /// </summary>
 public sealed class SimulatedDeviceBehaviour(DeviceControls controls)
 {
+    /// <summary>The writable property of bearings that sets the vibration sample rate (models/dtmi/twincluster/windfarm/bearing-1.json).</summary>
+    public const string SampleRateProperty = "vibrationSampleRateHz";
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, (int Status, string Payload)> _done = new(StringComparer.Ordinal);
     private readonly Queue<string> _order = new();
@@ -68,6 +73,21 @@ public sealed class SimulatedDeviceBehaviour(DeviceControls controls)
 
                 controls.SetPowerLimit(twinId, property.Value.GetDouble());
                 acks[property.Name] = new { value = property.Value.GetDouble(), ac = 200, av = version, ad = "power capped" };
+            }
+            else if (property.Name == SampleRateProperty)
+            {
+                var problem = property.Value.ValueKind != JsonValueKind.Number
+                    ? $"vibrationSampleRateHz must be a number of Hz, not {property.Value.GetRawText()}"
+                    : DeviceControls.CheckSampleRate(property.Value.GetDouble());
+                if (problem is not null)
+                {
+                    // Refused: the device reports the rate it keeps sampling at.
+                    acks[property.Name] = new { value = controls.SampleRateInUse(twinId), ac = 400, av = version, ad = problem };
+                    continue;
+                }
+
+                controls.SetSampleRate(twinId, property.Value.GetDouble());
+                acks[property.Name] = new { value = property.Value.GetDouble(), ac = 200, av = version, ad = "vibration sampled at the new rate from the next block" };
             }
             else
             {

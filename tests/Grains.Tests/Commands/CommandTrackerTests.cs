@@ -81,6 +81,46 @@ public sealed class CommandTrackerTests
     }
 
     [Fact]
+    public async Task A_parked_queued_command_ends_timed_out_for_its_caller_and_a_later_answer_in_time_becomes_its_outcome()
+    {
+        var tracker = new CommandTracker("d1");
+        var start = tracker.Begin("c1", "curtail", Curtail, T0);
+        Assert.True(tracker.Park("c1", "kept at the broker", T0.AddSeconds(61), T0.AddSeconds(1)));
+        Assert.Equal(CommandOutcome.TimedOut, (await start.Result).Outcome);
+        Assert.Equal(1, tracker.ParkedCount);
+        Assert.Equal(0, tracker.Sweep(T0.AddSeconds(30)));
+
+        Assert.True(tracker.Reply(new CommandReply("c1", 200, """{"maxPowerKW":700}""", T0.AddSeconds(40))));
+        var recorded = Assert.Single(tracker.Recent);
+        Assert.Equal((CommandOutcome.Answered, 200, T0, T0.AddSeconds(40)), (recorded.Outcome, recorded.Status!.Value, recorded.RequestedAt, recorded.CompletedAt));
+        Assert.Equal(0, tracker.ParkedCount);
+        // A second answer is a duplicate; asking again by id gives the answer without sending.
+        Assert.False(tracker.Reply(new CommandReply("c1", 200, """{"maxPowerKW":1}""", T0.AddSeconds(41))));
+        var again = tracker.Begin("c1", "curtail", Curtail, T0.AddSeconds(42));
+        Assert.False(again.Send);
+        Assert.Equal(CommandOutcome.Answered, (await again.Result).Outcome);
+    }
+
+    [Fact]
+    public void A_parked_command_not_answered_in_time_is_expired_by_the_sweep_and_a_later_answer_is_only_counted()
+    {
+        var tracker = new CommandTracker("d1");
+        tracker.Begin("c1", "stop", Model.Commands["stop"], T0);
+        tracker.Begin("c2", "stop", Model.Commands["stop"], T0);
+        tracker.Park("c1", "kept", T0.AddSeconds(3), T0.AddSeconds(1));
+        tracker.End("c2", CommandOutcome.TimedOut, "not queued", T0.AddSeconds(1));
+        Assert.False(tracker.Reply(new CommandReply("c1", 200, """{"state":"stopped"}""", T0.AddSeconds(4))));
+        Assert.Equal(1, tracker.UnmatchedReplies);
+        Assert.Equal(1, tracker.Sweep(T0.AddSeconds(4)));
+        var byId = tracker.Recent.ToDictionary(r => r.CommandId);
+        Assert.Equal(CommandOutcome.Expired, byId["c1"].Outcome);
+        Assert.Contains("expired undelivered", byId["c1"].Message, StringComparison.Ordinal);
+        Assert.Equal(CommandOutcome.TimedOut, byId["c2"].Outcome);
+        Assert.Equal(0, tracker.Sweep(T0.AddSeconds(100)));
+        Assert.False(tracker.Park("c2", "already ended", T0.AddSeconds(9), T0.AddSeconds(5)));
+    }
+
+    [Fact]
     public void Recent_outcomes_are_bounded_newest_first()
     {
         var tracker = new CommandTracker("d1", keep: 3);

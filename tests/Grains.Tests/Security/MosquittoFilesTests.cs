@@ -6,7 +6,7 @@ namespace TwinCluster.Grains.Tests.Security;
 public sealed class MosquittoFilesTests
 {
     [Fact]
-    public void Each_device_gets_its_hash_as_stored_and_write_and_read_rules_for_its_twins_only()
+    public void Each_device_gets_its_hash_as_stored_and_write_and_read_rules_for_its_twins_only_never_writing_requests()
     {
         var hash = PasswordHash.Hash("pw", 10);
         var export = MosquittoFiles.Write(
@@ -22,11 +22,16 @@ public sealed class MosquittoFilesTests
         Assert.Equal(
         [
             "user wt-01",
-            "topic write twins/wt-01/#", "topic read twins/wt-01/commands/#", "topic read twins/wt-01/desired/#",
-            "topic write twins/wt-01-mb/#", "topic read twins/wt-01-mb/commands/#", "topic read twins/wt-01-mb/desired/#",
+            "topic write twins/wt-01/telemetry", "topic write twins/wt-01/properties", "topic write twins/wt-01/replies/#",
+            "topic read twins/wt-01/commands/#", "topic read twins/wt-01/desired/#",
+            "topic write twins/wt-01-mb/telemetry", "topic write twins/wt-01-mb/properties", "topic write twins/wt-01-mb/replies/#",
+            "topic read twins/wt-01-mb/commands/#", "topic read twins/wt-01-mb/desired/#",
             "",
             "user wt-02",
-        ], acl[wt01..(wt01 + 9)]);
+        ], acl[wt01..(wt01 + 13)]);
+        // A device never gets to write the request direction of its own twins (commands, the desired document).
+        Assert.DoesNotContain(acl, l => l.StartsWith("topic write twins/wt-", StringComparison.Ordinal)
+            && (l.EndsWith("/#", StringComparison.Ordinal) && !l.EndsWith("/replies/#", StringComparison.Ordinal) || l.Contains("/commands", StringComparison.Ordinal) || l.Contains("/desired", StringComparison.Ordinal)));
         Assert.Contains("user ingress", acl);
         Assert.Equal("topic read twins/#", acl[Array.IndexOf(acl, "user ingress") + 1]);
         // Its command relay publishes requests and desired documents, and nothing else a device would.

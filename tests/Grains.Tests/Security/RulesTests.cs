@@ -46,7 +46,16 @@ public sealed class RulesTests
     [InlineData("twins//telemetry", false)]
     [InlineData("twins/+/telemetry", false)]
     [InlineData("plant/wt-01/telemetry", false)]
-    public void Devices_publish_under_their_own_twins_only(string topic, bool allowed)
+    [InlineData("twins/wt-01/replies/c-1", true)]
+    [InlineData("twins/wt-01/replies/c-1/200", true)]
+    [InlineData("twins/wt-01/replies", false)]
+    [InlineData("twins/wt-01/replies/", false)]
+    [InlineData("twins/wt-01/commands/stop/c-1", false)]
+    [InlineData("twins/wt-01/commands", false)]
+    [InlineData("twins/wt-01-mb/desired/document", false)]
+    [InlineData("twins/wt-01/telemetry/extra", false)]
+    [InlineData("twins/wt-01/other", false)]
+    public void Devices_publish_telemetry_properties_and_replies_of_their_own_twins_only_never_requests(string topic, bool allowed)
     {
         Assert.Equal(allowed, DeviceTopics.MayPublish(["wt-01", "wt-01-mb"], topic));
     }
@@ -63,9 +72,18 @@ public sealed class RulesTests
     [InlineData("twins/wt-01/telemetry", false)]
     [InlineData("$share/g/twins/wt-01/commands/#", false)]
     [InlineData("#", false)]
+    [InlineData("twins/wt-01/replies/#", false)]
+    [InlineData("twins/wt-01/properties", false)]
     public void Devices_subscribe_to_their_own_commands_and_desired_properties_only(string filter, bool allowed)
     {
         Assert.Equal(allowed, DeviceTopics.MaySubscribe(["wt-01"], filter));
+    }
+
+    [Fact]
+    public void A_refused_request_direction_publish_says_where_a_device_answers()
+    {
+        Assert.Contains("only on telemetry, properties and replies/", DeviceTopics.PublishRefusal(["wt-01"], "twins/wt-01/commands/stop/c-1"), StringComparison.Ordinal);
+        Assert.Equal("may publish only for wt-01", DeviceTopics.PublishRefusal(["wt-01"], "twins/wt-02/telemetry"));
     }
 
     [Fact]

@@ -170,4 +170,59 @@ public sealed class EmbeddedMqttBrokerTests : IAsyncLifetime
         Assert.Equal(MqttClientConnectResultCode.Success, connected.ResultCode);
         Assert.StartsWith("auto-", connected.AssignedClientIdentifier, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_kept_session_that_is_not_connected_gets_only_queued_requests_and_none_past_their_expiry()
+    {
+        var received = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var keptSession = ClientOptions("pump-1-kept").WithCleanStart(false).WithSessionExpiryInterval(300).Build();
+        using var device = new MqttClientFactory().CreateMqttClient();
+        device.ApplicationMessageReceivedAsync += e =>
+        {
+            received.Enqueue(e.ApplicationMessage.Topic[(e.ApplicationMessage.Topic.LastIndexOf('/') + 1)..]);
+            return Task.CompletedTask;
+        };
+        await device.ConnectAsync(keptSession, Ct);
+        await device.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(CommandTopics.CommandFilter(Pump), MqttQualityOfServiceLevel.AtLeastOnce).Build(), Ct);
+        using var relay = await Connect("relay");
+        Assert.Equal(MqttClientPublishReasonCode.Success, (await relay.PublishAsync(Request("c0", queue: false, Samples.Now.AddMinutes(1)), Ct)).ReasonCode);
+
+        await device.DisconnectAsync(cancellationToken: Ct);
+        // Once the broker has seen the device go, a request that may not be queued finds no session to take it.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        var probe = 0;
+        while ((await relay.PublishAsync(Request($"p{probe++}", queue: false, Samples.Now.AddMinutes(1)), Ct)).ReasonCode != MqttClientPublishReasonCode.NoMatchingSubscribers)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the broker never saw the device disconnect");
+            await Task.Delay(20, Ct);
+        }
+
+        var notKept = _broker.RequestsNotKept;
+        Assert.Equal(MqttClientPublishReasonCode.NoMatchingSubscribers, (await relay.PublishAsync(Request("c1", queue: false, Samples.Now.AddMinutes(1)), Ct)).ReasonCode);
+        Assert.Equal(notKept + 1, _broker.RequestsNotKept);
+        Assert.Equal(MqttClientPublishReasonCode.Success, (await relay.PublishAsync(Request("c2", queue: true, Samples.Now.AddMinutes(1)), Ct)).ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.Success, (await relay.PublishAsync(Request("c3", queue: true, Samples.Now.AddSeconds(-1)), Ct)).ReasonCode);
+
+        Assert.True((await device.ConnectAsync(keptSession, Ct)).IsSessionPresent);
+        Assert.Equal(MqttClientPublishReasonCode.Success, (await relay.PublishAsync(Request("c4", queue: false, Samples.Now.AddMinutes(1)), Ct)).ReasonCode);
+        while (!received.Contains("c4"))
+        {
+            Assert.True(DateTime.UtcNow < deadline + TimeSpan.FromSeconds(20), "the request sent after reconnecting never arrived");
+            await Task.Delay(20, Ct);
+        }
+
+        // The queued one arrived, in order; the plain one was never kept, the expired one was dropped undelivered.
+        Assert.Equal(["c0", "c2", "c4"], received.Where(id => id.StartsWith('c')));
+        Assert.Equal(1, _broker.RequestsExpired);
+    }
+
+    private static MqttApplicationMessage Request(string commandId, bool queue, DateTimeOffset expiresAt)
+    {
+        var builder = new MqttApplicationMessageBuilder().WithTopic(CommandTopics.Request(Pump, "stop", commandId))
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithUserProperty(CommandTopics.ExpiresAtProperty, Utf8(expiresAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture)));
+        return (queue ? builder.WithUserProperty(CommandTopics.QueueForProperty, Utf8("60")) : builder).Build();
+
+        static ReadOnlyMemory<byte> Utf8(string text) => System.Text.Encoding.UTF8.GetBytes(text);
+    }
 }

@@ -156,6 +156,91 @@ public sealed class BuiltInBrokerCommandTests(CommandSiloFixture fixture) : ICla
     }
 
     [Fact]
+    public async Task A_device_whose_session_is_kept_but_not_connected_is_offline_at_once_and_never_gets_that_request_later()
+    {
+        var twin = await fixture.NewTwinAsync();
+        var grain = Grains.GetTwin(new TwinId(twin));
+        await using var device = await MqttDevice.ConnectAsync(Port, twin, keepSessionSeconds: 300);
+        device.Answer = _ => (200, """{"state":"stopped"}""");
+        Assert.Equal(CommandOutcome.Answered, (await grain.InvokeCommand("stop", null, Quick)).Outcome);
+        await device.DisconnectAsync();
+
+        var offline = await WaitUntilOfflineAsync(grain);
+        var started = DateTime.UtcNow;
+        var again = await grain.InvokeCommand("stop", null, new CommandOptions(TimeSpan.FromSeconds(20)));
+        Assert.Equal(CommandOutcome.Offline, again.Outcome);
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(10), "a kept session that is not connected must not wait for the timeout");
+        Assert.Contains("kept but not connected", again.Message, StringComparison.Ordinal);
+        offline.Add(again.CommandId);
+
+        // The broker kept the session (and its subscription), but none of the offline requests in it: a round trip
+        // after reconnecting is the first request the device sees.
+        Assert.True(await device.ReconnectAsync(), "the broker should have kept the device's session");
+        var back = await grain.InvokeCommand("stop", null, Quick);
+        Assert.Equal(CommandOutcome.Answered, back.Outcome);
+        Assert.DoesNotContain(device.Requests, r => offline.Contains(r.CommandId));
+        Assert.Equal(back.CommandId, device.Requests.Last().CommandId);
+    }
+
+    [Fact]
+    public async Task A_queued_command_reaches_a_kept_session_that_reconnects_in_time_and_its_later_answer_becomes_the_outcome()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var twin = await fixture.NewTwinAsync();
+        var grain = Grains.GetTwin(new TwinId(twin));
+        await using var device = await MqttDevice.ConnectAsync(Port, twin, keepSessionSeconds: 300);
+        device.Answer = r => (200, r.Name == "curtail" ? r.Payload : """{"state":"stopped"}""");
+        Assert.Equal(CommandOutcome.Answered, (await grain.InvokeCommand("stop", null, Quick)).Outcome);
+        await device.DisconnectAsync();
+        await WaitUntilOfflineAsync(grain);
+
+        var queued = await grain.InvokeCommand("curtail", """{"maxPowerKW":700}""", new CommandOptions(TimeSpan.FromSeconds(1), QueueFor: TimeSpan.FromSeconds(60)));
+        Assert.Equal(CommandOutcome.TimedOut, queued.Outcome);
+        Assert.Contains("keeps the request", queued.Message, StringComparison.Ordinal);
+
+        Assert.True(await device.ReconnectAsync(), "the broker should have kept the device's session");
+        var request = await PollAsync(() => Task.FromResult(device.Requests.FirstOrDefault(r => r.CommandId == queued.CommandId)), r => r is not null, ct);
+        Assert.Contains("\"maxPowerKW\":700", request!.Payload, StringComparison.Ordinal);
+        Assert.InRange(request.ExpirySeconds, 1u, 60u);
+        var commands = await PollAsync(() => grain.GetCommands(), c => c.Any(x => x.CommandId == queued.CommandId && x.Outcome == CommandOutcome.Answered), ct);
+        var answered = commands.Single(x => x.CommandId == queued.CommandId);
+        Assert.Equal(700, JsonDocument.Parse(answered.PayloadJson!).RootElement.GetProperty("maxPowerKW").GetDouble());
+        Assert.True(answered.CompletedAt > queued.CompletedAt, "the answer came after the caller's timeout");
+
+        // Asked again by its id, the command gives its recorded answer and is not sent again.
+        var repeat = await grain.InvokeCommand("curtail", """{"maxPowerKW":700}""", Quick with { CommandId = queued.CommandId });
+        Assert.Equal(CommandOutcome.Answered, repeat.Outcome);
+        Assert.Single(device.Requests, r => r.CommandId == queued.CommandId);
+    }
+
+    [Fact]
+    public async Task A_queued_command_whose_queueing_ends_before_the_device_is_back_is_never_delivered_and_ends_expired()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var twin = await fixture.NewTwinAsync();
+        var grain = Grains.GetTwin(new TwinId(twin));
+        await using var device = await MqttDevice.ConnectAsync(Port, twin, keepSessionSeconds: 300);
+        device.Answer = _ => (200, """{"state":"stopped"}""");
+        Assert.Equal(CommandOutcome.Answered, (await grain.InvokeCommand("stop", null, Quick)).Outcome);
+        await device.DisconnectAsync();
+        await WaitUntilOfflineAsync(grain);
+
+        var queued = await grain.InvokeCommand("stop", null, new CommandOptions(TimeSpan.FromSeconds(1), QueueFor: TimeSpan.FromSeconds(2)));
+        Assert.Equal(CommandOutcome.TimedOut, queued.Outcome);
+        // Past its queueing (and a timeout more for an answer to come), the twin says it expired.
+        var commands = await PollAsync(() => grain.GetCommands(), c => c.Any(x => x.CommandId == queued.CommandId && x.Outcome == CommandOutcome.Expired), ct);
+        Assert.Contains("expired undelivered", commands.Single(x => x.CommandId == queued.CommandId).Message, StringComparison.Ordinal);
+
+        // The broker still has the session and the stale request in it, and drops the request instead of delivering it.
+        Assert.True(await device.ReconnectAsync(), "the broker should have kept the device's session");
+        var back = await grain.InvokeCommand("stop", null, Quick);
+        Assert.Equal(CommandOutcome.Answered, back.Outcome);
+        Assert.DoesNotContain(device.Requests, r => r.CommandId == queued.CommandId);
+        Assert.Equal(CommandOutcome.Expired, (await grain.InvokeCommand("stop", null, Quick with { CommandId = queued.CommandId })).Outcome);
+        Assert.DoesNotContain(device.Requests, r => r.CommandId == queued.CommandId);
+    }
+
+    [Fact]
     public async Task A_duplicate_is_answered_once_a_second_answer_is_dropped_and_a_repeated_id_is_not_sent_again()
     {
         var twin = await fixture.NewTwinAsync();
@@ -328,5 +413,72 @@ public sealed class BuiltInBrokerCommandTests(CommandSiloFixture fixture) : ICla
             {
             }
         }
+    }
+
+    [Fact]
+    public async Task The_simulator_as_the_device_resamples_a_bearing_on_a_desired_sample_rate_and_refuses_a_rate_outside_the_range()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var simulate = Cli.CliProcess.RunUntilAsync(["-g", $"127.0.0.1:{fixture.Silo.GatewayPort}", "--cluster-id", "cmds", "simulate", "--root", "wt-01",
+            "--broker", $"127.0.0.1:{Port}", "--rate", "4", "--block", "256", "--duration", "180", "--seed", "9"], stop.Token);
+        try
+        {
+            // A generator bearing of the example farm, sampled at its vibrationSampleRateHz (12,800 Hz) to begin with.
+            var bearing = Grains.GetTwin(new TwinId("wt-01-gen-de"));
+            static double? Rate(TelemetryStatus s) => s.Latest.TryGetValue("vibration", out var r) ? r.SampleRateHz : null;
+            var first = await PollAsync(() => bearing.GetTelemetry(), s => Rate(s) is not null, ct);
+            Assert.Equal((12_800.0, 256), (Rate(first)!.Value, first.Latest["vibration"].Samples));
+
+            await bearing.Patch("""[{"op":"replace","path":"/vibrationSampleRateHz","value":6400}]""", null);
+            var desired = await PollAsync(() => bearing.GetDesired(),
+                v => v.Properties.Any(p => p.Name == "vibrationSampleRateHz" && p.State != DesiredAckState.Pending), ct);
+            var accepted = desired.Properties.Single(p => p.Name == "vibrationSampleRateHz");
+            Assert.True(accepted.State == DesiredAckState.Accepted, $"{accepted.State}: {accepted.AckDescription}");
+            Assert.Equal("6400", accepted.ReportedJson);
+            // The blocks the twin receives now carry the new rate in their header, and keep their 20 ms each.
+            var resampled = await PollAsync(() => bearing.GetTelemetry(), s => Rate(s) == 6400, ct);
+            Assert.Equal(128, resampled.Latest["vibration"].Samples);
+
+            await bearing.Patch("""[{"op":"replace","path":"/vibrationSampleRateHz","value":200000}]""", null);
+            var after = await PollAsync(() => bearing.GetDesired(), v => v.Properties.Single(p => p.Name == "vibrationSampleRateHz") is var rate
+                && rate.Version > accepted.Version && rate.State != DesiredAckState.Pending, ct);
+            var refused = after.Properties.Single(p => p.Name == "vibrationSampleRateHz");
+            Assert.Equal((DesiredAckState.Refused, 400), (refused.State, refused.AckStatus));
+            Assert.Contains("vibrationSampleRateHz 200000 is outside", refused.AckDescription, StringComparison.Ordinal);
+            Assert.Equal("6400", refused.ReportedJson);
+            var seen = (await bearing.GetTelemetry()).LastSeq;
+            var still = await PollAsync(() => bearing.GetTelemetry(), s => s.LastSeq >= seen + 8, ct);
+            Assert.Equal(6400, Rate(still));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            try
+            {
+                await simulate;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    // Sends short commands until the broker has seen the device go (it hears the DISCONNECT a moment after the
+    // client sent it); the ids of those that came back offline.
+    private static async Task<List<string>> WaitUntilOfflineAsync(ITwinGrain grain)
+    {
+        var offline = new List<string>();
+        await PollAsync(async () =>
+        {
+            var result = await grain.InvokeCommand("stop", null, new CommandOptions(TimeSpan.FromSeconds(1)));
+            if (result.Outcome == CommandOutcome.Offline)
+            {
+                offline.Add(result.CommandId);
+            }
+
+            return result.Outcome;
+        }, o => o == CommandOutcome.Offline, TestContext.Current.CancellationToken);
+        return offline;
     }
 }

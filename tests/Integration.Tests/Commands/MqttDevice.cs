@@ -20,6 +20,7 @@ internal sealed class MqttDevice : IAsyncDisposable
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
     private readonly TwinId _twin;
     private readonly MqttProtocolVersion _version;
+    private MqttClientOptions? _options;
 
     private MqttDevice(TwinId twin, MqttProtocolVersion version)
     {
@@ -40,8 +41,13 @@ internal sealed class MqttDevice : IAsyncDisposable
     /// <summary>How many times to answer each request (2 to test a device that answers a redelivery too).</summary>
     public int AnswersPerRequest { get; set; } = 1;
 
+    /// <summary>
+    /// Connects and subscribes. <paramref name="keepSessionSeconds"/> above 0 asks for a persistent session (MQTT 5 session
+    /// expiry, clean start off) that the broker keeps while the device is away (<see cref="DisconnectAsync"/>,
+    /// <see cref="ReconnectAsync"/>).
+    /// </summary>
     public static async Task<MqttDevice> ConnectAsync(int port, string twin, MqttProtocolVersion version = MqttProtocolVersion.V500,
-        string? username = null, string? password = null, bool subscribe = true)
+        string? username = null, string? password = null, bool subscribe = true, uint keepSessionSeconds = 0)
     {
         var device = new MqttDevice(new TwinId(twin), version);
         var options = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port)
@@ -52,7 +58,13 @@ internal sealed class MqttDevice : IAsyncDisposable
             options = options.WithCredentials(username, password);
         }
 
-        await device._client.ConnectAsync(options.Build());
+        if (keepSessionSeconds > 0)
+        {
+            options = options.WithCleanStart(false).WithSessionExpiryInterval(keepSessionSeconds);
+        }
+
+        device._options = options.Build();
+        await device._client.ConnectAsync(device._options);
         if (subscribe)
         {
             await device._client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
@@ -68,6 +80,12 @@ internal sealed class MqttDevice : IAsyncDisposable
     public Task ReportAsync(string json) => _client.PublishAsync(new MqttApplicationMessageBuilder()
         .WithTopic(TelemetryTopic.Format(_twin, TopicKind.Properties)).WithPayload(json)
         .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+
+    /// <summary>Disconnects cleanly (a persistent session stays at the broker).</summary>
+    public Task DisconnectAsync() => _client.DisconnectAsync();
+
+    /// <summary>Connects again with the same client id and options; true when the broker still had the session.</summary>
+    public async Task<bool> ReconnectAsync() => (await _client.ConnectAsync(_options!)).IsSessionPresent;
 
     public async ValueTask DisposeAsync()
     {

@@ -73,6 +73,10 @@ public sealed class DeviceSecurityTests : IAsyncLifetime
             ("publish to another twin's telemetry", () => RefusedPublish($"twins/{Victim}/telemetry", Victim)),
             ("publish to another twin's properties", () => RefusedPublish($"twins/{Victim}/properties", Victim)),
             ("publish outside twins/", () => RefusedPublish("plant/alarms", null)),
+            ("publish a command request to its own twin", () => RefusedPublish($"twins/{Own}/commands/stop/c-1", Own)),
+            ("publish over its own twin's desired document", () => RefusedPublish($"twins/{Own}/desired/document", Own)),
+            ("publish on an unknown level of its own twin", () => RefusedPublish($"twins/{Own}/firmware", Own)),
+            ("subscribe to its own twin's replies", () => RefusedSubscribe($"twins/{Own}/replies/#")),
             ("subscribe to another twin's commands", () => RefusedSubscribe($"twins/{Victim}/commands/#")),
             ("subscribe to another twin's desired properties", () => RefusedSubscribe($"twins/{Victim}/desired/#")),
             ("subscribe to every twin's commands", () => RefusedSubscribe("twins/+/commands/#")),
@@ -120,6 +124,14 @@ public sealed class DeviceSecurityTests : IAsyncLifetime
         var ct = TestContext.Current.CancellationToken;
         using var device = await Connected(_a!);
         Assert.True(await PublishAsync(device, $"twins/{Extra}/telemetry", Block(Extra, 1)));
+        // Its answers to commands go on its twins' reply topics (MQTT 5 and the MQTT 3.1.1 form with the status).
+        foreach (var reply in new[] { $"twins/{Own}/replies/c-1", $"twins/{Extra}/replies/c-2/200" })
+        {
+            var ack = await device.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(reply).WithPayload("{}")
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), ct);
+            Assert.True(ack.ReasonCode is MqttClientPublishReasonCode.Success or MqttClientPublishReasonCode.NoMatchingSubscribers, $"{reply}: {ack.ReasonCode}");
+        }
+
         foreach (var filter in new[] { $"twins/{Own}/commands/#", $"twins/{Own}/desired/#", $"twins/{Extra}/commands/reboot" })
         {
             var granted = await device.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce).Build(), ct);

@@ -169,6 +169,7 @@ public sealed class EmbeddedDefaultSecurityTests : IAsyncLifetime
             Assert.Equal(MqttClientConnectResultCode.Success, (await ingress.ConnectAsync(Options(broker.Port, broker.Username, broker.Password), ct)).ResultCode);
             await ingress.SubscribeAsync("twins/#", MqttQualityOfServiceLevel.AtLeastOnce, ct);
 
+            var service = (broker.Username, broker.Password);
             var cases = new List<(string Name, Func<Task<string?>> Run)>
             {
                 ("wrong password", () => RefusedConnect(broker.Port, a.Username, "x" + a.Password)),
@@ -176,8 +177,11 @@ public sealed class EmbeddedDefaultSecurityTests : IAsyncLifetime
                 ("another device's password", () => RefusedConnect(broker.Port, a.Username, b.Password)),
                 ("publish to another device's twin", () => RefusedPublish(broker.Port, a, "twins/wt-02-gbx/telemetry")),
                 // Mosquitto 2.0 grants such a SUBACK and then delivers nothing the ACL does not let the user read.
-                ("receive another twin's commands", () => NothingDelivered(broker.Port, a, b, "twins/wt-02-gbx/commands/#", "twins/wt-02-gbx/commands/reboot")),
-                ("receive another twin's telemetry", () => NothingDelivered(broker.Port, a, b, "twins/wt-02-gbx/telemetry", "twins/wt-02-gbx/telemetry")),
+                ("receive another twin's commands", () => NothingDelivered(broker.Port, a, service, service, "twins/wt-02-gbx/commands/#", "twins/wt-02-gbx/commands/reboot/c-1")),
+                ("receive another twin's telemetry", () => NothingDelivered(broker.Port, a, (b.Username, b.Password), service, "twins/wt-02-gbx/telemetry", "twins/wt-02-gbx/telemetry")),
+                // The request direction of its own twins is the relay's: a device may not send itself (or its twin's other sessions) commands.
+                ("publish a command request to its own twin", () => RefusedPublish(broker.Port, a, "twins/wt-01-gbx/commands/stop/c-1")),
+                ("publish over its own twin's desired document", () => RefusedPublish(broker.Port, a, "twins/wt-01-gbx-hss/desired/document")),
             };
             var denied = 0;
             var failures = new List<string>();
@@ -199,7 +203,7 @@ public sealed class EmbeddedDefaultSecurityTests : IAsyncLifetime
                 Assert.Equal(MqttClientConnectResultCode.Success, (await device.ConnectAsync(Options(broker.Port, a.Username, a.Password), ct)).ResultCode);
                 var sub = await device.SubscribeAsync("twins/wt-01-gbx-hss/commands/#", MqttQualityOfServiceLevel.AtLeastOnce, ct);
                 Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, Assert.Single(sub.Items).ResultCode);
-                foreach (var topic in new[] { "twins/wt-01-gbx/telemetry", "twins/wt-01-gbx-hss/telemetry" })
+                foreach (var topic in new[] { "twins/wt-01-gbx/telemetry", "twins/wt-01-gbx-hss/telemetry", "twins/wt-01-gbx/replies/c-1", "twins/wt-01-gbx-hss/replies/c-2/200" })
                 {
                     var ack = await device.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload("{}")
                         .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), ct);
@@ -207,7 +211,7 @@ public sealed class EmbeddedDefaultSecurityTests : IAsyncLifetime
                 }
             }
 
-            string[] expected = ["twins/wt-01-gbx/telemetry", "twins/wt-01-gbx-hss/telemetry"];
+            string[] expected = ["twins/wt-01-gbx/telemetry", "twins/wt-01-gbx-hss/telemetry", "twins/wt-01-gbx/replies/c-1", "twins/wt-01-gbx-hss/replies/c-2/200"];
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
             while (DateTime.UtcNow < deadline && !expected.All(t => Snapshot(received).Contains(t)))
             {
@@ -261,9 +265,10 @@ public sealed class EmbeddedDefaultSecurityTests : IAsyncLifetime
         }
     }
 
-    // Subscribes as `reader` to `filter`, has `writer` publish to `topic`, then `reader` publish a marker to its own
-    // commands: once the marker arrives, nothing from `topic` may have arrived before it.
-    private static async Task<string?> NothingDelivered(int port, Credential reader, Credential writer, string filter, string topic)
+    // Subscribes as `reader` to `filter`, has `writer` publish to `topic`, then the service user (the relay's) publish a
+    // marker to the reader's own commands: once the marker arrives, nothing from `topic` may have arrived before it.
+    private static async Task<string?> NothingDelivered(int port, Credential reader, (string User, string Password) writer, (string User, string Password) service,
+        string filter, string topic)
     {
         var ct = TestContext.Current.CancellationToken;
         using var subscriber = new MqttClientFactory().CreateMqttClient();
@@ -289,7 +294,7 @@ public sealed class EmbeddedDefaultSecurityTests : IAsyncLifetime
             .WithTopicFilter("twins/wt-01-gbx-hss/commands/#", MqttQualityOfServiceLevel.AtLeastOnce).Build(), ct);
         using (var publisher = new MqttClientFactory().CreateMqttClient())
         {
-            await publisher.ConnectAsync(Options(port, writer.Username, writer.Password), ct);
+            await publisher.ConnectAsync(Options(port, writer.User, writer.Password), ct);
             var ack = await publisher.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload("{}")
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), ct);
             if (!ack.IsSuccess)
@@ -298,8 +303,13 @@ public sealed class EmbeddedDefaultSecurityTests : IAsyncLifetime
             }
         }
 
-        await subscriber.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("twins/wt-01-gbx-hss/commands/marker").WithPayload("m")
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), ct);
+        using (var relay = new MqttClientFactory().CreateMqttClient())
+        {
+            await relay.ConnectAsync(Options(port, service.User, service.Password), ct);
+            await relay.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("twins/wt-01-gbx-hss/commands/marker").WithPayload("m")
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), ct);
+        }
+
         await marker.Task.WaitAsync(TimeSpan.FromSeconds(20), ct);
         lock (got)
         {

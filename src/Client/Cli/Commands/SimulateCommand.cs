@@ -133,9 +133,9 @@ public static class SimulateCommand
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => Interrupt(signal, interrupt));
             await using (publisher)
             {
-                // The simulated turbines honour commands and desired properties (stop, start, curtail, maxPowerKW).
+                // The simulated devices honour commands and desired properties (stop, start, curtail, maxPowerKW; vibrationSampleRateHz).
                 await using var devices = await SimulatedDeviceLink.StartAsync(publisher.Options,
-                    simulation.Twins.Where(t => t.ModelId == FleetSimulation.TurbineModel).Select(t => t.TwinId),
+                    simulation.DeviceTwins,
                     new SimulatedDeviceBehaviour(simulation.Controls), cancellationToken: ct);
                 return await Run(ctx, simulation, publisher, wire, seconds, interrupt.Token);
             }

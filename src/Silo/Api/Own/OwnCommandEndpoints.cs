@@ -17,7 +17,7 @@ public static class OwnCommandEndpoints
     {
         group.MapPost("/{twinId}/commands/{name}", Invoke).RequireTwinWrite("command.invoke", "twinId")
             .WithSummary("Sends a command (the body is its request payload) and waits up to timeout seconds (default 10, at most 25) for the device's answer. " +
-                "200 answered; 409 refused by the device; 503 offline or no relay; 504 timed out; 502 invalid response; id=… makes a retry answer once; queueFor=… seconds lets the broker keep it for a disconnected session.")
+                "200 answered; 409 refused by the device; 503 offline or no relay; 504 timed out (or, for a queued command asked again by id, expired); 502 invalid response; id=… makes a retry answer once; queueFor=… seconds lets the broker keep it for a device session that is kept but not connected, and an answer by then shows in GET …/commands.")
             .Accepts<System.Text.Json.JsonElement>("application/json")
             .ProducesProblem(400).ProducesProblem(404);
         group.MapGet("/{twinId}/commands", Recent).RequireTwinRead("twinId").WithSummary("The twin's latest commands and outcomes, newest first (since its activation).").ProducesProblem(404);
@@ -40,7 +40,7 @@ public static class OwnCommandEndpoints
         {
             CommandOutcome.Answered => StatusCodes.Status200OK,
             CommandOutcome.Refused => StatusCodes.Status409Conflict,
-            CommandOutcome.TimedOut => StatusCodes.Status504GatewayTimeout,
+            CommandOutcome.TimedOut or CommandOutcome.Expired => StatusCodes.Status504GatewayTimeout,
             CommandOutcome.InvalidResponse => StatusCodes.Status502BadGateway,
             _ => StatusCodes.Status503ServiceUnavailable,
         };
