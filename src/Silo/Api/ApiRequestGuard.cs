@@ -60,8 +60,8 @@ public static class ApiRequestGuard
             }
             else
             {
-                // The binding of /api/v1 bodies takes the server's "too large" for a client that went away (an empty
-                // 200), so the limit is kept here with an error of its own.
+                // The binding of /api/v1 bodies answers the server's own "too large" itself, as an empty 413; kept here,
+                // the limit gets an answer that says what it is.
                 context.Request.Body = new LimitedStream(context.Request.Body, limit);
             }
 
