@@ -55,6 +55,7 @@ public static class ApiHostingExtensions
         builder.AddTwinAuthentication(options);
         builder.Services.AddHostedService<ApiStartupReport>();
         builder.Services.AddProblemDetails();
+        builder.Services.AddApiRequestGuard();
         builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "TwinCluster API";
@@ -90,6 +91,7 @@ public static class ApiHostingExtensions
         });
 
         app.UseTwinAuthentication();
+        app.UseApiRequestGuard();
 
         // The API's description is public: it holds no data, and tools read it before they have a token.
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();

@@ -30,9 +30,18 @@ public sealed class ApiSilo : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _silo = SiloProcess.Start(null, ClusterId);
-        await _silo.WaitReadyAsync(1, TestContext.Current.CancellationToken);
-        Http = CreateClient(Endpoint, _silo.AdminToken);
+        try
+        {
+            _silo = SiloProcess.Start(null, ClusterId);
+            await _silo.WaitReadyAsync(1, TestContext.Current.CancellationToken);
+            Http = CreateClient(Endpoint, _silo.AdminToken);
+        }
+        catch
+        {
+            // xunit v3 does not dispose a fixture whose set-up failed: stop the silo here, or it outlives the run.
+            await DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>The admin token the silo made at start.</summary>
@@ -54,12 +63,14 @@ public sealed class ApiSilo : IAsyncLifetime
         return client;
     }
 
+    /// <summary>Stops the silo; safe to call more than once (a fixture that owns this one may call it after a failed set-up).</summary>
     public async ValueTask DisposeAsync()
     {
         Http?.Dispose();
-        if (_silo is not null)
+        if (_silo is { } silo)
         {
-            await _silo.DisposeAsync();
+            _silo = null;
+            await silo.DisposeAsync();
         }
     }
 

@@ -27,6 +27,11 @@ public static class AdtImportEndpoints
             throw AdtException.BadRequest($"job id '{id}' must be 1 to 128 printable characters without '/'.");
         }
 
+        if (request.ContentType is { Length: > 0 } type && !NdjsonTypes.Contains(MediaType(type), StringComparer.OrdinalIgnoreCase))
+        {
+            throw AdtRequest.UnsupportedMediaType(request, "NDJSON (application/x-ndjson), one JSON object a line");
+        }
+
         if (jobs.Get(id) is not null)
         {
             throw new AdtException(StatusCodes.Status409Conflict, "JobAlreadyExists", $"An import job with the ID {id} exists; delete it first.");
@@ -75,6 +80,11 @@ public static class AdtImportEndpoints
             throw;
         }
     }
+
+    /// <summary>The media types an NDJSON body comes as (JSON and plain text too: curl and scripts send those).</summary>
+    private static readonly string[] NdjsonTypes = ["application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines", "application/json", "text/plain"];
+
+    private static string MediaType(string contentType) => contentType.Split(';', 2)[0].Trim();
 
     private static Ok<ImportJobDto> Get(string id, ImportJobs jobs) => TypedResults.Ok(jobs.Get(id) ?? throw NotFound(id));
 

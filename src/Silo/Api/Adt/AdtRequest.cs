@@ -34,9 +34,15 @@ public static class AdtRequest
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
-    /// <summary>The body as JSON of the expected kind; malformed JSON is a 400 that says where.</summary>
+    /// <summary>The body as JSON of the expected kind; malformed JSON is a 400 that says where, a body of another media type a 415.</summary>
     public static async Task<JsonNode> ReadJsonAsync(HttpRequest request, int max, JsonValueKind kind, CancellationToken cancellationToken)
     {
+        // No Content-Type is read as JSON (some scripts send none); one that names another media type is refused unread.
+        if (!string.IsNullOrEmpty(request.ContentType) && !request.HasJsonContentType())
+        {
+            throw UnsupportedMediaType(request, "application/json (a JSON Patch also as application/json-patch+json)");
+        }
+
         var text = await ReadTextAsync(request, max, cancellationToken);
         return Parse(text, kind, "request body");
     }
@@ -60,6 +66,10 @@ public static class AdtRequest
 
         return node;
     }
+
+    /// <summary>A 415 that names the Content-Type sent and what the endpoint takes.</summary>
+    public static AdtException UnsupportedMediaType(HttpRequest request, string expected) =>
+        new(StatusCodes.Status415UnsupportedMediaType, "UnsupportedMediaType", $"Content-Type '{request.ContentType}' is not accepted here; send the body as {expected}.");
 
     /// <summary>An If-Match value as the grains take it: the bare ETag, <c>*</c>, or null when absent.</summary>
     public static string? IfMatch(HttpRequest request) => BareETag(request.Headers[HeaderNames.IfMatch].ToString());

@@ -27,7 +27,7 @@ public static class AdtTelemetryEndpoints
             .WithSummary("Publishes telemetry through the ingress (Message-Id: the sequence number; Telemetry-Source-Time: the sample time).")
             .ProducesAdtErrors(400, 404, 409, 503);
         group.MapPost("/{id}/components/{name}/telemetry", PublishComponent).RequireTwinWrite(null).Accepts<JsonObject>("application/json")
-            .WithSummary("Component telemetry: its channels are named '{component}.{channel}' on the twin.").ProducesAdtErrors(400, 404, 409, 503);
+            .WithSummary("Component telemetry: its channels are named '{component}/{channel}' on the twin, as over MQTT.").ProducesAdtErrors(400, 404, 409, 503);
         return group;
     }
 
@@ -87,7 +87,8 @@ public static class AdtTelemetryEndpoints
         var renamed = new JsonObject();
         foreach (var (name, value) in values)
         {
-            renamed[component is null ? name : component + "." + name] = value?.DeepClone();
+            // A component's telemetry is the channel 'component/name' on the wire (TelemetryNames), as over MQTT.
+            renamed[component is null ? name : component + "/" + name] = value?.DeepClone();
         }
 
         return new JsonObject { ["seq"] = seq, ["ts"] = ts.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture), ["values"] = renamed };

@@ -21,7 +21,7 @@ public static class OwnHistoryEndpoints
     {
         group.MapPost("/trend", Trend).RequireTwinRead(null)
             .WithSummary("A trend {twinId | subtreeId and/or modelId, names, from, to, step? (d.hh:mm:ss)}: per twin and name, buckets of count, min, max, mean, last and tier.")
-            .ProducesProblem(400);
+            .Produces<HistoryTrend>().ProducesProblem(400);
         group.MapGet("/{id}/changes", Changes).RequireTwinRead()
             .WithSummary("The twin's changes in [from, to) (ISO 8601), oldest first: operation, principal, before and after.").ProducesProblem(400);
         return group;
