@@ -109,6 +109,7 @@ public static class BenchCommands
         bench.Subcommands.Add(Ingest());
         bench.Subcommands.Add(Condition());
         bench.Subcommands.Add(Api());
+        bench.Subcommands.Add(HistoryBenchCommand.Build());
         return bench;
     }
 

@@ -1,3 +1,4 @@
+using TwinCluster.Grains.History;
 using TwinCluster.Grains.Interfaces;
 using TwinCluster.Grains.Security;
 
@@ -27,6 +28,8 @@ public sealed class TwinAccessFilter(SecurityOperation operation, string? routeV
             return ApiAuthResponses.Result(http, StatusCodes.Status403Forbidden, "Forbidden", message);
         }
 
+        // Travels with the grain calls of this request, so the twins' history says who changed them.
+        Orleans.Runtime.RequestContext.Set(HistoryPrincipal.RequestContextKey, principal.Name);
         if (auditOperation is null)
         {
             return await next(context);
