@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor.Services;
@@ -16,6 +17,8 @@ public static class DashboardServiceCollectionExtensions
         services.AddSingleton(resolver);
         services.AddSingleton<FleetIndex>();
         services.AddSingleton<IngestMonitor>();
+        services.AddSingleton<DashboardCircuits>();
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, CircuitCounter>());
         services.AddScoped<DashboardUser>();
         services.AddScoped<LiveChanges>();
         services.AddScoped<AlertActions>();

@@ -80,6 +80,8 @@ public static class ConditionPlots
         var layout = Base("Acceleration spectrum", "Hz", "g RMS", 300);
         layout.ShowLegend = false;
         layout.YAxis[0].Type = Plotly.Blazor.LayoutLib.YAxisLib.TypeEnum.Log;
+        // Labels at 1, 2 and 5 of each decade: Plotly's default on a narrow log range writes every digit over the next.
+        layout.YAxis[0].DTick = "D2";
         layout.Shapes = [];
         for (var h = 1; h <= 3 && view.ShaftHz > 0; h++)
         {

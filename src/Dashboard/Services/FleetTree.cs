@@ -25,6 +25,9 @@ public sealed class FleetNode(string id, string modelId, int depth)
     public bool Expanded { get; set; }
 
     public HealthStatus Status => Health?.Status ?? HealthStatus.Unknown;
+
+    /// <summary>Why the row has its status: <see cref="FleetTree.Why"/> of its health.</summary>
+    public string Why => FleetTree.Why(Health);
 }
 
 /// <summary>
@@ -65,6 +68,34 @@ public sealed class FleetTree
         HealthStatus.Normal => 1,
         _ => 0,
     };
+
+    /// <summary>
+    /// Why a twin has its status, in the words of the component that decides it: the health's explanation without the
+    /// twin id and status that the row shows beside it, e.g. "Generator bearing wt-01-gen-de: outer-race defect
+    /// (confidence 0.95), BPFO line +21 dB with 3 harmonics, …" or "all 7 monitored components normal; lowest health
+    /// 0.89 at Main bearing wt-01-mb".
+    /// </summary>
+    public static string Why(TwinHealth? health)
+    {
+        if (health is null)
+        {
+            return "no health reported yet";
+        }
+
+        var text = health.Explain();
+        var prefix = health.TwinId + " " + health.Status.ToString() + ": ";
+        return text.StartsWith(prefix, StringComparison.Ordinal) ? text[prefix.Length..] : text;
+    }
+
+    /// <summary>Condition pages for monitored components (bearings, gearboxes, generators), twin pages for the rest.</summary>
+    public static string LinkOf(string id, string modelId)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(modelId);
+        var monitored = modelId.Contains("Bearing", StringComparison.OrdinalIgnoreCase) || modelId.Contains("Gearbox", StringComparison.OrdinalIgnoreCase)
+            || modelId.Contains("Generator", StringComparison.OrdinalIgnoreCase);
+        return (monitored ? "/condition/" : "/twin/") + Uri.EscapeDataString(id);
+    }
 
     /// <summary>Replaces the roots.</summary>
     public void SetRoots(IEnumerable<(string Id, string ModelId, TwinHealth? Health)> roots)

@@ -11,14 +11,16 @@ public static class IngestPlots
     {
         Title = new Title { Text = title, Font = new Plotly.Blazor.LayoutLib.TitleLib.Font { Size = 14 } },
         Height = 280,
-        Margin = new Margin { L = 60, R = 20, T = 40, B = 40 },
+        Margin = new Margin { L = 60, R = 20, T = 40, B = 70 },
         YAxis = [new YAxis { Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = yTitle }, RangeMode = Plotly.Blazor.LayoutLib.YAxisLib.RangeModeEnum.ToZero }],
-        Legend = [new Legend { Orientation = Plotly.Blazor.LayoutLib.LegendLib.OrientationEnum.H, Y = 1m, X = 1m, XAnchor = Plotly.Blazor.LayoutLib.LegendLib.XAnchorEnum.Right, YAnchor = Plotly.Blazor.LayoutLib.LegendLib.YAnchorEnum.Bottom }],
+        // Below the plot: above it, three entries run into the title on a half-width chart.
+        Legend = [new Legend { Orientation = Plotly.Blazor.LayoutLib.LegendLib.OrientationEnum.H, Y = -0.22m, X = 0.5m, XAnchor = Plotly.Blazor.LayoutLib.LegendLib.XAnchorEnum.Center, YAnchor = Plotly.Blazor.LayoutLib.LegendLib.YAnchorEnum.Top }],
     };
 
-    private static Scatter Line(string name, IEnumerable<DateTime> x, IEnumerable<object> y, string colour, string? stack = null) => new()
+    // A missing value is null (a gap in the line): NaN is not JSON, and a figure holding one is never drawn.
+    private static Scatter Line(string name, IEnumerable<DateTime> x, IEnumerable<object?> y, string colour, string? stack = null) => new()
     {
-        Name = name, X = [.. x.Cast<object>()], Y = [.. y], Mode = Plotly.Blazor.Traces.ScatterLib.ModeFlag.Lines,
+        Name = name, X = [.. x.Cast<object>()], Y = [.. y.Cast<object>()], Mode = Plotly.Blazor.Traces.ScatterLib.ModeFlag.Lines,
         Line = new Plotly.Blazor.Traces.ScatterLib.Line { Color = colour, Width = 1.5m }, StackGroup = stack,
     };
 
@@ -34,8 +36,8 @@ public static class IngestPlots
         ];
         IList<ITrace> latency =
         [
-            Line("append p50", x, series.Select(s => (object?)s.AppendP50Ms ?? double.NaN), "#00838f"),
-            Line("append max", x, series.Select(s => (object?)s.AppendMaxMs ?? double.NaN), "#ef6c00"),
+            Line("append p50", x, series.Select(s => (object?)s.AppendP50Ms), "#00838f"),
+            Line("append max", x, series.Select(s => (object?)s.AppendMaxMs), "#ef6c00"),
         ];
         var reasons = series.SelectMany(s => s.DeadLetters.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         string[] colours = ["#c62828", "#ad1457", "#6a1b9a", "#4527a0", "#ef6c00", "#5d4037", "#455a64"];

@@ -1,5 +1,7 @@
+using System.Runtime;
 using TwinCluster.Dashboard;
 using TwinCluster.Dashboard.Components;
+using TwinCluster.Dashboard.Services;
 using TwinCluster.Silo.Api.Auth;
 
 namespace TwinCluster.Silo.Api;
@@ -11,6 +13,12 @@ namespace TwinCluster.Silo.Api;
 /// </summary>
 public static class DashboardHosting
 {
+    /// <summary>Setting that maps <see cref="MemoryPath"/> (off by default: it forces a full garbage collection).</summary>
+    public const string DiagnosticsSetting = "TwinCluster:DashboardDiagnostics";
+
+    /// <summary>The server's managed memory after a forced full collection, with the dashboard's circuits (admin only).</summary>
+    public const string MemoryPath = ApiHostingExtensions.OwnPrefix + "/diagnostics/dashboard-memory";
+
     /// <summary>Registers Razor components, the dashboard's services and the browser sign-in.</summary>
     public static WebApplicationBuilder AddTwinDashboard(this WebApplicationBuilder builder)
     {
@@ -32,8 +40,33 @@ public static class DashboardHosting
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         // The ingest page's meter listener counts from the start, not from the first visit.
-        app.Services.GetRequiredService<TwinCluster.Dashboard.Services.IngestMonitor>();
+        app.Services.GetRequiredService<IngestMonitor>();
+        if (app.Configuration.GetValue<bool>(DiagnosticsSetting))
+        {
+            app.MapGet(MemoryPath, (DashboardCircuits circuits) => TypedResults.Ok(DashboardMemory.Measure(circuits)))
+                .RequireAuthorization(ApiAuthentication.AdminPolicy).ExcludeFromDescription();
+        }
+
         return app;
+    }
+}
+
+/// <summary>
+/// What <see cref="DashboardHosting.MemoryPath"/> answers: live managed bytes after a forced, compacting full
+/// collection (what the process holds, not what it has yet to collect), the GC's heap size and committed bytes, the
+/// process's working set, and the dashboard circuits open and connected.
+/// </summary>
+internal sealed record DashboardMemory(long ManagedBytes, long HeapSizeBytes, long CommittedBytes, long WorkingSetBytes, int Circuits, int ConnectedCircuits, int FullCollections)
+{
+    public static DashboardMemory Measure(DashboardCircuits circuits)
+    {
+        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        var info = GC.GetGCMemoryInfo(GCKind.FullBlocking);
+        return new DashboardMemory(GC.GetTotalMemory(forceFullCollection: false), info.HeapSizeBytes, info.TotalCommittedBytes,
+            Environment.WorkingSet, circuits.Open, circuits.Connected, GC.CollectionCount(GC.MaxGeneration));
     }
 }
 

@@ -7,6 +7,10 @@ public sealed class Browser : IAsyncDisposable
 {
     private IPlaywright? _playwright;
 
+    // A laptop's window: the pages' two-column layouts apply, and the README's screenshots stay small.
+    private const int Width = 1280;
+    private const int Height = 800;
+
     public IBrowser Chromium { get; private set; } = null!;
 
     public static async Task<Browser> LaunchAsync()
@@ -32,7 +36,7 @@ public sealed class Browser : IAsyncDisposable
         var context = await Chromium.NewContextAsync(new BrowserNewContextOptions
         {
             IgnoreHTTPSErrors = true,
-            ViewportSize = new ViewportSize { Width = 1440, Height = 1000 },
+            ViewportSize = new ViewportSize { Width = Width, Height = Height },
         });
         context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
@@ -49,11 +53,28 @@ public sealed class Browser : IAsyncDisposable
         return page;
     }
 
-    /// <summary>Saves a full-page screenshot as NAME.png in the screenshot folder; returns the path.</summary>
+    /// <summary>
+    /// Saves a screenshot of the whole page as NAME.png in the screenshot folder; returns the path. The window is made as
+    /// tall as the page first (a full-page capture of a taller page would draw the fixed navigation drawer only as tall
+    /// as the window), then put back.
+    /// </summary>
     public static async Task<string> ShotAsync(IPage page, string name)
     {
         var path = Path.Combine(DemoSilo.ScreenshotFolder, name + ".png");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        var tall = Math.Clamp(await page.EvaluateAsync<int>("() => document.documentElement.scrollHeight"), Height, 4 * Height);
+        if (tall > Height)
+        {
+            await page.SetViewportSizeAsync(Width, tall);
+            // Two animation frames: the layout (and Plotly's responsive resize) has run before the capture.
+            await page.EvaluateAsync("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))");
+        }
+
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path });
+        if (tall > Height)
+        {
+            await page.SetViewportSizeAsync(Width, Height);
+        }
+
         return path;
     }
 

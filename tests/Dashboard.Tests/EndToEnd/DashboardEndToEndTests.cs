@@ -29,6 +29,9 @@ public sealed class DashboardEndToEndTests(DemoSilo silo)
         await Assertions.Expect(page.Locator("[data-twin='farm-1']")).ToBeVisibleAsync(new() { Timeout = 90_000 });
         await Assertions.Expect(page.Locator("[data-twin='wt-01']")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("signed-in-as")).ToContainTextAsync("admin");
+        // "Why" explains the health (here a turbine's: its monitored components), not the model id.
+        await Assertions.Expect(page.Locator("[data-twin='wt-01'] [data-testid=why]")).ToContainTextAsync("monitored component", new() { Timeout = 90_000 });
+        Assert.DoesNotContain("dtmi:", await page.Locator("[data-twin='farm-1'] [data-testid=why]").InnerTextAsync(), StringComparison.Ordinal);
         await Browser.ShotAsync(page, "fleet");
 
         // The alerts page, opened before the alert exists (or not yet acknowledged), shows it when it comes: no reload.
@@ -79,8 +82,9 @@ public sealed class DashboardEndToEndTests(DemoSilo silo)
         await page.GotoAsync(silo.Origin + "/twin/" + Bearing);
         await page.GetByTestId("twin-properties").WaitForAsync();
         await Browser.ShotAsync(page, "twin");
-        await page.GotoAsync(silo.Origin + "/model-catalog");
+        await page.GotoAsync(silo.Origin + "/model-catalog?model=" + Uri.EscapeDataString("dtmi:twincluster:windfarm:Bearing;1"));
         await page.GetByTestId("models-table").WaitForAsync();
+        await Assertions.Expect(page.GetByTestId("model-json")).ToContainTextAsync("dtmi:twincluster:windfarm:Bearing;1");
         await Browser.ShotAsync(page, "models");
         await page.GotoAsync(silo.Origin + "/explore");
         // A click before the page's circuit is live does nothing: click again until the results (or an error) show.
@@ -101,7 +105,47 @@ public sealed class DashboardEndToEndTests(DemoSilo silo)
         await Browser.ShotAsync(page, "query");
         await page.GotoAsync(silo.Origin + "/ingest");
         await page.GetByTestId("ingest-rate").WaitForAsync();
+        // The prerendered page has empty plot boxes: wait until Plotly has drawn the rate's trace in the live page.
+        await page.Locator("#ingest-rate-plot g.trace").First.WaitForAsync(new() { Timeout = 30_000 });
         await Browser.ShotAsync(page, "ingest");
+    }
+
+    [Fact]
+    public async Task The_memory_diagnostics_answer_an_admin_only_and_count_the_open_circuits()
+    {
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(silo.SignInLink);
+        await page.Locator("[data-testid=fleet-count][data-live=on]").WaitForAsync();
+        var reader = await silo.CreateTokenAsync("reader");
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator };
+        using var http = new HttpClient(handler) { BaseAddress = new Uri(silo.Origin) };
+        async Task<HttpResponseMessage> Get(string? token)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/diagnostics/dashboard-memory");
+            if (token is not null)
+            {
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            }
+
+            return await http.SendAsync(request, TestContext.Current.CancellationToken);
+        }
+
+        using (var anonymous = await Get(null))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        }
+
+        using (var refused = await Get(reader))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.StatusCode);
+        }
+
+        using var ok = await Get(silo.AdminToken);
+        Assert.Equal(System.Net.HttpStatusCode.OK, ok.StatusCode);
+        using var json = JsonDocument.Parse(await ok.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.True(json.RootElement.GetProperty("managedBytes").GetInt64() > 1_000_000, json.RootElement.GetRawText());
+        Assert.True(json.RootElement.GetProperty("connectedCircuits").GetInt32() >= 1, json.RootElement.GetRawText());
     }
 
     [Fact]

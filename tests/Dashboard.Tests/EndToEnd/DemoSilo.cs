@@ -85,6 +85,8 @@ public sealed partial class DemoSilo : IAsyncLifetime
             ["TwinCluster__Mqtt__Port"] = Free().ToString(CultureInfo.InvariantCulture),
             ["TwinCluster__Api__DevelopmentCertificateFolder"] = Path.Combine(Folder, "https"),
             ["TwinCluster__Security__Directory"] = Path.Combine(Folder, "security"),
+            // The benchmark reads the silo's managed memory after a forced collection (admin only, off by default).
+            ["TwinCluster__DashboardDiagnostics"] = "true",
         };
         foreach (var (k, v) in env)
         {
