@@ -28,7 +28,7 @@ public sealed class DeviceRegistryGrain(
         }
 
         var password = Secrets.Random();
-        var device = new StoredDevice(twinId, twinId, twins, PasswordHash.Hash(password), time.GetUtcNow(), null, null,
+        var device = new StoredDevice(twinId, twinId, twins, PasswordHash.Hash(password, PasswordHash.GeneratedSecretIterations), time.GetUtcNow(), null, null,
             (existing?.Generation ?? 0) + 1);
         await Save(device);
         await Audit(actor, "device.add", twinId, AuditEntry.Ok, $"twins {string.Join(",", twins)}");
@@ -42,7 +42,7 @@ public sealed class DeviceRegistryGrain(
     {
         var device = await Active(username, actor, "device.rotate");
         var password = Secrets.Random();
-        var rotated = device with { PasswordHash = PasswordHash.Hash(password), RotatedAt = time.GetUtcNow(), Generation = device.Generation + 1 };
+        var rotated = device with { PasswordHash = PasswordHash.Hash(password, PasswordHash.GeneratedSecretIterations), RotatedAt = time.GetUtcNow(), Generation = device.Generation + 1 };
         await Save(rotated);
         await Audit(actor, "device.rotate", username, AuditEntry.Ok, null);
         return new DeviceCredential(rotated.ClientId, rotated.Username, password, rotated.Twins);

@@ -11,8 +11,16 @@ namespace TwinCluster.Grains.Security;
 /// </summary>
 public static class PasswordHash
 {
-    /// <summary>PBKDF2 rounds for new hashes: OWASP's figure for PBKDF2-HMAC-SHA512 (2023).</summary>
+    /// <summary>PBKDF2 rounds for a password a person chose: OWASP's figure for PBKDF2-HMAC-SHA512 (2023).</summary>
     public const int DefaultIterations = 210_000;
+
+    /// <summary>
+    /// PBKDF2 rounds for a secret TwinCluster generated (a device credential, <see cref="Secrets.Random"/>): its random
+    /// bits, not the rounds, are what resists guessing, and every CONNECT pays the rounds. At 210,000 rounds a sign-in
+    /// took about a quarter of a second of CPU here, so eight devices reconnecting stalled ingest for two seconds
+    /// (scripts/bench-security: a 7.9x p99); at 1,000 it is about a millisecond.
+    /// </summary>
+    public const int GeneratedSecretIterations = 1_000;
 
     private const string Prefix = "$7$";
     private const int SaltBytes = 12;

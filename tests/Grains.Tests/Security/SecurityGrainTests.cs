@@ -23,7 +23,7 @@ public sealed class SecurityGrainTests(ClusterFixture fixture)
 
         var verifier = await registry.GetVerifier(twin);
         Assert.NotNull(verifier);
-        Assert.StartsWith("$7$210000$", verifier.PasswordHash, StringComparison.Ordinal);
+        Assert.StartsWith("$7$1000$", verifier.PasswordHash, StringComparison.Ordinal);
         Assert.DoesNotContain(issued.Password, verifier.PasswordHash, StringComparison.Ordinal);
         var auth = Grains.GetDeviceAuthentication();
         Assert.Equal(1, (await auth.Authenticate(twin, issued.Password))?.Generation);

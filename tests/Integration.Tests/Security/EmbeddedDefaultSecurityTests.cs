@@ -144,7 +144,7 @@ public sealed class EmbeddedDefaultSecurityTests : IAsyncLifetime
                 Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(passwordFile));
             }
 
-            Assert.Matches(@"(?m)^wt-01-gbx:\$7\$210000\$[A-Za-z0-9+/]{16}\$[A-Za-z0-9+/]{86}==$", await File.ReadAllTextAsync(passwordFile, ct));
+            Assert.Matches(@"(?m)^wt-01-gbx:\$7\$1000\$[A-Za-z0-9+/]{16}\$[A-Za-z0-9+/]{86}==$", await File.ReadAllTextAsync(passwordFile, ct));
 
             await using var broker = await MosquittoBroker.StartNewAsync(new MosquittoBrokerOptions
             {
