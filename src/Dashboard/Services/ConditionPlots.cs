@@ -145,14 +145,17 @@ public static class ConditionPlots
 
         IList<ITrace> data =
         [
-            new Scatter
-            {
-                Name = "velocity RMS", X = Objects(view.Trend.Select(p => p.At)), Y = Objects(view.Trend.Select(p => p.VelocityRms)),
-                Mode = Plotly.Blazor.Traces.ScatterLib.ModeFlag.Lines, Line = new Plotly.Blazor.Traces.ScatterLib.Line { Color = "#0d47a1", Width = 2 },
-            },
+            TrendLine(view, "velocity RMS", p => p.VelocityRms, "#0d47a1"),
         ];
         return (data, layout);
     }
+
+    /// <summary>One per-window value of the trend as a solid line.</summary>
+    private static Scatter TrendLine(ConditionView view, string name, Func<ConditionTrendPoint, double> value, string colour) => new()
+    {
+        Name = name, X = Objects(view.Trend.Select(p => p.At)), Y = Objects(view.Trend.Select(value)),
+        Mode = Plotly.Blazor.Traces.ScatterLib.ModeFlag.Lines, Line = new Plotly.Blazor.Traces.ScatterLib.Line { Color = colour, Width = 2 },
+    };
 
     /// <summary>Kurtosis per window (3 for Gaussian noise).</summary>
     public static (IList<ITrace> Data, Layout Layout) Kurtosis(ConditionView view)
@@ -162,11 +165,7 @@ public static class ConditionPlots
         layout.ShowLegend = false;
         IList<ITrace> data =
         [
-            new Scatter
-            {
-                Name = "kurtosis", X = Objects(view.Trend.Select(p => p.At)), Y = Objects(view.Trend.Select(p => p.Kurtosis)),
-                Mode = Plotly.Blazor.Traces.ScatterLib.ModeFlag.Lines, Line = new Plotly.Blazor.Traces.ScatterLib.Line { Color = "#6a1b9a", Width = 2 },
-            },
+            TrendLine(view, "kurtosis", p => p.Kurtosis, "#6a1b9a"),
         ];
         return (data, layout);
     }
@@ -189,11 +188,7 @@ public static class ConditionPlots
 
         IList<ITrace> data =
         [
-            new Scatter
-            {
-                Name = "health", X = Objects(view.Trend.Select(p => p.At)), Y = Objects(view.Trend.Select(p => p.Health)),
-                Mode = Plotly.Blazor.Traces.ScatterLib.ModeFlag.Lines, Line = new Plotly.Blazor.Traces.ScatterLib.Line { Color = "#2e7d32", Width = 2 },
-            },
+            TrendLine(view, "health", p => p.Health, "#2e7d32"),
             new Scatter { Name = "warning", X = Objects(Array.Empty<object>()), Y = Objects(Array.Empty<object>()), Mode = Plotly.Blazor.Traces.ScatterLib.ModeFlag.Lines, Line = new Plotly.Blazor.Traces.ScatterLib.Line { Color = "#ef6c00", Dash = "dash" } },
             new Scatter { Name = "alarm", X = Objects(Array.Empty<object>()), Y = Objects(Array.Empty<object>()), Mode = Plotly.Blazor.Traces.ScatterLib.ModeFlag.Lines, Line = new Plotly.Blazor.Traces.ScatterLib.Line { Color = "#c62828", Dash = "dash" } },
         ];
