@@ -29,4 +29,14 @@ public sealed class ThreadCpuTests
             Assert.True(slept < TimeSpan.FromMilliseconds(20), $"100 ms asleep read as {slept.TotalMilliseconds} ms of CPU");
         }
     }
+
+    [Theory]
+    [InlineData(0L, 0L, 1_000_000_000L, 0L)]
+    [InlineData(9L, 500_000_000L, 1_000_000_000L, 9_500_000_000L)]
+    [InlineData(3_600L, 250_000_000L, 1_000_000_000L, 3_600_250_000_000L)]   // an hour of thread CPU: 3.6e21 if multiplied first
+    [InlineData(3_600L, 250_000_000L, 10_000_000L, 36_002_500_000L)]        // 100 ns ticks (Windows' Stopwatch)
+    public void Clock_readings_convert_to_stopwatch_ticks_without_overflow(long seconds, long nanoseconds, long frequency, long expected)
+    {
+        Assert.Equal(expected, ThreadCpu.ToStopwatchTicks(seconds, nanoseconds, frequency));
+    }
 }

@@ -19,11 +19,20 @@ public static partial class ThreadCpu
     {
         if (IsCpuTime && ClockGetTime(ClockThreadCpuTimeId, out var ts) == 0)
         {
-            return (ts.Seconds * 1_000_000_000 + ts.Nanoseconds) * Stopwatch.Frequency / 1_000_000_000;
+            return ToStopwatchTicks(ts.Seconds, ts.Nanoseconds, Stopwatch.Frequency);
         }
 
         return Stopwatch.GetTimestamp();
     }
+
+    /// <summary>
+    /// A clock reading of <paramref name="seconds"/> and <paramref name="nanoseconds"/> in ticks of
+    /// <paramref name="frequency"/> per second, without overflow: nanoseconds times a 1 GHz frequency overflow a long
+    /// after 9.2 s, which a pool thread's CPU clock passes within minutes (the condition bench then read garbage,
+    /// negative cores included).
+    /// </summary>
+    public static long ToStopwatchTicks(long seconds, long nanoseconds, long frequency) =>
+        seconds * frequency + (long)((Int128)nanoseconds * frequency / 1_000_000_000);
 
     private static bool Probe()
     {
