@@ -130,6 +130,21 @@ public sealed class VibrationAnalyzer
         return new AnalyzerSpectra(factor * _df, spectrum, envelopeFactor * _df, envelope, band);
     }
 
+    /// <summary>
+    /// The envelope spectrum of the latest analysis alone, reduced to at most <paramref name="maxPoints"/> points
+    /// by the maximum of each run, with the step between them; null before the first call or without an envelope band.
+    /// </summary>
+    public (ImmutableArray<float> Values, double StepHz)? LatestEnvelope(int maxPoints)
+    {
+        if (_lastHalf == 0 || _lastEnvelopeBand < 0)
+        {
+            return null;
+        }
+
+        var (envelope, factor) = AnalyzerSpectra.Reduce(_ses.AsSpan(_lastEnvelopeBand * _lastHalf, _lastHalf), maxPoints);
+        return (envelope, factor * _df);
+    }
+
     private int _lastEnvelopeBand = -1;
     private int _lastHalf;
 

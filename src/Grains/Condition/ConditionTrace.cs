@@ -31,8 +31,11 @@ public sealed class ConditionTrace
     private double _waterfallStepHz;
     private Latest? _latest;
 
-    private sealed record Latest(
-        string Channel, DateTime At, double SampleRateHz, AnalysisResult Result, AnalyzerSpectra? Spectra, ImmutableArray<float> Waveform);
+    // What the view needs of the latest window. Its spectra are reduced only when a view is asked for (a condition
+    // page is open), from the channel's analyzer, which holds them until it analyses the next window, and the waveform
+    // is the channel's newest samples then. Reducing and copying both for every window of every component, for a view
+    // that is rarely open, was a large share of the silo's allocations under the condition bench.
+    private sealed record Latest(VibrationChannel Channel, DateTime At, double SampleRateHz, AnalysisResult Result);
 
     /// <summary>Records the window just analysed on <paramref name="channel"/> and the component's smoothed health after it.</summary>
     internal void Record(VibrationChannel channel, AnalysisResult result, DateTime at, double health)
@@ -43,26 +46,17 @@ public sealed class ConditionTrace
             _trend.Dequeue();
         }
 
-        var spectra = channel.Analyzer?.LatestSpectra(SpectrumPoints);
-        _latest = new Latest(channel.Name, at, channel.SampleRateHz, result, spectra, channel.Latest(WaveformSamples));
-        if (spectra is { Envelope.Length: > 0 } s)
+        _latest = new Latest(channel, at, channel.SampleRateHz, result);
+        if (channel.Analyzer?.LatestEnvelope(WaterfallPoints) is { Values.Length: > 0 } envelope)
         {
             // Every row of the waterfall has the step of the first; a channel whose step changes starts it again.
-            var factor = Math.Max(1, (int)Math.Ceiling(s.Envelope.Length / (double)WaterfallPoints));
-            var step = s.EnvelopeStepHz * factor;
-            if (Math.Abs(step - _waterfallStepHz) > 1e-9)
+            if (Math.Abs(envelope.StepHz - _waterfallStepHz) > 1e-9)
             {
                 _waterfall.Clear();
-                _waterfallStepHz = step;
+                _waterfallStepHz = envelope.StepHz;
             }
 
-            var row = new float[(s.Envelope.Length + factor - 1) / factor];
-            for (var i = 0; i < s.Envelope.Length; i++)
-            {
-                row[i / factor] = Math.Max(row[i / factor], s.Envelope[i]);
-            }
-
-            _waterfall.Enqueue(new WaterfallRow(at, ImmutableArray.Create(row)));
+            _waterfall.Enqueue(new WaterfallRow(at, envelope.Values));
             while (_waterfall.Count > WaterfallRows)
             {
                 _waterfall.Dequeue();
@@ -82,12 +76,12 @@ public sealed class ConditionTrace
 
         var result = latest.Result;
         var ff = result.FaultFrequencies;
-        var spectra = latest.Spectra;
+        var spectra = latest.Channel.Analyzer?.LatestSpectra(SpectrumPoints);
         var lines = result.Diagnosis.Evidence.IsDefault
             ? []
             : result.Diagnosis.Evidence.Select(e => new MatchedLine(e.Label, e.ExpectedHz, e.FoundHz, e.ProminenceDb, e.Spectrum)).ToImmutableArray();
         return new ConditionView(
-            twinId, latest.Channel, latest.At, condition.WindowsAnalysed, result.ShaftHz, latest.SampleRateHz,
+            twinId, latest.Channel.Name, latest.At, condition.WindowsAnalysed, result.ShaftHz, latest.SampleRateHz,
             condition.HealthIndex, options.WarningHealth, options.AlarmHealth,
             condition.Alert switch { AlertState.Alarm => HealthStatus.Alarm, AlertState.Warning => HealthStatus.Warning, _ => HealthStatus.Normal },
             condition.Fault.ToString(), condition.Confidence, condition.Describe(), condition.Zone.ToString(), condition.VelocityRmsMmPerS,
@@ -97,7 +91,7 @@ public sealed class ConditionTrace
             new SpectrumTrace(spectra?.SpectrumStepHz ?? 0, spectra?.Spectrum ?? []),
             new SpectrumTrace(spectra?.EnvelopeStepHz ?? 0, spectra?.Envelope ?? []),
             spectra?.EnvelopeBand.LowHz ?? 0, spectra?.EnvelopeBand.HighHz ?? 0,
-            latest.Waveform, lines, [.. _trend], [.. _waterfall], _waterfallStepHz,
+            latest.Channel.Latest(WaveformSamples), lines, [.. _trend], [.. _waterfall], _waterfallStepHz,
             condition.Rul is { } rul ? new RemainingLifeView(rul.Seconds, rul.LowerSeconds, rul.UpperSeconds, rul.AsOfUtc) : null);
     }
 }

@@ -180,7 +180,7 @@ internal sealed class VibrationChannel
             result[i] = _ring[(_write - n + i + 2 * _ring.Length) % _ring.Length];
         }
 
-        return System.Collections.Immutable.ImmutableArray.Create(result);
+        return System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(result);
     }
 
     /// <summary>Passes over the ready window without a result; the next one is a hop later.</summary>
