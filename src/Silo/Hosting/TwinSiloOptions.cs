@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using TwinCluster.Hosting;
 
 namespace TwinCluster.Silo.Hosting;
 
@@ -71,7 +72,7 @@ public sealed class TwinSiloOptions
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>The default number of telemetry stream queues.</summary>
-    public const int DefaultStreamQueues = 8;
+    public const int DefaultStreamQueues = TwinSiloBuilderExtensions.DefaultStreamQueues;
 
     /// <summary>Telemetry stream queues (memory streams); every silo and ingress of a cluster must agree.</summary>
     [Range(1, 256)]
