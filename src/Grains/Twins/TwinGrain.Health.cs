@@ -14,20 +14,20 @@ namespace TwinCluster.Grains.Twins;
 /// </summary>
 public sealed partial class TwinGrain
 {
-    private const int MaxPathHops = 256;
-    private static readonly TimeSpan PathTtl = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan HealthRetry = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan DeliveryDelay = TimeSpan.FromMilliseconds(200);
 
-    private ImmutableArray<string> _path;
-    private DateTimeOffset _pathAt;
     private IGrainTimer? _healthTimer;
     private DateTimeOffset _healthTimerDue;
-    private Task? _delivery;
-    private bool _deliverAgain;
+    private SingleFlight? _delivery;
+    private ContainmentPath? _path;
     private HealthModels? _healthModels;
 
     private HealthModels Lookups => _healthModels ??= new HealthModels(services.Models, services.Health);
+
+    private ContainmentPath Path => _path ??= new ContainmentPath(Id, services.Time);
+
+    private SingleFlight Delivery => _delivery ??= new SingleFlight(() => DeliverOnce(Ledger.TakeDelivery()));
 
     public async Task<TwinHealth> GetHealth()
     {
@@ -51,7 +51,7 @@ public sealed partial class TwinGrain
     {
         ArgumentNullException.ThrowIfNull(child);
         await RefreshIfAbsent();
-        if (!S.Exists || !Contains(child.TwinId))
+        if (!S.Exists || !TwinEdits.Contains(S, child.TwinId))
         {
             throw new TwinOperationException(TwinErrorCode.Conflict, $"twin '{Id}' does not contain '{child.TwinId}'");
         }
@@ -68,18 +68,17 @@ public sealed partial class TwinGrain
     public async Task<ImmutableArray<string>> GetPath(int hops)
     {
         await RefreshIfAbsent();
-        if (S.ParentId is not { } parent || hops >= MaxPathHops)
+        if (S.ParentId is not { } parent || hops >= ContainmentPath.MaxHops)
         {
             return [Id];
         }
 
-        var now = services.Time.GetUtcNow();
-        if (_path.IsDefault || _path.Length < 2 || now - _pathAt > PathTtl || _path[^2] != parent)
+        if (Path.Stale(parent))
         {
-            SetPath(await GrainFactory.GetGrain<ITwinGrain>(parent).GetPath(hops + 1));
+            Path.Set(await GrainFactory.GetGrain<ITwinGrain>(parent).GetPath(hops + 1));
         }
 
-        return _path;
+        return Path.Current;
     }
 
     public async Task<TwinAlert> AcknowledgeAlert(string acknowledgedBy, string? note)
@@ -100,16 +99,6 @@ public sealed partial class TwinGrain
     {
         await RefreshIfAbsent();
         return S.Exists ? [.. Ledger.Alerts] : throw TwinOperationException.TwinNotFound(Id);
-    }
-
-    private bool Contains(string childId) =>
-        S.Outgoing.Values.Any(r => r.Name == RelationshipNames.Contains && r.TargetId == childId);
-
-    // Containment is kept acyclic when relationships are added; a path that holds this twin would loop.
-    private void SetPath(ImmutableArray<string> above)
-    {
-        _path = above.Contains(Id, StringComparer.Ordinal) ? [Id] : above.Add(Id);
-        _pathAt = services.Time.GetUtcNow();
     }
 
     /// <summary>After records were applied (live, from the log, or on a timer): a newly analysed window updates health.</summary>
@@ -144,7 +133,7 @@ public sealed partial class TwinGrain
 
         if (deliverNow)
         {
-            await DeliverHealth();
+            await Delivery.RunAsync();
         }
         else if (Ledger.HasDeliveries)
         {
@@ -190,42 +179,8 @@ public sealed partial class TwinGrain
         }
     }
 
-    private async Task<TwinHealth> ComputeHealth()
-    {
-        var now = services.Time.GetUtcNow();
-        var reports = Ledger.ChildReports();
-        var condition = Intake.Monitor?.Condition;
-        var label = condition is null ? null : await Lookups.LabelAsync(S.ModelId);
-        var children = new List<(TwinHealth, double)>(reports.Count);
-        foreach (var child in reports)
-        {
-            children.Add((child, await Lookups.WeightOfAsync(child.ModelId)));
-        }
-
-        return Ledger.Compute(S.ModelId, label, condition, children, S.CreatedAt, now);
-    }
-
-    /// <summary>Sends what the ledger has to deliver; one delivery at a time, a request meanwhile runs once more after it.</summary>
-    private Task DeliverHealth()
-    {
-        if (_delivery is { IsCompleted: false })
-        {
-            _deliverAgain = true;
-            return _delivery;
-        }
-
-        return _delivery = DeliverLoop();
-    }
-
-    private async Task DeliverLoop()
-    {
-        do
-        {
-            _deliverAgain = false;
-            await DeliverOnce(Ledger.TakeDelivery());
-        }
-        while (_deliverAgain);
-    }
+    private Task<TwinHealth> ComputeHealth() =>
+        Lookups.ComputeAsync(Ledger, S.ModelId, Intake.Monitor?.Condition, S.CreatedAt, services.Time.GetUtcNow());
 
     private async Task DeliverOnce(HealthDelivery delivery)
     {
@@ -267,7 +222,7 @@ public sealed partial class TwinGrain
 
         try
         {
-            SetPath(await GrainFactory.GetGrain<ITwinGrain>(parent).ReportChildHealth(reported));
+            Path.Set(await GrainFactory.GetGrain<ITwinGrain>(parent).ReportChildHealth(reported));
             Ledger.ParentDone(reported);
             return true;
         }
@@ -373,17 +328,17 @@ public sealed partial class TwinGrain
             return;
         }
 
-        await UpdateHealth(deliverNow: false, () => Ledger.AdoptChild(childId, health, Contains(childId)));
+        await UpdateHealth(deliverNow: false, () => Ledger.AdoptChild(childId, health, TwinEdits.Contains(S, childId)));
     }
 
     /// <summary>A child that left (relationship removed or twin deleted) no longer counts.</summary>
     private Task ForgetChildHealth(string childId) =>
-        UpdateHealth(deliverNow: false, () => Ledger.ForgetChild(childId, Contains(childId)));
+        UpdateHealth(deliverNow: false, () => Ledger.ForgetChild(childId, TwinEdits.Contains(S, childId)));
 
     /// <summary>This twin was just put in a container: it pushes its health there once the container's call is done.</summary>
     private void OnContainerAdded()
     {
-        _path = default;
+        Path.Reset();
         if (Ledger.ContainerAdded())
         {
             ScheduleHealthTimer(DeliveryDelay);
@@ -419,7 +374,7 @@ public sealed partial class TwinGrain
         await health.ClearStateAsync();
         health.State = new HealthState();
         Ledger.Reset(health.State);
-        _path = default;
+        Path.Reset();
         Lookups.Reset();
     }
 }
