@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using TwinCluster.Grains.Condition;
 using TwinCluster.Grains.History;
 using TwinCluster.Grains.Interfaces;
-using TwinCluster.Grains.Models;
 
 namespace TwinCluster.Grains.Telemetry;
 
@@ -13,7 +12,12 @@ namespace TwinCluster.Grains.Telemetry;
 /// is tried again by the next caller. <see cref="Renew"/> after the properties change builds it again, carrying over
 /// the condition, alert state and health history.
 /// </summary>
-public sealed class MonitorLoader(string twinId, TelemetryIntake intake, ModelCache models, ConditionSettings settings, ITwinHistorySink history, ILogger logger)
+public sealed class MonitorLoader(
+    string twinId,
+    TelemetryIntake intake,
+    Func<string, string, Task<ComponentMonitor?>> create,
+    ITwinHistorySink history,
+    ILogger logger)
 {
     private bool _checked;
     private Task? _build;
@@ -57,7 +61,7 @@ public sealed class MonitorLoader(string twinId, TelemetryIntake intake, ModelCa
         {
             try
             {
-                if (await MonitorFactory.CreateAsync(models, settings, modelId, propertiesJson) is { } monitor)
+                if (await create(modelId, propertiesJson) is { } monitor)
                 {
                     monitor.WindowAnalysed = (channel, window, condition) => history.WindowAnalysed(twinId, channel, window, condition);
                     intake.Attach(monitor);

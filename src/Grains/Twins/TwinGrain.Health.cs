@@ -12,7 +12,7 @@ namespace TwinCluster.Grains.Twins;
 /// events) is sent outside the gate, one delivery at a time, on a short timer so that a burst of changes (a fleet
 /// starting up) goes up as one report. What fails is retried, also by a new activation, since what is pending is stored.
 /// </summary>
-public sealed partial class TwinGrain
+public sealed partial class TwinGrain : IHealthOutlets
 {
     private static readonly TimeSpan HealthRetry = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan DeliveryDelay = TimeSpan.FromMilliseconds(200);
@@ -20,6 +20,7 @@ public sealed partial class TwinGrain
     private IGrainTimer? _healthTimer;
     private DateTimeOffset _healthTimerDue;
     private SingleFlight? _delivery;
+    private HealthCourier? _courier;
     private ContainmentPath? _path;
     private HealthModels? _healthModels;
 
@@ -27,15 +28,13 @@ public sealed partial class TwinGrain
 
     private ContainmentPath Path => _path ??= new ContainmentPath(Id, services.Time);
 
-    private SingleFlight Delivery => _delivery ??= new SingleFlight(() => DeliverOnce(Ledger.TakeDelivery()));
+    private SingleFlight Delivery => _delivery ??= new SingleFlight(DeliverOnce);
+
+    private HealthCourier Courier => _courier ??= new HealthCourier(Id, Ledger, this, logger);
 
     public async Task<TwinHealth> GetHealth()
     {
-        await RefreshIfAbsent();
-        if (!S.Exists)
-        {
-            throw TwinOperationException.TwinNotFound(Id);
-        }
+        await Require(null);
 
         await EnsureMonitor();
         return await ComputeHealth();
@@ -182,84 +181,28 @@ public sealed partial class TwinGrain
     private Task<TwinHealth> ComputeHealth() =>
         Lookups.ComputeAsync(Ledger, S.ModelId, Intake.Monitor?.Condition, S.CreatedAt, services.Time.GetUtcNow());
 
-    private async Task DeliverOnce(HealthDelivery delivery)
+    private async Task DeliverOnce()
     {
-        var retry = false;
-        if (delivery.ToContainer is { } reported)
-        {
-            retry |= !await ReportToParent(reported);
-        }
-
-        foreach (var alert in delivery.ToRegistry)
-        {
-            try
-            {
-                await GrainFactory.GetGrain<IAlertRegistryGrain>(ChangeStreams.Key).Put(alert);
-                Ledger.RegistryDone(alert);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                logger.LogWarning(ex, "Twin {TwinId}: alert registry update failed; retrying", Id);
-                retry = true;
-                break;
-            }
-        }
-
-        await PublishChanges(delivery.Changes);
-        if (retry)
+        if (await Courier.DeliverAsync(Ledger.TakeDelivery()))
         {
             ScheduleHealthTimer(HealthRetry);
         }
     }
 
-    private async Task<bool> ReportToParent(TwinHealth reported)
+    string? IHealthOutlets.ContainerId => S.ParentId;
+
+    async Task IHealthOutlets.ReportToContainerAsync(string containerId, TwinHealth report) =>
+        Path.Set(await GrainFactory.GetGrain<ITwinGrain>(containerId).ReportChildHealth(report));
+
+    Task IHealthOutlets.PutAlertAsync(TwinAlert alert) => GrainFactory.GetGrain<IAlertRegistryGrain>(ChangeStreams.Key).Put(alert);
+
+    async Task IHealthOutlets.PublishAsync(IReadOnlyList<TwinChange> changes)
     {
-        if (S.ParentId is not { } parent)
+        var path = await GetPath(0);
+        var stream = this.GetStreamProvider(ChangeStreams.Provider).GetStream<TwinChange>(StreamId.Create(ChangeStreams.Namespace, ChangeStreams.Key));
+        foreach (var change in changes)
         {
-            Ledger.NoContainer();
-            return true;
-        }
-
-        try
-        {
-            Path.Set(await GrainFactory.GetGrain<ITwinGrain>(parent).ReportChildHealth(reported));
-            Ledger.ParentDone(reported);
-            return true;
-        }
-        catch (TwinOperationException ex) when (ex.Code is TwinErrorCode.Conflict or TwinErrorCode.NotFound)
-        {
-            // Not (or no longer) that twin's child: a new container pulls our health, and we push it when it adds us.
-            logger.LogDebug("Twin {TwinId}: container {Parent} refused the health report: {Reason}", Id, parent, ex.Message);
-            Ledger.ParentDone(reported);
-            return true;
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            logger.LogWarning(ex, "Twin {TwinId}: health report to {Parent} failed; retrying", Id, parent);
-            return false;
-        }
-    }
-
-    /// <summary>Publishes change events; the stream is best-effort (the twins hold the truth), so a failure is logged and dropped.</summary>
-    private async Task PublishChanges(IReadOnlyList<TwinChange> events)
-    {
-        if (events.Count == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            var path = await GetPath(0);
-            var stream = this.GetStreamProvider(ChangeStreams.Provider).GetStream<TwinChange>(StreamId.Create(ChangeStreams.Namespace, ChangeStreams.Key));
-            foreach (var change in events)
-            {
-                await stream.OnNextAsync(change with { Path = path });
-            }
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            logger.LogWarning(ex, "Twin {TwinId}: {Count} change events could not be published", Id, events.Count);
+            await stream.OnNextAsync(change with { Path = path });
         }
     }
 

@@ -19,7 +19,8 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
     private IGrainTimer? _telemetryTimer;
     private MonitorLoader? _monitors;
 
-    private MonitorLoader Monitors => _monitors ??= new MonitorLoader(Id, Intake, services.Models, services.Condition, services.HistorySink, logger);
+    private MonitorLoader Monitors => _monitors ??= new MonitorLoader(Id, Intake,
+        (modelId, properties) => MonitorFactory.CreateAsync(services.Models, services.Condition, modelId, properties), services.HistorySink, logger);
 
     /// <inheritdoc />
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory)
@@ -60,11 +61,7 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
     /// <inheritdoc />
     public async Task<TelemetryStatus> GetTelemetry()
     {
-        await RefreshIfAbsent();
-        if (!S.Exists)
-        {
-            throw TwinOperationException.TwinNotFound(Id);
-        }
+        await Require(null);
 
         await EnsureMonitor();
         if (Intake.ShouldCatchUp(services.Time.GetUtcNow()))
@@ -80,11 +77,7 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
     /// <inheritdoc />
     public async Task<ConditionView?> GetConditionView()
     {
-        await RefreshIfAbsent();
-        if (!S.Exists)
-        {
-            throw TwinOperationException.TwinNotFound(Id);
-        }
+        await Require(null);
 
         return Intake.Monitor?.View(Id);
     }
