@@ -11,6 +11,7 @@ using TwinCluster.Grains;
 using TwinCluster.Grains.Diagnostics;
 using TwinCluster.Grains.Index;
 using TwinCluster.Grains.Interfaces;
+using TwinCluster.Grains.Interfaces.Settings;
 using TwinCluster.Storage;
 using TwinCluster.Grains.Telemetry;
 using TwinCluster.Hosting;
@@ -29,7 +30,9 @@ public static class TwinSiloHostingExtensions
     /// </summary>
     public static WebApplicationBuilder AddTwinSilo(this WebApplicationBuilder builder)
     {
-        var options = SettingsValidator.Read(builder.Configuration);
+        // Needed while the host is built (ports, mode): read and checked now, and bound for the services as well.
+        var options = builder.Configuration.ReadTwinOptions<TwinSiloOptions>(TwinSiloOptions.Section, o => o.Problems());
+        builder.Services.AddTwinOptions<TwinSiloOptions>(TwinSiloOptions.Section, o => o.Problems());
         var connectionString = builder.Configuration.GetConnectionString(TwinSiloOptions.ConnectionStringName);
         var mode = SiloMode.Embedded;
         if (connectionString is not null)
