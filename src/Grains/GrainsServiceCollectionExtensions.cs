@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using TwinCluster.Grains.Diagnostics;
 using TwinCluster.Grains.History;
+using TwinCluster.Grains.Interfaces.Settings;
 using TwinCluster.Grains.Index;
 using TwinCluster.Grains.Models;
 using TwinCluster.Grains.Telemetry;
@@ -22,22 +23,13 @@ public static class GrainsServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ITwinIndexStore, InMemoryTwinIndexStore>();
-        services.AddOptions<IndexOptions>().BindConfiguration("TwinCluster:Index")
-            .Validate(o => o.Shards is >= 1 and <= 1024, "TwinCluster:Index:Shards must be between 1 and 1024")
-            .ValidateOnStart();
+        services.AddTwinOptions<IndexOptions>("TwinCluster:Index", o => o.Problems());
         services.AddSingleton<TwinMetrics>();
         services.AddSingleton<TelemetryMetrics>();
         services.TryAddSingleton<ITelemetryHistory, NoTelemetryHistory>();
-        services.AddOptions<TelemetryOptions>().BindConfiguration("TwinCluster:Telemetry")
-            .Validate(o => o.CheckpointInterval > TimeSpan.Zero, "TwinCluster:Telemetry:CheckpointInterval must be positive")
-            .Validate(o => o.GapTimeout > TimeSpan.Zero, "TwinCluster:Telemetry:GapTimeout must be positive")
-            .Validate(o => o.IdleCatchUp > TimeSpan.Zero, "TwinCluster:Telemetry:IdleCatchUp must be positive")
-            .Validate(o => o.MaxPending is >= 1 and <= 1_000_000, "TwinCluster:Telemetry:MaxPending must be between 1 and 1000000")
-            .ValidateOnStart();
-        services.AddOptions<Health.HealthOptions>().BindConfiguration("TwinCluster:Health").ValidateOnStart();
-        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Health.HealthOptions>, SelfCheckingValidator<Health.HealthOptions>>();
-        services.AddOptions<Condition.ConditionSettings>().BindConfiguration("TwinCluster:Condition").ValidateOnStart();
-        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Condition.ConditionSettings>, SelfCheckingValidator<Condition.ConditionSettings>>();
+        services.AddTwinOptions<TelemetryOptions>("TwinCluster:Telemetry", o => o.Problems());
+        services.AddTwinOptions<Health.HealthOptions>("TwinCluster:Health", o => o.Problems());
+        services.AddTwinOptions<Condition.ConditionSettings>("TwinCluster:Condition", o => o.Problems());
         services.AddTwinHistory();
         services.AddSingleton<ModelCache>();
         services.AddSingleton<TwinRules>();

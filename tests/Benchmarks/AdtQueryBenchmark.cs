@@ -6,7 +6,7 @@ using TwinCluster.Grains;
 using TwinCluster.Grains.Interfaces;
 using TwinCluster.Grains.Telemetry;
 using TwinCluster.Ingress.Storage;
-using TwinCluster.Silo.Hosting;
+using TwinCluster.Hosting;
 
 namespace TwinCluster.Benchmarks;
 

@@ -3,7 +3,7 @@ using Orleans.Configuration;
 using Orleans.TestingHost;
 using TwinCluster.Grains;
 using TwinCluster.Grains.Interfaces;
-using TwinCluster.Silo.Hosting;
+using TwinCluster.Hosting;
 using TwinCluster.Grains.Telemetry;
 using TwinCluster.Ingress.Storage;
 
@@ -48,7 +48,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         });
         builder.ConfigureClient(client => client.AddMemoryStreams(TelemetryStreams.Provider, b =>
         {
-            b.ConfigurePartitioning(TwinSiloOptions.DefaultStreamQueues);
+            b.ConfigurePartitioning(TwinSiloBuilderExtensions.DefaultStreamQueues);
             b.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly);
         }));
         _cluster = builder.Build();

@@ -127,6 +127,26 @@ public sealed class CommandTracker(string twinId, int keep = 64)
         return over.Count;
     }
 
+    /// <summary>
+    /// The caller's timeout passed without an answer: a queued command is <see cref="Park"/>ed (the request may still
+    /// reach a device that reconnects: its answer until then, and a timeout more to give it, becomes the outcome; past
+    /// that it is Expired), any other ends <see cref="CommandOutcome.TimedOut"/>.
+    /// </summary>
+    public bool NoAnswer(string commandId, CommandOptions options, DateTimeOffset requestedAt, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.QueueFor is { } queue)
+        {
+            var until = requestedAt + queue;
+            return Park(commandId,
+                $"no answer within {options.Timeout.TotalSeconds:0.###} s; the broker keeps the request for a device session that is kept but not connected until {until:u} ({queue.TotalSeconds:0.###} s), and an answer by then becomes this command's outcome (GET its commands)",
+                until + options.Timeout, now);
+        }
+
+        return End(commandId, CommandOutcome.TimedOut,
+            $"no answer within {options.Timeout.TotalSeconds:0.###} s; the request expires at the broker with the timeout, and a late answer is only counted", now);
+    }
+
     /// <summary>Ends a command without an answer (offline, timed out, unavailable); false when it had already ended.</summary>
     public bool End(string commandId, CommandOutcome outcome, string message, DateTimeOffset now)
     {

@@ -96,6 +96,25 @@ public sealed class DesiredLedger(DesiredState state)
         return true;
     }
 
+    /// <summary>
+    /// A device's report as a JSON patch: the values it holds of desired properties are recorded as its own values, not
+    /// as new desired values. True when any was.
+    /// </summary>
+    public bool ReportedPatch(string jsonPatch)
+    {
+        var changed = false;
+        using var operations = JsonDocument.Parse(jsonPatch);
+        foreach (var operation in operations.RootElement.EnumerateArray())
+        {
+            if (operation.TryGetProperty("path", out var path) && path.GetString() is ['/', .. var member] && operation.TryGetProperty("value", out var value))
+            {
+                changed |= Reported(member.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal), value.GetRawText());
+            }
+        }
+
+        return changed;
+    }
+
     /// <summary>A plain reported value of a desired property (no acknowledgement): recorded as the device's value only.</summary>
     public bool Reported(string property, string valueJson)
     {

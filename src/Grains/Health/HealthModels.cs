@@ -1,3 +1,4 @@
+using TwinCluster.Grains.Condition;
 using TwinCluster.Grains.Interfaces;
 using TwinCluster.Grains.Models;
 
@@ -8,6 +9,24 @@ public sealed class HealthModels(ModelCache models, HealthOptions options)
 {
     private readonly Dictionary<string, double> _weights = new(StringComparer.Ordinal);
     private string? _label;
+
+    /// <summary>
+    /// The twin's health now (<see cref="HealthLedger.Compute"/>): its own <paramref name="condition"/> under its
+    /// model's label, rolled up with the children's reports weighted by their models.
+    /// </summary>
+    public async Task<TwinHealth> ComputeAsync(HealthLedger ledger, string modelId, ComponentCondition? condition, DateTimeOffset createdAt, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(ledger);
+        var reports = ledger.ChildReports();
+        var label = condition is null ? null : await LabelAsync(modelId);
+        var children = new List<(TwinHealth, double)>(reports.Count);
+        foreach (var child in reports)
+        {
+            children.Add((child, await WeightOfAsync(child.ModelId)));
+        }
+
+        return ledger.Compute(modelId, label, condition, children, createdAt, now);
+    }
 
     /// <summary>The model's display name, or the name in its id.</summary>
     public async Task<string> LabelAsync(string modelId)

@@ -33,7 +33,7 @@ public sealed class TelemetryCheckpoint
 }
 
 /// <summary>How twins apply telemetry (configuration section <c>TwinCluster:Telemetry</c>).</summary>
-public sealed class TelemetryOptions
+public sealed class TelemetryOptions : ISelfChecking
 {
     /// <summary>How often a twin that received telemetry writes its checkpoint (default 10 s).</summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(10);
@@ -50,4 +50,28 @@ public sealed class TelemetryOptions
 
     /// <summary>Most records a twin holds back behind a gap (default 10,000).</summary>
     public int MaxPending { get; set; } = 10_000;
+
+    /// <inheritdoc />
+    public IEnumerable<string> Problems()
+    {
+        if (CheckpointInterval <= TimeSpan.Zero)
+        {
+            yield return "TwinCluster:Telemetry:CheckpointInterval must be positive";
+        }
+
+        if (GapTimeout <= TimeSpan.Zero)
+        {
+            yield return "TwinCluster:Telemetry:GapTimeout must be positive";
+        }
+
+        if (IdleCatchUp <= TimeSpan.Zero)
+        {
+            yield return "TwinCluster:Telemetry:IdleCatchUp must be positive";
+        }
+
+        if (MaxPending is < 1 or > 1_000_000)
+        {
+            yield return "TwinCluster:Telemetry:MaxPending must be between 1 and 1000000";
+        }
+    }
 }

@@ -1,17 +1,15 @@
 using System.Collections.Immutable;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using TwinCluster.Grains.Commands;
 using TwinCluster.Grains.Interfaces;
-using TwinCluster.Modeling;
-using TwinCluster.Wire;
 
 namespace TwinCluster.Grains.Twins;
 
 /// <summary>
-/// The way down: commands go through <see cref="CommandTracker"/> (which answers each id once) and a relay
-/// (<see cref="DeviceGateways"/>); desired properties through <see cref="DesiredLedger"/>, stored as their own state
-/// and pushed as a retained document. The grain checks, sends, waits and stores; the engines decide.
+/// The way down: commands go through <see cref="CommandRequests"/> (what is acceptable, what a send means) and
+/// <see cref="CommandTracker"/> (which answers each id once) to a relay (<see cref="DeviceGateways"/>); desired
+/// properties through <see cref="DesiredLedger"/>, stored as their own state and pushed as a retained document.
+/// The grain sends, waits and stores; the engines decide.
 /// </summary>
 public sealed partial class TwinGrain
 {
@@ -26,7 +24,8 @@ public sealed partial class TwinGrain
     {
         ArgumentNullException.ThrowIfNull(options);
         await Require(null);
-        var (command, payload) = await CheckCommand(name, payloadJson, options);
+        CommandRequests.CheckOptions(options);
+        var (command, payload) = CommandRequests.Check(await services.Models.GetAsync(S.ModelId), S.ModelId, name, payloadJson);
         var commandId = options.CommandId ?? Guid.NewGuid().ToString("N");
         Tracker.Sweep(services.Time.GetUtcNow());
         var start = Tracker.Begin(commandId, name, command, services.Time.GetUtcNow());
@@ -37,45 +36,20 @@ public sealed partial class TwinGrain
 
         var requestedAt = services.Time.GetUtcNow();
         var delivery = await services.Gateways.SendAsync(new DeviceCommand(Id, commandId, name, payload, options.QueueFor ?? options.Timeout, options.QueueFor is not null));
-        var now = services.Time.GetUtcNow();
-        switch (delivery)
+        if (CommandRequests.NotSent(delivery, Id, options.QueueFor is not null) is { } notSent)
         {
-            case null:
-                Tracker.End(commandId, CommandOutcome.Unavailable, "no relay to the MQTT broker is registered (is the ingress running?); nothing was sent", now);
-                break;
-            case DeliveryResult.NoSubscribers:
-                Tracker.End(commandId, CommandOutcome.Offline, options.QueueFor is null
-                    ? $"no connected device session takes twin '{Id}''s commands (none subscribes, or its session is kept but not connected: queueFor lets the broker keep the request for it); nothing was sent"
-                    : $"no device session subscribes to twin '{Id}''s commands, so none can be kept for it either; nothing was sent", now);
-                break;
-            case DeliveryResult.Failed:
-                Tracker.End(commandId, CommandOutcome.Unavailable, "the relay could not publish the request to the broker; nothing was sent", now);
-                break;
-            default:
-                try
-                {
-                    await start.Result.WaitAsync(options.Timeout, services.Time);
-                }
-                catch (TimeoutException)
-                {
-                    if (options.QueueFor is { } queue)
-                    {
-                        // The request may still reach a device that reconnects: its answer until then (and a timeout
-                        // more to give it) becomes the command's outcome; past that it is Expired.
-                        var until = requestedAt + queue;
-                        Tracker.Park(commandId,
-                            $"no answer within {options.Timeout.TotalSeconds:0.###} s; the broker keeps the request for a device session that is kept but not connected until {until:u} ({queue.TotalSeconds:0.###} s), and an answer by then becomes this command's outcome (GET its commands)",
-                            until + options.Timeout, services.Time.GetUtcNow());
-                    }
-                    else
-                    {
-                        Tracker.End(commandId, CommandOutcome.TimedOut,
-                            $"no answer within {options.Timeout.TotalSeconds:0.###} s; the request expires at the broker with the timeout, and a late answer is only counted",
-                            services.Time.GetUtcNow());
-                    }
-                }
-
-                break;
+            Tracker.End(commandId, notSent.Outcome, notSent.Message, services.Time.GetUtcNow());
+        }
+        else
+        {
+            try
+            {
+                await start.Result.WaitAsync(options.Timeout, services.Time);
+            }
+            catch (TimeoutException)
+            {
+                Tracker.NoAnswer(commandId, options, requestedAt, services.Time.GetUtcNow());
+            }
         }
 
         var result = await start.Result;
@@ -115,15 +89,7 @@ public sealed partial class TwinGrain
         if (jsonPatch is not null)
         {
             await PatchCore(jsonPatch, null, operatorWrite: false);
-            // The device's own values of desired properties are what it reports, not new desired values.
-            using var operations = JsonDocument.Parse(jsonPatch);
-            foreach (var operation in operations.RootElement.EnumerateArray())
-            {
-                if (operation.TryGetProperty("path", out var path) && path.GetString() is ['/', .. var member] && operation.TryGetProperty("value", out var value))
-                {
-                    changed |= DesiredBook.Reported(member.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal), value.GetRawText());
-                }
-            }
+            changed = DesiredBook.ReportedPatch(jsonPatch);
         }
 
         foreach (var ack in acks.IsDefault ? [] : acks)
@@ -147,8 +113,7 @@ public sealed partial class TwinGrain
     private async Task OnOperatorWrite(string before, string after)
     {
         var model = await services.Models.GetAsync(S.ModelId);
-        var changes = DesiredLedger.Changes(model.Interface, before, after);
-        if (DesiredBook.Set(changes, services.Time.GetUtcNow()))
+        if (DesiredBook.Set(DesiredLedger.Changes(model.Interface, before, after), services.Time.GetUtcNow()))
         {
             await PushDesiredCore();
         }
@@ -167,64 +132,5 @@ public sealed partial class TwinGrain
 
         await desired.WriteStateAsync();
         return desired.State.Pushed;
-    }
-
-    private async Task<(CommandModel Command, string? Payload)> CheckCommand(string name, string? payloadJson, CommandOptions options)
-    {
-        if (options.Timeout <= TimeSpan.Zero || options.Timeout > CommandOptions.MaxTimeout)
-        {
-            throw new TwinOperationException(TwinErrorCode.Invalid, $"timeout {options.Timeout.TotalSeconds:0.###} s must be above 0 and at most {CommandOptions.MaxTimeout.TotalSeconds:0} s");
-        }
-
-        if (options.QueueFor is { } queue && (queue < options.Timeout || queue > CommandOptions.MaxQueue))
-        {
-            throw new TwinOperationException(TwinErrorCode.Invalid, $"queueFor {queue.TotalSeconds:0.###} s must be at least the timeout and at most {CommandOptions.MaxQueue.TotalDays:0} day");
-        }
-
-        if (options.CommandId is { } id && CommandTopics.CheckCommandId(id) is { } badId)
-        {
-            throw new TwinOperationException(TwinErrorCode.Invalid, badId);
-        }
-
-        var model = await services.Models.GetAsync(S.ModelId);
-        var command = CommandValidator.Find(model.Interface, model.Set, name)
-            ?? throw new TwinOperationException(TwinErrorCode.Invalid, $"'{name}' is not a command of model '{S.ModelId}'" +
-                (model.Interface.Commands.Count == 0 ? " (it has none)" : $" (its commands: {string.Join(", ", model.Interface.Commands.Keys.Order(StringComparer.Ordinal))})"));
-        if (name.Contains('/', StringComparison.Ordinal))
-        {
-            throw new TwinOperationException(TwinErrorCode.Invalid, $"command '{name}': commands of components are not sent to devices yet");
-        }
-
-        JsonElement? payload = null;
-        JsonDocument? document = null;
-        try
-        {
-            if (!string.IsNullOrWhiteSpace(payloadJson))
-            {
-                try
-                {
-                    document = JsonDocument.Parse(payloadJson, new JsonDocumentOptions { MaxDepth = 32 });
-                }
-                catch (JsonException ex)
-                {
-                    throw new TwinOperationException(TwinErrorCode.Invalid, $"the request payload of command '{name}' is not JSON: {ex.Message}");
-                }
-
-                payload = document.RootElement;
-            }
-
-            var errors = CommandValidator.ValidateRequest(command, payload);
-            if (errors.Count > 0)
-            {
-                throw new TwinOperationException(TwinErrorCode.Invalid, $"the request of command '{name}' does not fit its schema: {errors[0].Path}: {errors[0].Message}",
-                    [.. errors.Select(e => $"{e.Path}: {e.Message}")]);
-            }
-
-            return (command, payload is null || payload.Value.ValueKind == JsonValueKind.Null ? null : payload.Value.GetRawText());
-        }
-        finally
-        {
-            document?.Dispose();
-        }
     }
 }

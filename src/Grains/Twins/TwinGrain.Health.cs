@@ -12,30 +12,29 @@ namespace TwinCluster.Grains.Twins;
 /// events) is sent outside the gate, one delivery at a time, on a short timer so that a burst of changes (a fleet
 /// starting up) goes up as one report. What fails is retried, also by a new activation, since what is pending is stored.
 /// </summary>
-public sealed partial class TwinGrain
+public sealed partial class TwinGrain : IHealthOutlets
 {
-    private const int MaxPathHops = 256;
-    private static readonly TimeSpan PathTtl = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan HealthRetry = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan DeliveryDelay = TimeSpan.FromMilliseconds(200);
 
-    private ImmutableArray<string> _path;
-    private DateTimeOffset _pathAt;
     private IGrainTimer? _healthTimer;
     private DateTimeOffset _healthTimerDue;
-    private Task? _delivery;
-    private bool _deliverAgain;
+    private SingleFlight? _delivery;
+    private HealthCourier? _courier;
+    private ContainmentPath? _path;
     private HealthModels? _healthModels;
 
     private HealthModels Lookups => _healthModels ??= new HealthModels(services.Models, services.Health);
 
+    private ContainmentPath Path => _path ??= new ContainmentPath(Id, services.Time);
+
+    private SingleFlight Delivery => _delivery ??= new SingleFlight(DeliverOnce);
+
+    private HealthCourier Courier => _courier ??= new HealthCourier(Id, Ledger, this, logger);
+
     public async Task<TwinHealth> GetHealth()
     {
-        await RefreshIfAbsent();
-        if (!S.Exists)
-        {
-            throw TwinOperationException.TwinNotFound(Id);
-        }
+        await Require(null);
 
         await EnsureMonitor();
         return await ComputeHealth();
@@ -51,7 +50,7 @@ public sealed partial class TwinGrain
     {
         ArgumentNullException.ThrowIfNull(child);
         await RefreshIfAbsent();
-        if (!S.Exists || !Contains(child.TwinId))
+        if (!S.Exists || !TwinEdits.Contains(S, child.TwinId))
         {
             throw new TwinOperationException(TwinErrorCode.Conflict, $"twin '{Id}' does not contain '{child.TwinId}'");
         }
@@ -68,18 +67,17 @@ public sealed partial class TwinGrain
     public async Task<ImmutableArray<string>> GetPath(int hops)
     {
         await RefreshIfAbsent();
-        if (S.ParentId is not { } parent || hops >= MaxPathHops)
+        if (S.ParentId is not { } parent || hops >= ContainmentPath.MaxHops)
         {
             return [Id];
         }
 
-        var now = services.Time.GetUtcNow();
-        if (_path.IsDefault || _path.Length < 2 || now - _pathAt > PathTtl || _path[^2] != parent)
+        if (Path.Stale(parent))
         {
-            SetPath(await GrainFactory.GetGrain<ITwinGrain>(parent).GetPath(hops + 1));
+            Path.Set(await GrainFactory.GetGrain<ITwinGrain>(parent).GetPath(hops + 1));
         }
 
-        return _path;
+        return Path.Current;
     }
 
     public async Task<TwinAlert> AcknowledgeAlert(string acknowledgedBy, string? note)
@@ -100,16 +98,6 @@ public sealed partial class TwinGrain
     {
         await RefreshIfAbsent();
         return S.Exists ? [.. Ledger.Alerts] : throw TwinOperationException.TwinNotFound(Id);
-    }
-
-    private bool Contains(string childId) =>
-        S.Outgoing.Values.Any(r => r.Name == RelationshipNames.Contains && r.TargetId == childId);
-
-    // Containment is kept acyclic when relationships are added; a path that holds this twin would loop.
-    private void SetPath(ImmutableArray<string> above)
-    {
-        _path = above.Contains(Id, StringComparer.Ordinal) ? [Id] : above.Add(Id);
-        _pathAt = services.Time.GetUtcNow();
     }
 
     /// <summary>After records were applied (live, from the log, or on a timer): a newly analysed window updates health.</summary>
@@ -144,7 +132,7 @@ public sealed partial class TwinGrain
 
         if (deliverNow)
         {
-            await DeliverHealth();
+            await Delivery.RunAsync();
         }
         else if (Ledger.HasDeliveries)
         {
@@ -190,121 +178,31 @@ public sealed partial class TwinGrain
         }
     }
 
-    private async Task<TwinHealth> ComputeHealth()
+    private Task<TwinHealth> ComputeHealth() =>
+        Lookups.ComputeAsync(Ledger, S.ModelId, Intake.Monitor?.Condition, S.CreatedAt, services.Time.GetUtcNow());
+
+    private async Task DeliverOnce()
     {
-        var now = services.Time.GetUtcNow();
-        var reports = Ledger.ChildReports();
-        var condition = Intake.Monitor?.Condition;
-        var label = condition is null ? null : await Lookups.LabelAsync(S.ModelId);
-        var children = new List<(TwinHealth, double)>(reports.Count);
-        foreach (var child in reports)
-        {
-            children.Add((child, await Lookups.WeightOfAsync(child.ModelId)));
-        }
-
-        return Ledger.Compute(S.ModelId, label, condition, children, S.CreatedAt, now);
-    }
-
-    /// <summary>Sends what the ledger has to deliver; one delivery at a time, a request meanwhile runs once more after it.</summary>
-    private Task DeliverHealth()
-    {
-        if (_delivery is { IsCompleted: false })
-        {
-            _deliverAgain = true;
-            return _delivery;
-        }
-
-        return _delivery = DeliverLoop();
-    }
-
-    private async Task DeliverLoop()
-    {
-        do
-        {
-            _deliverAgain = false;
-            await DeliverOnce(Ledger.TakeDelivery());
-        }
-        while (_deliverAgain);
-    }
-
-    private async Task DeliverOnce(HealthDelivery delivery)
-    {
-        var retry = false;
-        if (delivery.ToContainer is { } reported)
-        {
-            retry |= !await ReportToParent(reported);
-        }
-
-        foreach (var alert in delivery.ToRegistry)
-        {
-            try
-            {
-                await GrainFactory.GetGrain<IAlertRegistryGrain>(ChangeStreams.Key).Put(alert);
-                Ledger.RegistryDone(alert);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                logger.LogWarning(ex, "Twin {TwinId}: alert registry update failed; retrying", Id);
-                retry = true;
-                break;
-            }
-        }
-
-        await PublishChanges(delivery.Changes);
-        if (retry)
+        if (await Courier.DeliverAsync(Ledger.TakeDelivery()))
         {
             ScheduleHealthTimer(HealthRetry);
         }
     }
 
-    private async Task<bool> ReportToParent(TwinHealth reported)
+    string? IHealthOutlets.ContainerId => S.ParentId;
+
+    async Task IHealthOutlets.ReportToContainerAsync(string containerId, TwinHealth report) =>
+        Path.Set(await GrainFactory.GetGrain<ITwinGrain>(containerId).ReportChildHealth(report));
+
+    Task IHealthOutlets.PutAlertAsync(TwinAlert alert) => GrainFactory.GetGrain<IAlertRegistryGrain>(ChangeStreams.Key).Put(alert);
+
+    async Task IHealthOutlets.PublishAsync(IReadOnlyList<TwinChange> changes)
     {
-        if (S.ParentId is not { } parent)
+        var path = await GetPath(0);
+        var stream = this.GetStreamProvider(ChangeStreams.Provider).GetStream<TwinChange>(StreamId.Create(ChangeStreams.Namespace, ChangeStreams.Key));
+        foreach (var change in changes)
         {
-            Ledger.NoContainer();
-            return true;
-        }
-
-        try
-        {
-            SetPath(await GrainFactory.GetGrain<ITwinGrain>(parent).ReportChildHealth(reported));
-            Ledger.ParentDone(reported);
-            return true;
-        }
-        catch (TwinOperationException ex) when (ex.Code is TwinErrorCode.Conflict or TwinErrorCode.NotFound)
-        {
-            // Not (or no longer) that twin's child: a new container pulls our health, and we push it when it adds us.
-            logger.LogDebug("Twin {TwinId}: container {Parent} refused the health report: {Reason}", Id, parent, ex.Message);
-            Ledger.ParentDone(reported);
-            return true;
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            logger.LogWarning(ex, "Twin {TwinId}: health report to {Parent} failed; retrying", Id, parent);
-            return false;
-        }
-    }
-
-    /// <summary>Publishes change events; the stream is best-effort (the twins hold the truth), so a failure is logged and dropped.</summary>
-    private async Task PublishChanges(IReadOnlyList<TwinChange> events)
-    {
-        if (events.Count == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            var path = await GetPath(0);
-            var stream = this.GetStreamProvider(ChangeStreams.Provider).GetStream<TwinChange>(StreamId.Create(ChangeStreams.Namespace, ChangeStreams.Key));
-            foreach (var change in events)
-            {
-                await stream.OnNextAsync(change with { Path = path });
-            }
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            logger.LogWarning(ex, "Twin {TwinId}: {Count} change events could not be published", Id, events.Count);
+            await stream.OnNextAsync(change with { Path = path });
         }
     }
 
@@ -373,17 +271,17 @@ public sealed partial class TwinGrain
             return;
         }
 
-        await UpdateHealth(deliverNow: false, () => Ledger.AdoptChild(childId, health, Contains(childId)));
+        await UpdateHealth(deliverNow: false, () => Ledger.AdoptChild(childId, health, TwinEdits.Contains(S, childId)));
     }
 
     /// <summary>A child that left (relationship removed or twin deleted) no longer counts.</summary>
     private Task ForgetChildHealth(string childId) =>
-        UpdateHealth(deliverNow: false, () => Ledger.ForgetChild(childId, Contains(childId)));
+        UpdateHealth(deliverNow: false, () => Ledger.ForgetChild(childId, TwinEdits.Contains(S, childId)));
 
     /// <summary>This twin was just put in a container: it pushes its health there once the container's call is done.</summary>
     private void OnContainerAdded()
     {
-        _path = default;
+        Path.Reset();
         if (Ledger.ContainerAdded())
         {
             ScheduleHealthTimer(DeliveryDelay);
@@ -419,7 +317,7 @@ public sealed partial class TwinGrain
         await health.ClearStateAsync();
         health.State = new HealthState();
         Ledger.Reset(health.State);
-        _path = default;
+        Path.Reset();
         Lookups.Reset();
     }
 }

@@ -7,24 +7,10 @@ public sealed partial class TwinGrain
     public async Task<Relationship> UpdateRelationship(string relationshipId, string propertiesJson, string? ifMatch)
     {
         await Require(ifMatch);
-        if (!S.Outgoing.TryGetValue(relationshipId, out var current))
-        {
-            throw new TwinOperationException(TwinErrorCode.NotFound, $"twin '{Id}' has no relationship '{relationshipId}'");
-        }
-
+        var current = TwinEdits.Outgoing(S, Id, relationshipId);
         var text = await services.Rules.CheckRelationshipProperties(S.ModelId, current.Name, propertiesJson);
         var updated = current with { PropertiesJson = text };
-        await Mutate("relate", s =>
-        {
-            CheckETag(s, ifMatch);
-            if (!s.Outgoing.ContainsKey(relationshipId))
-            {
-                throw new TwinOperationException(TwinErrorCode.NotFound, $"twin '{Id}' has no relationship '{relationshipId}'");
-            }
-
-            s.Outgoing[relationshipId] = updated;
-            Touch(s);
-        });
+        await Mutate("relate", s => TwinEdits.UpdateOutgoing(s, Id, updated, ifMatch, services.Time.GetUtcNow()));
         return updated;
     }
 }

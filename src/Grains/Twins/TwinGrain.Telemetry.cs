@@ -17,8 +17,10 @@ namespace TwinCluster.Grains.Twins;
 public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObserver<TelemetryBatch>
 {
     private IGrainTimer? _telemetryTimer;
-    private bool _monitorChecked;
-    private Task? _monitorBuild;
+    private MonitorLoader? _monitors;
+
+    private MonitorLoader Monitors => _monitors ??= new MonitorLoader(Id, Intake,
+        (modelId, properties) => MonitorFactory.CreateAsync(services.Models, services.Condition, modelId, properties), services.HistorySink, logger);
 
     /// <inheritdoc />
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory)
@@ -59,11 +61,7 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
     /// <inheritdoc />
     public async Task<TelemetryStatus> GetTelemetry()
     {
-        await RefreshIfAbsent();
-        if (!S.Exists)
-        {
-            throw TwinOperationException.TwinNotFound(Id);
-        }
+        await Require(null);
 
         await EnsureMonitor();
         if (Intake.ShouldCatchUp(services.Time.GetUtcNow()))
@@ -79,11 +77,7 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
     /// <inheritdoc />
     public async Task<ConditionView?> GetConditionView()
     {
-        await RefreshIfAbsent();
-        if (!S.Exists)
-        {
-            throw TwinOperationException.TwinNotFound(Id);
-        }
+        await Require(null);
 
         return Intake.Monitor?.View(Id);
     }
@@ -138,65 +132,11 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
         await telemetry.ClearStateAsync();
         telemetry.State = new TelemetryCheckpoint();
         Intake.Reset(telemetry.State);
-        ForgetMonitor();
+        Monitors.Forget();
     }
 
-    /// <summary>Builds the monitor once; concurrent (interleaved) callers wait for the same build.</summary>
-    private Task EnsureMonitor()
-    {
-        if (_monitorChecked || !S.Exists)
-        {
-            return Task.CompletedTask;
-        }
-
-        if (_monitorBuild is { IsCompleted: true })
-        {
-            _monitorBuild = null;   // a finished build that failed: try again
-        }
-
-        return _monitorBuild ??= BuildMonitor();
-    }
-
-    private async Task BuildMonitor()
-    {
-        try
-        {
-            try
-            {
-                if (await MonitorFactory.CreateAsync(services.Models, services.Condition, S.ModelId, S.PropertiesJson) is { } monitor)
-                {
-                    monitor.WindowAnalysed = (channel, window, condition) => services.HistorySink.WindowAnalysed(Id, channel, window, condition);
-                    Intake.Attach(monitor);
-                }
-            }
-            catch (Exception ex) when (ex is TwinOperationException or ArgumentException)
-            {
-                logger.LogWarning(ex, "Twin {TwinId}: no condition monitoring ({Reason})", Id, ex.Message);
-            }
-
-            _monitorChecked = true;   // a failure other than a refused model is tried again by the next caller
-        }
-        finally
-        {
-            _monitorBuild = null;
-        }
-    }
-
-    /// <summary>
-    /// Properties changed (bearing geometry, sample rate): the next record builds the monitor again from them, carrying
-    /// over the condition, alert state and health history (the sample buffers refill).
-    /// </summary>
-    private void RenewMonitor()
-    {
-        Intake.Detach();
-        ForgetMonitor();
-    }
-
-    private void ForgetMonitor()
-    {
-        _monitorChecked = false;
-        _monitorBuild = null;
-    }
+    /// <summary>A component twin's monitor, built once from its model and properties.</summary>
+    private Task EnsureMonitor() => S.Exists ? Monitors.EnsureAsync(S.ModelId, S.PropertiesJson) : Task.CompletedTask;
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {

@@ -1,9 +1,8 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
-using Polly;
-using Polly.Retry;
 using TwinCluster.Grains.Health;
+using TwinCluster.Grains.Index;
 using TwinCluster.Grains.Interfaces;
 using TwinCluster.Grains.Json;
 using TwinCluster.Grains.Telemetry;
@@ -39,28 +38,6 @@ public sealed partial class TwinGrain(
 
     /// <summary>The state name of the twin's desired properties and their acknowledgements.</summary>
     public const string DesiredStateName = "desired";
-
-    // The state write is committed: the index must follow. A few retries cover a shard that is moving.
-    private static readonly ResiliencePipeline IndexRetry = new ResiliencePipelineBuilder()
-        .AddRetry(new RetryStrategyOptions
-        {
-            MaxRetryAttempts = 2,
-            BackoffType = DelayBackoffType.Linear,
-            Delay = TimeSpan.FromMilliseconds(50),
-            ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not TwinOperationException),
-            OnRetry = args =>
-            {
-                if (args.Context.Properties.TryGetValue(OnIndexRetry, out var log))
-                {
-                    log(args.Outcome.Exception, args.AttemptNumber + 1);
-                }
-
-                return ValueTask.CompletedTask;
-            },
-        })
-        .Build();
-
-    private static readonly ResiliencePropertyKey<Action<Exception?, int>> OnIndexRetry = new("tc.twin.onIndexRetry");
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _deleting;
@@ -105,22 +82,7 @@ public sealed partial class TwinGrain(
         }
 
         var (_, properties) = await services.Rules.CheckNewTwinModel(modelId, propertiesJson, checkDecommissioned: true);
-        await Mutate("create", s =>
-        {
-            if (s.Exists)
-            {
-                // Loaded by an interleaved refresh while this create waited: the bulk importer created it first.
-                throw new TwinOperationException(TwinErrorCode.AlreadyExists, $"twin '{Id}' already exists");
-            }
-
-            var now = services.Time.GetUtcNow();
-            s.Exists = true;
-            s.ModelId = modelId;
-            s.PropertiesJson = properties;
-            s.CreatedAt = now;
-            Touch(s, now);
-            PropertyTimes.Update(s.PropertyTimes, null, properties, now);
-        });
+        await Mutate("create", s => TwinEdits.Create(s, Id, modelId, properties, services.Time.GetUtcNow()));
         return S.ToSnapshot(Id);
     }
 
@@ -135,15 +97,8 @@ public sealed partial class TwinGrain(
         await Require(ifMatch);
         var text = await services.Rules.CheckProperties(S.ModelId, propertiesJson);
         var previous = S.PropertiesJson;
-        await Mutate("replace", s =>
-        {
-            CheckETag(s, ifMatch);
-            previous = s.PropertiesJson;
-            s.PropertiesJson = text;
-            Touch(s);
-            PropertyTimes.Update(s.PropertyTimes, previous, text, s.UpdatedAt);
-        });
-        RenewMonitor();
+        await Mutate("replace", s => previous = TwinEdits.SetProperties(s, ifMatch, text, services.Time.GetUtcNow()));
+        Monitors.Renew();
         await OnOperatorWrite(previous, text);
         return S.ToSnapshot(Id);
     }
@@ -161,15 +116,8 @@ public sealed partial class TwinGrain(
         var text = await services.Rules.CheckProperties(S.ModelId, JsonText.Write(patched));
         // The patch was computed from the state as of `before`; a write that slipped in since makes it stale.
         var previous = S.PropertiesJson;
-        await Mutate("patch", s =>
-        {
-            CheckETag(s, before);
-            previous = s.PropertiesJson;
-            s.PropertiesJson = text;
-            Touch(s);
-            PropertyTimes.Update(s.PropertyTimes, previous, text, s.UpdatedAt, sourceTimes);
-        });
-        RenewMonitor();
+        await Mutate("patch", s => previous = TwinEdits.SetProperties(s, before, text, services.Time.GetUtcNow(), sourceTimes));
+        Monitors.Renew();
         if (operatorWrite)
         {
             await OnOperatorWrite(previous, text);
@@ -194,13 +142,7 @@ public sealed partial class TwinGrain(
 
     private async Task<int> DeleteCore(string? ifMatch, bool cascade)
     {
-        var relationships = S.Outgoing.Count + S.Incoming.Count;
-        if (relationships > 0 && !cascade)
-        {
-            throw new TwinOperationException(
-                TwinErrorCode.Conflict,
-                $"twin '{Id}' has {S.Outgoing.Count} outgoing and {S.Incoming.Count} incoming relationships; remove them or delete with cascade");
-        }
+        var relationships = TwinEdits.CheckDelete(S, Id, cascade);
 
         foreach (var rel in S.Outgoing.Values.ToList())
         {
@@ -222,11 +164,7 @@ public sealed partial class TwinGrain(
         await _gate.WaitAsync();
         try
         {
-            if (S.Outgoing.Count + S.Incoming.Count > 0)
-            {
-                throw new TwinOperationException(TwinErrorCode.Conflict, $"twin '{Id}' gained relationships while being deleted; nothing was deleted, retry");
-            }
-
+            TwinEdits.CheckDeletable(S, Id);
             var before = S.ToSnapshot(Id);
             await state.ClearStateAsync();
             services.HistorySink.TwinChanged(Id, "delete", before, null, services.Time.GetUtcNow());
@@ -257,16 +195,7 @@ public sealed partial class TwinGrain(
         {
             var targetModel = await target.AddIncoming(new IncomingRelationship(relationshipId, name, Id));
             await services.Rules.CheckTarget(S.ModelId, name, targetModel);
-            await Mutate("relate", s =>
-            {
-                CheckETag(s, ifMatch);
-                if (!s.Outgoing.TryAdd(relationshipId, relationship))
-                {
-                    throw new TwinOperationException(TwinErrorCode.AlreadyExists, $"twin '{Id}' already has a relationship '{relationshipId}'");
-                }
-
-                Touch(s);
-            });
+            await Mutate("relate", s => TwinEdits.AddOutgoing(s, Id, relationship, ifMatch, services.Time.GetUtcNow()));
         }
         catch (Exception ex) when (ex is not IndexLagException)
         {
@@ -298,12 +227,8 @@ public sealed partial class TwinGrain(
     public async Task RemoveRelationship(string relationshipId, string? ifMatch)
     {
         await Require(ifMatch);
-        if (!S.Outgoing.TryGetValue(relationshipId, out var relationship))
-        {
-            throw new TwinOperationException(TwinErrorCode.NotFound, $"twin '{Id}' has no relationship '{relationshipId}'");
-        }
-
-        await Mutate("unrelate", s => { CheckETag(s, ifMatch); s.Outgoing.Remove(relationshipId); Touch(s); });
+        var relationship = TwinEdits.Outgoing(S, Id, relationshipId);
+        await Mutate("unrelate", s => TwinEdits.RemoveOutgoing(s, relationshipId, ifMatch, services.Time.GetUtcNow()));
         // From here the removal is stored; failures at the target only leave a stale incoming entry to log.
         try
         {
@@ -324,13 +249,13 @@ public sealed partial class TwinGrain(
     public async Task<ImmutableArray<Relationship>> GetRelationships(string? name)
     {
         await RefreshIfAbsent();
-        return [.. S.Outgoing.Values.Where(r => name is null || r.Name == name).OrderBy(r => r.Id, StringComparer.Ordinal)];
+        return TwinEdits.Relationships(S, name);
     }
 
     public async Task<ImmutableArray<IncomingRelationship>> GetIncoming(string? name)
     {
         await RefreshIfAbsent();
-        return [.. S.Incoming.Values.Where(r => name is null || r.Name == name).OrderBy(r => r.SourceId, StringComparer.Ordinal)];
+        return TwinEdits.Incoming(S, name);
     }
 
     public async Task<string?> GetParent()
@@ -342,41 +267,18 @@ public sealed partial class TwinGrain(
     public async Task<ImmutableArray<string>> GetChildren()
     {
         await RefreshIfAbsent();
-        return [.. S.Outgoing.Values.Where(r => r.Name == RelationshipNames.Contains).Select(r => r.TargetId).Order(StringComparer.Ordinal)];
+        return TwinEdits.Children(S);
     }
 
     public async Task<string> AddIncoming(IncomingRelationship incoming)
     {
         await RefreshIfAbsent();
-        if (!S.Exists)
-        {
-            throw new TwinOperationException(TwinErrorCode.NotFound, $"target twin '{Id}' does not exist");
-        }
-
-        if (_deleting)
-        {
-            throw new TwinOperationException(TwinErrorCode.Conflict, $"target twin '{Id}' is being deleted");
-        }
-
-        if (S.Incoming.Count >= TwinRules.MaxRelationshipsPerTwin)
-        {
-            throw new TwinOperationException(TwinErrorCode.Conflict, $"target twin '{Id}' is already the target of {TwinRules.MaxRelationshipsPerTwin:N0} relationships, the most one twin may be");
-        }
-
-        if (incoming.Name == RelationshipNames.Contains && S.ParentId is { } recorded && recorded != incoming.SourceId)
+        if (TwinEdits.CheckIncoming(S, Id, incoming, _deleting) is { } recorded)
         {
             await DropStaleContainer(recorded);
         }
 
-        await Mutate("incoming", s =>
-        {
-            if (incoming.Name == RelationshipNames.Contains && s.ParentId is { } parent && parent != incoming.SourceId)
-            {
-                throw new TwinOperationException(TwinErrorCode.Conflict, $"twin '{Id}' is already contained by '{parent}'; a twin has one container");
-            }
-
-            s.Incoming[TwinState.IncomingKey(incoming.SourceId, incoming.RelationshipId)] = incoming;
-        });
+        await Mutate("incoming", s => TwinEdits.AddIncoming(s, Id, incoming));
         if (incoming.Name == RelationshipNames.Contains)
         {
             OnContainerAdded();
@@ -389,7 +291,7 @@ public sealed partial class TwinGrain(
         await RefreshIfAbsent();
         if (S.Exists && S.Outgoing.TryGetValue(relationshipId, out var dropped))
         {
-            await Mutate("unrelate", s => { s.Outgoing.Remove(relationshipId); Touch(s); });
+            await Mutate("unrelate", s => TwinEdits.RemoveOutgoing(s, relationshipId, null, services.Time.GetUtcNow()));
             if (dropped.Name == RelationshipNames.Contains)
             {
                 await ForgetChildHealth(dropped.TargetId);
@@ -404,13 +306,10 @@ public sealed partial class TwinGrain(
     private async Task DropStaleContainer(string parentId)
     {
         var held = await GrainFactory.GetGrain<ITwinGrain>(parentId).GetRelationships(RelationshipNames.Contains);
-        foreach (var stale in S.Incoming.Values.Where(i => i.SourceId == parentId && i.Name == RelationshipNames.Contains).ToList())
+        foreach (var stale in TwinEdits.StaleContainerEntries(S, Id, parentId, held))
         {
-            if (!held.Any(r => r.Id == stale.RelationshipId && r.TargetId == Id))
-            {
-                logger.LogWarning("Twin {TwinId}: dropping stale container entry {Relationship} from {Parent}", Id, stale.RelationshipId, parentId);
-                await RemoveIncoming(parentId, stale.RelationshipId);
-            }
+            logger.LogWarning("Twin {TwinId}: dropping stale container entry {Relationship} from {Parent}", Id, stale.RelationshipId, parentId);
+            await RemoveIncoming(parentId, stale.RelationshipId);
         }
     }
 
@@ -421,7 +320,7 @@ public sealed partial class TwinGrain(
         if (S.Exists && S.Incoming.ContainsKey(key))
         {
             await Mutate("incoming", s => s.Incoming.Remove(key));
-            _path = default;
+            Path.Reset();
         }
     }
 
@@ -446,9 +345,7 @@ public sealed partial class TwinGrain(
             {
                 // Another writer got there first (the bulk importer creating this twin, or a second activation).
                 await Reload();
-                throw new TwinOperationException(
-                    S.Exists && operation == "create" ? TwinErrorCode.AlreadyExists : TwinErrorCode.Conflict,
-                    S.Exists && operation == "create" ? $"twin '{Id}' already exists" : $"twin '{Id}' was changed concurrently; read it again and retry");
+                throw TwinEdits.WriteConflict(S, Id, operation);
             }
             catch
             {
@@ -470,27 +367,17 @@ public sealed partial class TwinGrain(
         services.Metrics.Wrote(operation);
     }
 
-    /// <summary>
-    /// The state write is committed: the index must follow (<see cref="IndexRetry"/>); if it still fails the caller
-    /// learns the write is stored but not yet queryable, and the next activation re-indexes.
-    /// </summary>
+    /// <summary>The state write is committed: the index must follow (<see cref="IndexRetry"/>), or a fresh activation re-indexes.</summary>
     private async Task UpdateIndex()
     {
-        var context = ResilienceContextPool.Shared.Get();
-        context.Properties.Set(OnIndexRetry, (ex, attempt) =>
-            logger.LogWarning(ex, "Twin {TwinId}: index update failed (attempt {Attempt}), retrying", Id, attempt));
         try
         {
-            await IndexRetry.ExecuteAsync(_ => new ValueTask(services.Index.Upsert(S.ToIndexEntry(Id))), context);
+            await IndexRetry.RunAsync(Id, () => services.Index.Upsert(S.ToIndexEntry(Id)), logger);
         }
-        catch (Exception ex) when (ex is not TwinOperationException)
+        catch (IndexLagException)
         {
             DeactivateOnIdle();
-            throw new IndexLagException($"twin '{Id}' was written but its query index entry could not be updated: {ex.Message}");
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
+            throw;
         }
     }
 
@@ -533,25 +420,6 @@ public sealed partial class TwinGrain(
     private async Task Require(string? ifMatch)
     {
         await RefreshIfAbsent();
-        if (!S.Exists)
-        {
-            throw TwinOperationException.TwinNotFound(Id);
-        }
-
-        CheckETag(S, ifMatch);
-    }
-
-    private static void CheckETag(TwinState s, string? ifMatch)
-    {
-        if (ifMatch is not null && ifMatch != "*" && ifMatch != s.ETag)
-        {
-            throw new TwinOperationException(TwinErrorCode.PreconditionFailed, $"ETag '{ifMatch}' is stale; the twin is now at '{s.ETag}'");
-        }
-    }
-
-    private void Touch(TwinState s, DateTimeOffset? now = null)
-    {
-        s.UpdatedAt = now ?? services.Time.GetUtcNow();
-        s.ETag = Convert.ToHexStringLower(BitConverter.GetBytes(Random.Shared.NextInt64()));
+        TwinEdits.Require(S, Id, ifMatch);
     }
 }

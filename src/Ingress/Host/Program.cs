@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using TwinCluster.Client;
 using Npgsql;
 using OpenTelemetry.Metrics;
@@ -62,6 +63,15 @@ try
 catch (ArgumentException ex)
 {
     Console.Error.WriteLine($"error: {ex.Message}");
+    return 2;
+}
+catch (OptionsValidationException ex)
+{
+    foreach (var failure in ex.Failures)
+    {
+        Console.Error.WriteLine($"error: {failure}");
+    }
+
     return 2;
 }
 

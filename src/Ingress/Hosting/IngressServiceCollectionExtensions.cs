@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
+using TwinCluster.Grains.Interfaces.Settings;
 using TwinCluster.Ingress.Mqtt;
 using TwinCluster.Ingress.Pipeline;
 using TwinCluster.Ingress.Storage;
@@ -82,30 +83,23 @@ public static class IngressServiceCollectionExtensions
             return services;
         }
 
-        var pipeline = new IngressPipelineOptions();
-        section.Bind(pipeline);
+        // Read and checked now (the transports are chosen from them); only the broker in use is checked.
         var limits = section.GetSection("Limits");
-        if (limits.Exists())
+        var pipeline = configuration.ReadTwinOptions<IngressPipelineOptions>(Section, o => TwinOptionsValidator<IngressPipelineOptions>.Throwing(o.Validate), o =>
         {
-            var bound = new Wire.IngressLimits();
-            limits.Bind(bound);
-            pipeline.Limits = bound;
-        }
-
-        var external = new ExternalBrokerOptions();
-        section.GetSection("Broker").Bind(external);
-        var embedded = new EmbeddedBrokerOptions();
-        configuration.GetSection(MqttSection).Bind(embedded);
-        embedded.AllowAnonymousOnLoopback = embeddedDefault;
-        pipeline.Validate();
-        if (external.IsConfigured)
-        {
-            external.Validate();
-        }
-        else
-        {
-            embedded.Validate();
-        }
+            if (limits.Exists())
+            {
+                // A fresh instance: binding into the shared IngressLimits.Default would change it for everyone.
+                var bound = new Wire.IngressLimits();
+                limits.Bind(bound);
+                o.Limits = bound;
+            }
+        });
+        var external = configuration.ReadTwinOptions<ExternalBrokerOptions>($"{Section}:Broker",
+            o => o.IsConfigured ? TwinOptionsValidator<ExternalBrokerOptions>.Throwing(o.Validate) : []);
+        var embedded = configuration.ReadTwinOptions<EmbeddedBrokerOptions>(MqttSection,
+            o => external.IsConfigured ? [] : TwinOptionsValidator<EmbeddedBrokerOptions>.Throwing(o.Validate),
+            o => o.AllowAnonymousOnLoopback = embeddedDefault);
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();

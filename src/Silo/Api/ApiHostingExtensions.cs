@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Scalar.AspNetCore;
+using TwinCluster.Grains.Interfaces.Settings;
 using TwinCluster.Silo.Api.Adt;
 using TwinCluster.Silo.Api.Auth;
 using TwinCluster.Silo.Api.Own;
@@ -20,12 +21,7 @@ public static class ApiHostingExtensions
     /// <summary>Binds the HTTP and HTTPS ports and registers the API's services.</summary>
     public static WebApplicationBuilder AddTwinApi(this WebApplicationBuilder builder, TwinSiloOptions silo, bool loopbackOnly)
     {
-        var options = builder.Configuration.GetSection(ApiOptions.Section).Get<ApiOptions>() ?? new ApiOptions();
-        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
-        if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), results, validateAllProperties: true))
-        {
-            throw new InvalidConfigurationException(string.Join("; ", results.Select(r => $"{ApiOptions.Section}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}")));
-        }
+        var options = builder.Configuration.ReadTwinOptions<ApiOptions>(ApiOptions.Section);
 
         if (silo.HttpsPort != 0 && silo.HttpsPort == silo.HttpPort)
         {

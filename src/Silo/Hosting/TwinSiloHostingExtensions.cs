@@ -11,8 +11,10 @@ using TwinCluster.Grains;
 using TwinCluster.Grains.Diagnostics;
 using TwinCluster.Grains.Index;
 using TwinCluster.Grains.Interfaces;
+using TwinCluster.Grains.Interfaces.Settings;
 using TwinCluster.Storage;
 using TwinCluster.Grains.Telemetry;
+using TwinCluster.Hosting;
 using TwinCluster.Ingress.Hosting;
 using TwinCluster.Silo.Api;
 using TwinCluster.Silo.Security;
@@ -28,7 +30,9 @@ public static class TwinSiloHostingExtensions
     /// </summary>
     public static WebApplicationBuilder AddTwinSilo(this WebApplicationBuilder builder)
     {
-        var options = SettingsValidator.Read(builder.Configuration);
+        // Needed while the host is built (ports, mode): read and checked now, and bound for the services as well.
+        var options = builder.Configuration.ReadTwinOptions<TwinSiloOptions>(TwinSiloOptions.Section, o => o.Problems());
+        builder.Services.AddTwinOptions<TwinSiloOptions>(TwinSiloOptions.Section, o => o.Problems());
         var connectionString = builder.Configuration.GetConnectionString(TwinSiloOptions.ConnectionStringName);
         var mode = SiloMode.Embedded;
         if (connectionString is not null)
@@ -179,60 +183,6 @@ public static class TwinSiloHostingExtensions
         // runs), so that load balancers stop sending work here before Orleans starts handing activations over.
         builder.Services.AddHostedService(sp => new ShutdownDelayService(options.ShutdownDelay, sp.GetRequiredService<ILogger<ShutdownDelayService>>()));
         return builder;
-    }
-
-    /// <summary>
-    /// The twins' streams, memory streams with implicit subscriptions only (no pub-sub store): telemetry, in
-    /// <paramref name="queues"/> queues polled every 10 ms so a record waits little between ingress and twin (clients
-    /// that publish need the same queue count), and the change stream of health and alert events.
-    /// </summary>
-    public static ISiloBuilder AddTwinTelemetryStreams(this ISiloBuilder silo, int queues = TwinSiloOptions.DefaultStreamQueues)
-    {
-        silo.AddMemoryStreams(TelemetryStreams.Provider, b =>
-        {
-            b.ConfigurePartitioning(queues);
-            b.ConfigurePullingAgent(o => o.Configure(a =>
-            {
-                a.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(10);
-                a.BatchContainerBatchSize = 32;
-            }));
-            b.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly);
-            // The queue cache keeps delivered events for rewinding, by default for minutes: at 10,000 blocks a
-            // second that is gigabytes. Twins rewind from the telemetry log instead, so keep seconds.
-            b.ConfigureCacheEviction(o => o.Configure(e =>
-            {
-                e.DataMinTimeInCache = TimeSpan.FromSeconds(2);
-                e.DataMaxAgeInCache = TimeSpan.FromSeconds(10);
-            }));
-        });
-        // The change stream: health and alert events, few and small. One queue, so the feed sees them in order.
-        silo.AddMemoryStreams(ChangeStreams.Provider, b =>
-        {
-            b.ConfigurePartitioning(1);
-            b.ConfigurePullingAgent(o => o.Configure(a => a.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(20)));
-            b.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly);
-            b.ConfigureCacheEviction(o => o.Configure(e =>
-            {
-                e.DataMinTimeInCache = TimeSpan.FromSeconds(2);
-                e.DataMaxAgeInCache = TimeSpan.FromSeconds(10);
-            }));
-        });
-        return silo;
-    }
-
-    /// <summary>
-    /// The in-memory storage of the embedded default and of test clusters. State is stored with Orleans' binary
-    /// serializer (versioned by the [Id]s of the state classes) rather than the default JSON one, several times cheaper.
-    /// </summary>
-    public static ISiloBuilder AddTwinMemoryStorage(this ISiloBuilder silo)
-    {
-        foreach (var name in new[] { StorageNames.Twins, StorageNames.Models })
-        {
-            silo.AddMemoryGrainStorage(name, (OptionsBuilder<MemoryGrainStorageOptions> b) =>
-                b.Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
-        }
-
-        return silo.UseInMemoryReminderService();
     }
 
     private static void AddTwinTelemetry(this WebApplicationBuilder builder, TwinSiloOptions options)

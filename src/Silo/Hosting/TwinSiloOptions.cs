@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using TwinCluster.Hosting;
 
 namespace TwinCluster.Silo.Hosting;
 
@@ -71,9 +72,28 @@ public sealed class TwinSiloOptions
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>The default number of telemetry stream queues.</summary>
-    public const int DefaultStreamQueues = 8;
+    public const int DefaultStreamQueues = TwinSiloBuilderExtensions.DefaultStreamQueues;
 
     /// <summary>Telemetry stream queues (memory streams); every silo and ingress of a cluster must agree.</summary>
     [Range(1, 256)]
     public int StreamQueues { get; set; } = DefaultStreamQueues;
+
+    /// <summary>The rules across settings, each naming its keys (the data annotations are checked first).</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (SiloPort == GatewayPort)
+        {
+            yield return $"{Section}:SiloPort and {Section}:GatewayPort are both {SiloPort}; they must differ";
+        }
+
+        if (AdvertisedAddress is { Length: > 0 } address && !System.Net.IPAddress.TryParse(address, out _))
+        {
+            yield return $"{Section}:AdvertisedAddress '{address}' is not an IP address";
+        }
+
+        if (OtlpEndpoint is { Length: > 0 } otlp && !Uri.TryCreate(otlp, UriKind.Absolute, out _))
+        {
+            yield return $"{Section}:OtlpEndpoint '{otlp}' is not an absolute URI";
+        }
+    }
 }

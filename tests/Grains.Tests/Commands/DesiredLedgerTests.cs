@@ -57,4 +57,19 @@ public sealed class DesiredLedgerTests
         ledger.Acknowledge(new DesiredAck("maxPowerKW", "900", 202, 3, "ramping"), T0);
         Assert.Equal(DesiredAckState.Pending, ledger.View("d1").Properties.Single(p => p.Name == "maxPowerKW").State);
     }
+
+    [Fact]
+    public void A_reported_patch_records_the_devices_values_of_desired_properties_only()
+    {
+        var ledger = new DesiredLedger(new DesiredState());
+        ledger.Set(new Dictionary<string, string?> { ["maxPowerKW"] = "1200", ["a/b~c"] = "1" }, T0);
+
+        Assert.False(ledger.ReportedPatch("""[{"op":"replace","path":"/serial","value":"x"},{"op":"remove","path":"/maxPowerKW"}]"""));
+        Assert.True(ledger.ReportedPatch("""[{"op":"replace","path":"/maxPowerKW","value":900},{"op":"add","path":"/a~1b~0c","value":2}]"""));
+
+        var view = ledger.View("d1").Properties.ToDictionary(p => p.Name);
+        Assert.Equal("900", view["maxPowerKW"].ReportedJson);
+        Assert.Equal("1200", view["maxPowerKW"].DesiredJson);
+        Assert.Equal("2", view["a/b~c"].ReportedJson);
+    }
 }

@@ -4,7 +4,7 @@ using TwinCluster.Ingress.Pipeline;
 using TwinCluster.Ingress.Storage;
 using TwinCluster.Wire;
 
-namespace TwinCluster.Silo.Hosting;
+namespace TwinCluster.Hosting;
 
 /// <summary>The telemetry log as the twins read it to fill gaps and catch up.</summary>
 public sealed class LogTelemetryHistory(ITelemetryLog log, TimeProvider time) : ITelemetryHistory
