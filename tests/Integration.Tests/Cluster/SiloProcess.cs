@@ -72,16 +72,29 @@ internal sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    public static SiloProcess Start(string? connectionString, string clusterId, IDictionary<string, string>? extra = null)
+    /// <param name="dll">Another build of the silo (a publish output) instead of <see cref="SiloDll"/>.</param>
+    /// <param name="launcher">A command and its arguments that run <c>dotnet</c> (e.g. <c>setpriv</c> as another user).</param>
+    public static SiloProcess Start(string? connectionString, string clusterId, IDictionary<string, string>? extra = null, string? dll = null, IReadOnlyList<string>? launcher = null)
     {
-        if (!File.Exists(SiloDll))
+        dll ??= SiloDll;
+        if (!File.Exists(dll))
         {
-            throw new FileNotFoundException($"the silo is not built at {SiloDll}");
+            throw new FileNotFoundException($"the silo is not built at {dll}");
         }
 
         int siloPort = FreeTcpPort.Next(), gatewayPort = FreeTcpPort.Next(), httpPort = FreeTcpPort.Next(), mqttPort = FreeTcpPort.Next(), httpsPort = FreeTcpPort.Next();
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(SiloDll);
+        var start = new ProcessStartInfo(launcher is { Count: > 0 } ? launcher[0] : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in launcher?.Skip(1) ?? [])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        if (launcher is { Count: > 0 })
+        {
+            start.ArgumentList.Add("dotnet");
+        }
+
+        start.ArgumentList.Add(dll);
         if (connectionString is not null)
         {
             start.Environment["ConnectionStrings__TwinCluster"] = connectionString;
