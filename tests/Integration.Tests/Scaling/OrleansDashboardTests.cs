@@ -10,7 +10,7 @@ namespace TwinCluster.Integration.Tests.Scaling;
 
 /// <summary>
 /// The Orleans dashboard (Microsoft.Orleans.Dashboard) as an operator reaches it: served by a real silo on its HTTPS
-/// port under <c>/dashboard</c> when <c>TwinCluster:Dashboard</c> is on, for an unscoped admin only (a signed-in browser or an API token)
+/// port under <c>/dashboard</c> when <c>TwinCluster:Dashboard</c> is on, for an unscoped admin only (a signed-in browser or an API token).
 /// Its own JSON (silo and grain counts) is read to show it really reports this cluster.
 /// </summary>
 public sealed class OrleansDashboardTests
