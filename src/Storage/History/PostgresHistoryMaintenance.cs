@@ -62,11 +62,20 @@ public sealed class PostgresHistoryMaintenance(NpgsqlDataSource dataSource, Hist
                 }
             }
 
+            // One statement, so the days are marked exactly when their rollups go: a marked day is read from its hot
+            // partition or cold file, no longer from rollups that miss part of it.
             long deleted;
-            await using (var expire = dataSource.CreateCommand("DELETE FROM history_rollup WHERE bucket < $1"))
+            var warmCutoff = DateTime.SpecifyKind(nowUtc - options.WarmRetention, DateTimeKind.Utc);
+            await using (var expire = dataSource.CreateCommand("""
+                WITH gone AS (DELETE FROM history_rollup WHERE bucket < $1 RETURNING 1),
+                     marked AS (UPDATE history_partition SET warm_expired_at = now()
+                                WHERE rolled_up_at IS NOT NULL AND warm_expired_at IS NULL AND day <= $2 RETURNING 1)
+                SELECT count(*) FROM gone
+                """))
             {
-                expire.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = DateTime.SpecifyKind(nowUtc - options.WarmRetention, DateTimeKind.Utc) });
-                deleted = await expire.ExecuteNonQueryAsync(cancellationToken);
+                expire.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = warmCutoff });
+                expire.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = HistoryPartitions.DayOf(warmCutoff.AddTicks(-1)) });
+                deleted = Convert.ToInt64(await expire.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
             }
 
             if (deleted > 0)

@@ -1,15 +1,22 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using TwinCluster.Grains.Interfaces;
 
 namespace TwinCluster.Storage.History;
 
-/// <summary>Collects partial buckets per (twin, name, bucket) from any tier and builds the trend.</summary>
+/// <summary>
+/// Collects partial buckets per (twin, name, bucket) from any tier and builds the trend. Kept per series (twin, name),
+/// then per bucket number, so that a wide read (a point or partial bucket per row, for many twins) costs two hash
+/// look-ups per row and the build sorts each series on its own.
+/// </summary>
 public sealed class TrendBuilder
 {
-    private readonly Dictionary<(string Twin, int Name, long Bucket), (BucketAccumulator Acc, HistoryTier Tier)> _buckets = [];
+    private readonly Dictionary<(string Twin, int Name), Dictionary<long, Entry>> _series = [];
     private readonly IReadOnlyList<string> _names;
     private readonly TimeSpan _step;
     private readonly List<HistorySegment> _segments = [];
+    private (string Twin, int Name) _lastKey;
+    private Dictionary<long, Entry>? _lastSeries;
 
     /// <summary>A builder for <paramref name="names"/> (series are ordered as these) and buckets of <paramref name="step"/>.</summary>
     public TrendBuilder(IReadOnlyList<string> names, TimeSpan step)
@@ -19,7 +26,11 @@ public sealed class TrendBuilder
     }
 
     /// <summary>The bucket number of a time (buckets aligned to the Unix epoch).</summary>
-    public long BucketOf(long ticks) => (HistorySteps.BucketStart(new DateTime(ticks, DateTimeKind.Utc), _step).Ticks - DateTime.UnixEpoch.Ticks) / _step.Ticks;
+    public long BucketOf(long ticks)
+    {
+        var since = ticks - DateTime.UnixEpoch.Ticks;
+        return since >= 0 ? since / _step.Ticks : ((since + 1) / _step.Ticks) - 1;
+    }
 
     /// <summary>Adds one raw point of name number <paramref name="name"/>.</summary>
     public void Add(string twinId, int name, long ticks, double value, HistoryTier tier)
@@ -35,15 +46,32 @@ public sealed class TrendBuilder
     /// <summary>Adds a partial bucket (bucket number as from <see cref="BucketOf"/>).</summary>
     public void Merge(string twinId, int name, long bucket, long count, double min, double max, double sum, double last, long lastTicks, HistoryTier tier)
     {
-        var key = (twinId, name, bucket);
-        _buckets.TryGetValue(key, out var entry);
+        var series = SeriesOf(twinId, name);
+        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(series, bucket, out _);
         if (entry.Acc.Count == 0)
         {
             entry.Tier = tier;
         }
 
         entry.Acc.Merge(count, min, max, sum, last, lastTicks);
-        _buckets[key] = entry;
+    }
+
+    private Dictionary<long, Entry> SeriesOf(string twinId, int name)
+    {
+        if (_lastSeries is { } last && _lastKey.Name == name && ReferenceEquals(_lastKey.Twin, twinId))
+        {
+            return last;
+        }
+
+        var key = (twinId, name);
+        if (!_series.TryGetValue(key, out var series))
+        {
+            series = [];
+            _series[key] = series;
+        }
+
+        (_lastKey, _lastSeries) = (key, series);
+        return series;
     }
 
     /// <summary>Notes that [from, to) was answered from <paramref name="tier"/>; adjacent parts of one tier join.</summary>
@@ -66,17 +94,35 @@ public sealed class TrendBuilder
     /// <summary>The trend, series ordered by twin id then by the order of the names.</summary>
     public HistoryTrend Build(DateTime fromUtc, DateTime toUtc)
     {
-        var series = _buckets
-            .GroupBy(b => (b.Key.Twin, b.Key.Name))
-            .OrderBy(g => g.Key.Twin, StringComparer.Ordinal).ThenBy(g => g.Key.Name)
-            .Select(g => new HistorySeries(
-                g.Key.Twin,
-                _names[g.Key.Name],
-                [.. g.OrderBy(b => b.Key.Bucket).Select(b => new HistoryBucket(
-                    new DateTime(DateTime.UnixEpoch.Ticks + b.Key.Bucket * _step.Ticks, DateTimeKind.Utc),
-                    b.Value.Acc.Count, b.Value.Acc.Min, b.Value.Acc.Max, b.Value.Acc.Mean, b.Value.Acc.Last, b.Value.Tier))]))
+        var series = _series
+            .OrderBy(s => s.Key.Twin, StringComparer.Ordinal).ThenBy(s => s.Key.Name)
+            .Select(s => new HistorySeries(s.Key.Twin, _names[s.Key.Name], BucketsOf(s.Value)))
             .ToImmutableArray();
         return new HistoryTrend(fromUtc, toUtc, _step, series, [.. _segments]);
+    }
+
+    private ImmutableArray<HistoryBucket> BucketsOf(Dictionary<long, Entry> series)
+    {
+        var numbers = new long[series.Count];
+        var entries = new Entry[series.Count];
+        var i = 0;
+        foreach (var (number, entry) in series)
+        {
+            numbers[i] = number;
+            entries[i++] = entry;
+        }
+
+        Array.Sort(numbers, entries);
+        var buckets = new HistoryBucket[numbers.Length];
+        for (i = 0; i < numbers.Length; i++)
+        {
+            var acc = entries[i].Acc;
+            buckets[i] = new HistoryBucket(
+                new DateTime(DateTime.UnixEpoch.Ticks + numbers[i] * _step.Ticks, DateTimeKind.Utc),
+                acc.Count, acc.Min, acc.Max, acc.Mean, acc.Last, entries[i].Tier);
+        }
+
+        return ImmutableCollectionsMarshal.AsImmutableArray(buckets);
     }
 
     /// <summary>Refuses names that are neither stored nor known features, naming them.</summary>
@@ -94,5 +140,11 @@ public sealed class TrendBuilder
             throw HistorySteps.Invalid(
                 $"unknown feature or channel name{(unknown.Count == 1 ? "" : "s")} {string.Join(", ", unknown.Select(u => $"'{u}'"))}; known: {string.Join(", ", known)}");
         }
+    }
+
+    private struct Entry
+    {
+        public BucketAccumulator Acc;
+        public HistoryTier Tier;
     }
 }

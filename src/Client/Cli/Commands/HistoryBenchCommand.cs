@@ -71,6 +71,8 @@ public static class HistoryBenchCommand
                 | {r.FleetTrend.What} p50 / p99 | < 1 s | {r.FleetTrend.P50Ms:0} / {r.FleetTrend.P99Ms:0} ms{(r.FleetTrend.P99Ms < 1000 ? "" : " (MISSED)")} ({r.FleetTrend.Tiers}, step {r.FleetTrend.Step}) |
                 | {r.FleetTrendWarm.What} p50 / p99 | — | {r.FleetTrendWarm.P50Ms:0} / {r.FleetTrendWarm.P99Ms:0} ms ({r.FleetTrendWarm.Tiers}, step {r.FleetTrendWarm.Step}) |
                 | {r.FleetTrendCold.What} p50 / p99 | — | {r.FleetTrendCold.P50Ms:0} / {r.FleetTrendCold.P99Ms:0} ms ({r.FleetTrendCold.Tiers}, step {r.FleetTrendCold.Step}) |
+                | {r.FleetTrendGrouped.What} p50 / p99 | — | {r.FleetTrendGrouped.P50Ms:0} / {r.FleetTrendGrouped.P99Ms:0} ms (streamed: {r.FleetTrend.P99Ms / r.FleetTrendGrouped.P99Ms:0.00}× its p99; {r.FleetTrendGrouped.Buckets:N0} buckets, {r.FleetTrendGrouped.Points:N0} points, streamed {r.FleetTrend.Buckets:N0}, {r.FleetTrend.Points:N0}) |
+                | {r.FleetTrendWarmGrouped.What} p50 / p99 | — | {r.FleetTrendWarmGrouped.P50Ms:0} / {r.FleetTrendWarmGrouped.P99Ms:0} ms (streamed: {r.FleetTrendWarm.P99Ms / r.FleetTrendWarmGrouped.P99Ms:0.00}× its p99; {r.FleetTrendWarmGrouped.Buckets:N0} buckets, {r.FleetTrendWarmGrouped.Points:N0} points, streamed {r.FleetTrendWarm.Buckets:N0}, {r.FleetTrendWarm.Points:N0}) |
                 """);
             (ctx.Json ? Console.Error : Console.Out).WriteLine(text);
             if (ctx.Json)

@@ -164,9 +164,14 @@ public sealed class HistoryBench(NpgsqlDataSource dataSource, HistoryBenchOption
         var hourly = HistorySteps.Resolve(from, to, TimeSpan.FromHours(1));
         var single = await TimeAsync($"{options.Days}-day hourly trend of one component (velocityRms, health)", options.SingleTrendRuns, 5,
             () => store.TrendAsync([twins[random.Next(twins.Length)]], all, from, to, hourly, cancellationToken));
-        var fleet = await FleetAsync($"24-hour trend of health for all {options.Components:N0} components, last day", options.Days - 1, null, options.FleetTrendRuns, cancellationToken);
-        var fleetWarm = await FleetAsync("the same, last rolled-up day", options.Days - 2, null, Math.Max(3, options.FleetTrendRuns / 2), cancellationToken);
-        var fleetCold = await FleetAsync("the same, first day, 90 s step", 0, TimeSpan.FromSeconds(90), Math.Max(3, options.FleetTrendRuns / 4), cancellationToken);
+        var fleet = await FleetAsync(store, $"24-hour trend of health for all {options.Components:N0} components, last day", options.Days - 1, null, options.FleetTrendRuns, cancellationToken);
+        var fleetWarm = await FleetAsync(store, "the same, last rolled-up day", options.Days - 2, null, Math.Max(3, options.FleetTrendRuns / 2), cancellationToken);
+        var fleetCold = await FleetAsync(store, "the same, first day, 90 s step", 0, TimeSpan.FromSeconds(90), Math.Max(3, options.FleetTrendRuns / 4), cancellationToken);
+        // The reference for the fleet trends, same run: the same queries with the buckets grouped in SQL (the way of
+        // narrow selections, and of every selection before the wide ones streamed their rows).
+        var grouped = new PostgresHistoryStore(dataSource, historyOptions) { StreamFromBuckets = long.MaxValue };
+        var fleetGrouped = await FleetAsync(grouped, "the same grouped in SQL (reference), last day", options.Days - 1, null, Math.Max(3, options.FleetTrendRuns / 4), cancellationToken);
+        var fleetWarmGrouped = await FleetAsync(grouped, "the same grouped in SQL (reference), last rolled-up day", options.Days - 2, null, Math.Max(3, options.FleetTrendRuns / 4), cancellationToken);
 
         return new HistoryBenchResult(
             options.Components, options.Days, options.WindowInterval.TotalSeconds, names.Length,
@@ -175,14 +180,14 @@ public sealed class HistoryBench(NpgsqlDataSource dataSource, HistoryBenchOption
             hot, warm, coldTier,
             rollups.TryGetValue(60, out var m) ? m.Rows : 0, rollups.TryGetValue(3600, out var h) ? h.Rows : 0, rollups.TryGetValue(86400, out var d) ? d.Rows : 0,
             Share(60), Share(3600), Share(86400),
-            single, fleet, fleetWarm, fleetCold);
+            single, fleet, fleetWarm, fleetCold, fleetGrouped, fleetWarmGrouped);
 
-        Task<HistoryBenchLatency> FleetAsync(string what, int day, TimeSpan? step, int runs, CancellationToken ct)
+        Task<HistoryBenchLatency> FleetAsync(PostgresHistoryStore target, string what, int day, TimeSpan? step, int runs, CancellationToken ct)
         {
             var start = Day(day);
             var end = Day(day + 1);
             var resolved = HistorySteps.Resolve(start, end, step);
-            return TimeAsync(what, runs, 1, () => store.TrendAsync(twins, [HistoryFeatureNames.Health], start, end, resolved, ct));
+            return TimeAsync(what, runs, 1, () => target.TrendAsync(twins, [HistoryFeatureNames.Health], start, end, resolved, ct));
         }
     }
 

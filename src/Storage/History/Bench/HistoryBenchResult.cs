@@ -29,6 +29,8 @@ namespace TwinCluster.Storage.History.Bench;
 /// <param name="FleetTrend">The 24-hour trend of one feature for all components (the last day: hot).</param>
 /// <param name="FleetTrendWarm">The same over the last rolled-up day (warm).</param>
 /// <param name="FleetTrendCold">The same over the first day (cold; a step that is not whole minutes, so not from the rollups).</param>
+/// <param name="FleetTrendGrouped">The reference for <paramref name="FleetTrend"/>, same run: the same query with its buckets grouped in SQL.</param>
+/// <param name="FleetTrendWarmGrouped">The reference for <paramref name="FleetTrendWarm"/>, grouped in SQL.</param>
 public sealed record HistoryBenchResult(
     int Components,
     int Days,
@@ -57,4 +59,6 @@ public sealed record HistoryBenchResult(
     HistoryBenchLatency SingleTrend,
     HistoryBenchLatency FleetTrend,
     HistoryBenchLatency FleetTrendWarm,
-    HistoryBenchLatency FleetTrendCold);
+    HistoryBenchLatency FleetTrendCold,
+    HistoryBenchLatency FleetTrendGrouped,
+    HistoryBenchLatency FleetTrendWarmGrouped);
