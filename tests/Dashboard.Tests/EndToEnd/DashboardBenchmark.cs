@@ -39,7 +39,7 @@ public sealed partial class DashboardBenchmark(DemoSilo silo)
     {
         var minutes = int.TryParse(Environment.GetEnvironmentVariable("DASHBOARD_BENCH_MINUTES"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var m) ? m : 10;
         Assert.True(minutes >= 3, "DASHBOARD_BENCH_MINUTES must be 3 or more (a warm-up and at least two minutes to fit a slope)");
-        var warmup = minutes >= 6 ? 2 : 1;
+        var warmup = Warmup(minutes);
         // Five tabs for half as long (at least the warm-up and two more minutes): enough for their slope, and the run stays
         // within a session's time.
         var fiveMinutes = Math.Max(warmup + 2, minutes / 2);
@@ -47,6 +47,20 @@ public sealed partial class DashboardBenchmark(DemoSilo silo)
         Say($"dashboard benchmark: condition pages {minutes} min with 1 tab, then {fiveMinutes} min with 5; warm-up {warmup} min; load at start: {Load()}");
 
         await using var browser = await Browser.LaunchAsync();
+        if (Environment.GetEnvironmentVariable("DASHBOARD_BENCH_FLEET") != "0")
+        {
+            await FleetPhaseAsync(browser, api);
+        }
+        else
+        {
+            Say("fleet phase skipped (DASHBOARD_BENCH_FLEET=0)");
+        }
+
+        await ConditionPhasesAsync(browser, api, minutes, warmup, fiveMinutes);
+    }
+
+    private async Task FleetPhaseAsync(Browser browser, HttpClient api)
+    {
         var fleet = await browser.NewPageAsync();
         await fleet.GotoAsync(silo.SignInLink);   // signs this context in and lands on the fleet
         await Assertions.Expect(fleet.Locator($"[data-twin='{Home}']")).ToBeVisibleAsync(new() { Timeout = 120_000 });
@@ -79,7 +93,10 @@ public sealed partial class DashboardBenchmark(DemoSilo silo)
         Say($"opening farm-big (1,000 turbines, children read lazily): {openMs:0} ms to its first row");
         Say($"(medians of {RenderSamples} renders, each reading the fleet index afresh, and of {LiveSamples} moves of wt-02; min–max in brackets)");
         await fleet.Context.CloseAsync();
+    }
 
+    private async Task ConditionPhasesAsync(Browser browser, HttpClient api, int minutes, int warmup, int fiveMinutes)
+    {
         // Condition pages left open: one tab, then five.
         Say("");
         Say($"load before the condition phases: {Load()}");
@@ -97,12 +114,12 @@ public sealed partial class DashboardBenchmark(DemoSilo silo)
         var five = await SampleAsync(api, tabs, clock, fiveMinutes, "5 tabs");
 
         Say("");
-        Say("| phase | minute | managed MB (after full GC) | working set MB | circuits | updates in the last minute, per tab |");
+        Say("| phase | minute | managed MB (after full GC) | working set MB | circuits | updates in the last minute, per tab | redrawn in the browser, per tab |");
         Say("|---|---:|---:|---:|---:|---|");
         foreach (var s in one.Concat(five))
         {
             Say(string.Create(CultureInfo.InvariantCulture,
-                $"| {s.Phase} | {s.Minute:0} | {s.ManagedMb:0.0} | {s.WorkingSetMb:0} | {s.Circuits} | {string.Join(" ", s.UpdatesPerTab)} |"));
+                $"| {s.Phase} | {s.Minute:0} | {s.ManagedMb:0.0} | {s.WorkingSetMb:0} | {s.Circuits} | {string.Join(" ", s.UpdatesPerTab)} | {string.Join(" ", s.RedrawsPerTab)} |"));
         }
 
         var fit1 = Fit(one.Where(s => s.Minute >= warmup).Select(s => (s.At, s.ManagedMb)).ToList());
@@ -135,7 +152,7 @@ public sealed partial class DashboardBenchmark(DemoSilo silo)
         public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Median:0} ({Min:0}–{Max:0})");
     }
 
-    private sealed record MemorySample(string Phase, double Minute, double At, double ManagedMb, double WorkingSetMb, int Circuits, long[] UpdatesPerTab);
+    private sealed record MemorySample(string Phase, double Minute, double At, double ManagedMb, double WorkingSetMb, int Circuits, long[] UpdatesPerTab, long[] RedrawsPerTab);
 
     private sealed record Line(double Slope, double Intercept)
     {
@@ -232,11 +249,17 @@ public sealed partial class DashboardBenchmark(DemoSilo silo)
                 await Task.Delay(due - clock.Elapsed, TestContext.Current.CancellationToken);   // pacing: one sample a minute
             }
 
-            var updates = await UpdatesAsync(tabs);
+            var (updates, redraws) = await UpdatesAsync(tabs);
             var memory = await MemoryAsync(api);
             samples.Add(new MemorySample(phase, minute, clock.Elapsed.TotalMinutes, memory.ManagedMb, memory.WorkingSetMb, memory.Circuits,
-                [.. updates.Select((u, i) => u < 0 || before[i] < 0 ? -1 : minute == 0 ? 0 : u - before[i])]));
-            before = updates;
+                [.. updates.Select((u, i) => u < 0 || before.Updates[i] < 0 ? -1 : minute == 0 ? 0 : u - before.Updates[i])],
+                [.. redraws.Select((r, i) => r < 0 || before.Redraws[i] < 0 ? -1 : minute == 0 ? 0 : r - before.Redraws[i])]));
+            before = (updates, redraws);
+            if (minute == Warmup(minutes) || minute == minutes)
+            {
+                await HeapDumpAsync($"{phase.Replace(' ', '-')}-min{minute}");
+            }
+
             Console.WriteLine($"{phase} minute {minute}: managed {memory.ManagedMb:0.0} MB, circuits {memory.Circuits}, updates {string.Join(" ", samples[^1].UpdatesPerTab)}");
         }
 
@@ -247,9 +270,10 @@ public sealed partial class DashboardBenchmark(DemoSilo silo)
     /// Each tab's count of redraws ("window N at … · K updates"), or -1 when the tab did not answer within 20 s (a
     /// browser starved of CPU: the benchmark goes on, and the table shows it).
     /// </summary>
-    private static async Task<long[]> UpdatesAsync(List<IPage> tabs)
+    private async Task<(long[] Updates, long[] Redraws)> UpdatesAsync(List<IPage> tabs)
     {
         var counts = new long[tabs.Count];
+        var redrawn = new long[tabs.Count];
         for (var i = 0; i < tabs.Count; i++)
         {
             try
@@ -257,15 +281,57 @@ public sealed partial class DashboardBenchmark(DemoSilo silo)
                 var text = await tabs[i].GetByTestId("condition-updated").InnerTextAsync(new() { Timeout = 20_000 });
                 var match = UpdatesPattern().Match(text);
                 counts[i] = match.Success ? long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : -1;
+                redrawn[i] = match.Success && match.Groups[2].Success ? long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture) : -1;
             }
             catch (TimeoutException)
             {
-                Console.WriteLine($"tab {i} ({tabs[i].Url}) did not answer within 20 s");
+                // Slow (a busy browser that answers later) or stalled (it never does)? Ask once more and time it.
+                var again = Stopwatch.StartNew();
+                string later;
+                try
+                {
+                    var answer = await tabs[i].GetByTestId("condition-updated").InnerTextAsync(new() { Timeout = 60_000 });
+                    later = $"answered {again.Elapsed.TotalSeconds + 20:0} s after the question: \"{answer}\"";
+                }
+                catch (TimeoutException)
+                {
+                    later = "no answer 80 s after the question either";
+                }
+
+                Say($"tab {i} ({tabs[i].Url}) did not answer within 20 s; {later}; load {Load()}");
                 counts[i] = -1;
+                redrawn[i] = -1;
             }
         }
 
-        return counts;
+        return (counts, redrawn);
+    }
+
+    private static int Warmup(int minutes) => minutes >= 6 ? 2 : 1;
+
+    /// <summary>
+    /// With DASHBOARD_BENCH_HEAPDUMPS set to a folder: a heap dump of the silo (the runtime's createdump, right after the
+    /// memory endpoint's full collection) to compare what is kept by type, e.g. with ClrMD. Off by default.
+    /// </summary>
+    private async Task HeapDumpAsync(string name)
+    {
+        if (Environment.GetEnvironmentVariable("DASHBOARD_BENCH_HEAPDUMPS") is not { Length: > 0 } folder)
+        {
+            return;
+        }
+
+        var createdump = Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "createdump");
+        Directory.CreateDirectory(folder);
+        var start = new ProcessStartInfo(createdump) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "--withheap", "-f", Path.Combine(folder, name + ".dmp"), silo.ProcessId.ToString(CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(start) ?? throw new InvalidOperationException("could not start createdump");
+        var output = await p.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken) + await p.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await p.WaitForExitAsync(TestContext.Current.CancellationToken);
+        Console.WriteLine($"heap dump {name}: exit {p.ExitCode} {output.Trim()}");
     }
 
     private static async Task<(double ManagedMb, double WorkingSetMb, int Circuits)> MemoryAsync(HttpClient api)
@@ -350,6 +416,6 @@ public sealed partial class DashboardBenchmark(DemoSilo silo)
         text.Append("{\"kind\":\"relationship\",\"source\":\"").Append(source).Append("\",\"name\":\"contains\",\"target\":\"").Append(target)
             .Append("\",\"id\":\"").Append(source).Append("-contains-").Append(target).AppendLine("\",\"properties\":{}}");
 
-    [GeneratedRegex(@"· (\d+) updates")]
+    [GeneratedRegex(@"· (\d+) updates(?: · (\d+) redrawn)?")]
     private static partial Regex UpdatesPattern();
 }

@@ -34,6 +34,16 @@ public sealed class DashboardEndToEndTests(DemoSilo silo)
         Assert.DoesNotContain("dtmi:", await page.Locator("[data-twin='farm-1'] [data-testid=why]").InnerTextAsync(), StringComparison.Ordinal);
         await Browser.ShotAsync(page, "fleet");
 
+        // A why longer than its column is cut with an ellipsis; on hover the whole text shows (wrapped, nothing cut).
+        var why = page.Locator("[data-twin='wt-01'] [data-testid=why]");
+        await why.HoverAsync();
+        var shown = await why.EvaluateAsync<JsonElement>("e => ({ cut: e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1, wrap: getComputedStyle(e).whiteSpace, title: e.title, text: e.innerText })");
+        Assert.False(shown.GetProperty("cut").GetBoolean(), "the hovered why is cut: " + shown.GetRawText());
+        Assert.Equal("normal", shown.GetProperty("wrap").GetString());
+        Assert.Equal(shown.GetProperty("text").GetString(), shown.GetProperty("title").GetString());
+        await Browser.ShotAsync(page, "fleet-why-hover");
+        await page.Mouse.MoveAsync(0, 0);
+
         // The alerts page, opened before the alert exists (or not yet acknowledged), shows it when it comes: no reload.
         await page.GetByRole(AriaRole.Link, new() { Name = "Alerts", Exact = true }).ClickAsync();
         await page.GetByTestId("alerts-table").WaitForAsync();
