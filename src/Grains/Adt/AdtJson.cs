@@ -33,6 +33,18 @@ public static class AdtJson
     /// <summary>The twin as ADT's JSON text.</summary>
     public static string Twin(TwinSnapshot twin) => Write(writer => WriteTwin(writer, twin));
 
+    /// <summary>The twin as ADT's JSON, UTF-8 encoded (what a response sends, without a string in between).</summary>
+    public static byte[] TwinUtf8(TwinSnapshot twin)
+    {
+        var buffer = new ArrayBufferWriter<byte>(2048);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            WriteTwin(writer, twin);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
     /// <summary>The relationship as ADT's JSON text.</summary>
     public static string Relationship(Relationship relationship) => Write(writer => WriteRelationship(writer, relationship));
 

@@ -6,12 +6,20 @@ namespace TwinCluster.Grains.Index;
 
 /// <summary>
 /// One index shard. Twins call it before acknowledging a write, so a query sees every acknowledged write. Entries
-/// are kept in memory for queries and written through to the <see cref="ITwinIndexStore"/>.
+/// are kept in memory for queries and written through to the <see cref="ITwinIndexStore"/>. Besides the entries in
+/// id order, the shard keeps which twins have each model and which have each string or boolean value at each
+/// property path (<see cref="IndexedTwin.Values"/>), both updated in the same turn as the entry: a query with a model
+/// or an equality filter reads only those twins instead of the whole shard.
 /// </summary>
 public sealed class TwinIndexGrain(ITwinIndexStore store) : Grain, ITwinIndexGrain
 {
+    /// <summary>Postings are read instead of the ordered ids when they hold at most one in this many of the shard's twins.</summary>
+    private const int CandidateFactor = 4;
+
     private readonly Dictionary<string, IndexedTwin> _twins = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _children = new(StringComparer.Ordinal);
+    private readonly Postings<string> _byModel = new(StringComparer.Ordinal);
+    private readonly Postings<(string Path, IndexValue Value)> _byValue = new(EqualityComparer<(string, IndexValue)>.Default);
 
     // Ids in order, rebuilt only after an id was added or removed, so a page is read from its start id onwards and
     // a query stops once it has its page instead of scanning and ranking the whole shard.
@@ -45,7 +53,7 @@ public sealed class TwinIndexGrain(ITwinIndexStore store) : Grain, ITwinIndexGra
             if (_twins.Remove(id, out var old))
             {
                 _orderStale = true;
-                Unlink(old.Entry);
+                Unlink(old);
             }
         }
     }
@@ -55,13 +63,41 @@ public sealed class TwinIndexGrain(ITwinIndexStore store) : Grain, ITwinIndexGra
         var filters = query.Filters.IsDefaultOrEmpty
             ? []
             : query.Filters.Select(f => (f.Path, f.Operator, Parse(f.ValueJson))).ToList();
-        if (query.Within is null)
+        if (query.Within is not null)
         {
-            return Task.FromResult(InOrder(query, filters));
+            return Task.FromResult(Smallest(query.Within.Select(id => _twins.GetValueOrDefault(id)).OfType<IndexedTwin>(), query, filters));
         }
 
-        var candidates = query.Within.Select(id => _twins.GetValueOrDefault(id)).OfType<IndexedTwin>();
-        // Keep only the `Limit` smallest ids after the token: a max-heap, O(n log k).
+        // The fewest candidates a model or an equality filter names; every candidate is still checked against the
+        // whole query, so the postings only narrow. Walking the ids in order stops at the page's end, so it stays the
+        // plan when the postings would not cut the shard by much.
+        IEnumerable<string>? candidates = null;
+        var count = long.MaxValue;
+        if (query.ModelIds is { } models)
+        {
+            count = models.Sum(m => (long)_byModel.Count(m));
+            candidates = models.SelectMany(_byModel.Ids);
+        }
+
+        foreach (var (path, op, value) in filters)
+        {
+            if (op == FilterOperator.Eq && IsPosted(value) && _byValue.Count((path, value)) is var n && n < count)
+            {
+                (candidates, count) = (_byValue.Ids((path, value)), n);
+            }
+        }
+
+        if (candidates is not null && count * CandidateFactor <= _twins.Count)
+        {
+            return Task.FromResult(Smallest(candidates.Select(id => _twins[id]), query, filters));
+        }
+
+        return Task.FromResult(InOrder(query, filters));
+    }
+
+    /// <summary>The <c>Limit</c> smallest ids after the token among <paramref name="candidates"/> that match: a max-heap, O(n log k).</summary>
+    private static ImmutableArray<IndexEntry> Smallest(IEnumerable<IndexedTwin> candidates, ShardQuery query, List<(string, FilterOperator, IndexValue)> filters)
+    {
         var heap = new PriorityQueue<IndexEntry, string>(Comparer<string>.Create((a, b) => string.CompareOrdinal(b, a)));
         foreach (var twin in candidates)
         {
@@ -82,7 +118,7 @@ public sealed class TwinIndexGrain(ITwinIndexStore store) : Grain, ITwinIndexGra
             page[i] = heap.Dequeue();
         }
 
-        return Task.FromResult(ImmutableArray.Create(page));
+        return ImmutableArray.Create(page);
     }
 
     private ImmutableArray<IndexEntry> InOrder(ShardQuery query, List<(string, FilterOperator, IndexValue)> filters)
@@ -126,14 +162,24 @@ public sealed class TwinIndexGrain(ITwinIndexStore store) : Grain, ITwinIndexGra
     {
         if (_twins.TryGetValue(entry.TwinId, out var old))
         {
-            Unlink(old.Entry);
+            Unlink(old);
         }
         else
         {
             _orderStale = true;
         }
 
-        _twins[entry.TwinId] = new IndexedTwin(entry);
+        var twin = new IndexedTwin(entry);
+        _twins[entry.TwinId] = twin;
+        _byModel.Add(entry.ModelId, entry.TwinId);
+        foreach (var (path, value) in twin.Values)
+        {
+            if (IsPosted(value))
+            {
+                _byValue.Add((path, value), entry.TwinId);
+            }
+        }
+
         if (entry.ParentId is { } parent)
         {
             if (!_children.TryGetValue(parent, out var set))
@@ -145,8 +191,18 @@ public sealed class TwinIndexGrain(ITwinIndexStore store) : Grain, ITwinIndexGra
         }
     }
 
-    private void Unlink(IndexEntry entry)
+    private void Unlink(IndexedTwin twin)
     {
+        var entry = twin.Entry;
+        _byModel.Remove(entry.ModelId, entry.TwinId);
+        foreach (var (path, value) in twin.Values)
+        {
+            if (IsPosted(value))
+            {
+                _byValue.Remove((path, value), entry.TwinId);
+            }
+        }
+
         if (entry.ParentId is { } parent && _children.TryGetValue(parent, out var set))
         {
             set.Remove(entry.TwinId);
@@ -156,6 +212,12 @@ public sealed class TwinIndexGrain(ITwinIndexStore store) : Grain, ITwinIndexGra
             }
         }
     }
+
+    /// <summary>
+    /// Strings and booleans are posted: names, serial numbers, states, what equality finds. Numbers are not, since
+    /// they are mostly measurements that change with every write and are compared by range.
+    /// </summary>
+    private static bool IsPosted(IndexValue value) => value.Kind is JsonValueKind.String or JsonValueKind.True or JsonValueKind.False;
 
     private static IndexValue Parse(string json)
     {

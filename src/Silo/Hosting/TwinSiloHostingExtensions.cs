@@ -193,7 +193,7 @@ public static class TwinSiloHostingExtensions
             return;
         }
 
-        builder.Services.AddOpenTelemetry()
+        var telemetry = builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics =>
             {
                 // System.Runtime: the runtime's own meter (process CPU time, working set, GC heap), built into .NET 9+.
@@ -213,19 +213,26 @@ public static class TwinSiloHostingExtensions
                 {
                     metrics.AddConsoleExporter();
                 }
-            })
-            .WithTracing(tracing =>
-            {
-                tracing.AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application");
-                if (!string.IsNullOrEmpty(otlp))
-                {
-                    tracing.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
-                }
-
-                if (options.ConsoleTelemetry)
-                {
-                    tracing.AddConsoleExporter();
-                }
             });
+        if (string.IsNullOrEmpty(otlp) && !options.ConsoleTelemetry)
+        {
+            // Prometheus takes metrics only: with no trace exporter, a tracer would record an activity per grain call
+            // (and per HTTP request) that nobody reads.
+            return;
+        }
+
+        telemetry.WithTracing(tracing =>
+        {
+            tracing.AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application");
+            if (!string.IsNullOrEmpty(otlp))
+            {
+                tracing.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
+            }
+
+            if (options.ConsoleTelemetry)
+            {
+                tracing.AddConsoleExporter();
+            }
+        });
     }
 }

@@ -130,15 +130,16 @@ public static class BenchCommands
         var seconds = new Option<double>("--seconds") { Description = "Length of each timed phase.", DefaultValueFactory = _ => 10 };
         var callers = new Option<int>("--callers") { Description = "Calls in flight in the read phases.", DefaultValueFactory = _ => 64 };
         var queries = new Option<int>("--queries") { Description = "Queries timed one at a time.", DefaultValueFactory = _ => 500 };
+        var http2 = new Option<bool>("--http2") { Description = "Call the API over HTTP/2 (multiplexed) instead of HTTP/1.1 (a connection per call in flight)." };
         var command = new Command("api", "HTTP API figures: reads over HTTPS vs the Orleans client, patches on one twin, query latency over the fleet.")
-            { api, ca, turbines, seconds, callers, queries };
+            { api, ca, turbines, seconds, callers, queries, http2 };
         command.SetAction(CliContext.Handler(async (ctx, ct) =>
         {
             var caPath = ctx.Value(ca) ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".twincluster", "https", "ca.pem");
             // The global --token (then TWIN_TOKEN, then the embedded default's token file); none against a silo run
             // with TwinCluster:Api:Authentication=Off.
             var signIn = ctx.ApiSettings().Token;
-            using var http = Client.Bench.ApiBench.CreateClient(new Uri(ctx.Value(api)), File.Exists(caPath) ? caPath : null, signIn is { Length: > 0 } ? signIn : null);
+            using var http = Client.Bench.ApiBench.CreateClient(new Uri(ctx.Value(api)), File.Exists(caPath) ? caPath : null, signIn is { Length: > 0 } ? signIn : null, ctx.Value(http2));
             await using var connection = await ctx.ConnectAsync(ct);
             var grains = connection.Client;
             if (await grains.GetModelRepository().Get(FarmModel) is null)
@@ -171,10 +172,13 @@ public static class BenchCommands
 
             // A short warm-up of both paths (JIT, connections, activations), not measured.
             await Client.Bench.ApiBench.RateAsync(ctx.Value(callers), TimeSpan.FromSeconds(2), HttpRead, ct);
-            var httpReads = await Client.Bench.ApiBench.RateAsync(ctx.Value(callers), duration, HttpRead, ct);
-            var orleansReads = await Client.Bench.ApiBench.RateAsync(ctx.Value(callers), duration,
+            var (httpReads, httpCpu) = await Client.Bench.ApiBench.MeasureAsync(ctx.Value(callers), duration, HttpRead, ct);
+            var (orleansReads, orleansCpu) = await Client.Bench.ApiBench.MeasureAsync(ctx.Value(callers), duration,
                 i => grains.GetTwin(new TwinId(turbineIds[Pick(i, 7919, turbineIds.Count)])).Get(), ct);
-            Console.WriteLine($"point reads, {ctx.Value(callers)} in flight: HTTPS {httpReads:N0}/s, Orleans client {orleansReads:N0}/s (reference); HTTPS is {httpReads / orleansReads:0.00}x the client");
+            var version = ctx.Value(http2) ? "HTTP/2" : "HTTP/1.1";
+            Console.WriteLine($"point reads, {ctx.Value(callers)} in flight: HTTPS ({version}) {httpReads:N0}/s, Orleans client {orleansReads:N0}/s (reference); HTTPS is {httpReads / orleansReads:0.00}x the client");
+            // The bench shares the machine with the silo: what it spends per read is CPU the silo did not get.
+            Console.WriteLine($"bench client CPU per read: HTTPS {httpCpu:0.000} ms, Orleans client {orleansCpu:0.000} ms");
 
             var one = turbineIds[0];
             var patches = await Client.Bench.ApiBench.RateAsync(16, duration, async i =>
@@ -203,7 +207,8 @@ public static class BenchCommands
             Console.WriteLine($"model + property query over {twinCount:N0} twins ({ctx.Value(queries)} one at a time, over HTTPS): p50 {p50:0.0} ms, p99 {p99:0.0} ms");
             if (ctx.Json)
             {
-                CliContext.WriteJson(new { twins = twinCount, httpReadsPerSecond = httpReads, orleansReadsPerSecond = orleansReads, ratio = httpReads / orleansReads,
+                CliContext.WriteJson(new { twins = twinCount, httpVersion = version, httpReadsPerSecond = httpReads, orleansReadsPerSecond = orleansReads, ratio = httpReads / orleansReads,
+                    clientCpuMsPerHttpRead = httpCpu, clientCpuMsPerOrleansRead = orleansCpu,
                     patchesPerSecond = patches, queryP50Ms = p50, queryP99Ms = p99 });
             }
 

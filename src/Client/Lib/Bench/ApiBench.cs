@@ -11,10 +11,18 @@ namespace TwinCluster.Client.Bench;
 /// </summary>
 public static class ApiBench
 {
-    /// <summary>An HttpClient for the API that trusts the CA in <paramref name="caPath"/> (PEM), or the system's when null.</summary>
-    public static HttpClient CreateClient(Uri endpoint, string? caPath, string? token = null)
+    /// <summary>
+    /// An HttpClient for the API that trusts the CA in <paramref name="caPath"/> (PEM), or the system's when null; HTTP/1.1
+    /// (a connection per call in flight), or HTTP/2 when <paramref name="http2"/> (calls multiplexed on few connections).
+    /// </summary>
+    public static HttpClient CreateClient(Uri endpoint, string? caPath, string? token = null, bool http2 = false)
     {
-        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+        var handler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = 256,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+            EnableMultipleHttp2Connections = true,
+        };
         if (caPath is not null)
         {
             var ca = X509Certificate2.CreateFromPem(File.ReadAllText(caPath));
@@ -22,6 +30,12 @@ public static class ApiBench
         }
 
         var client = new HttpClient(handler) { BaseAddress = endpoint, Timeout = TimeSpan.FromSeconds(30) };
+        if (http2)
+        {
+            client.DefaultRequestVersion = System.Net.HttpVersion.Version20;
+            client.DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        }
+
         if (token is not null)
         {
             client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
@@ -31,9 +45,18 @@ public static class ApiBench
     }
 
     /// <summary>Calls per second over <paramref name="duration"/> with <paramref name="callers"/> callers in flight.</summary>
-    public static async Task<double> RateAsync(int callers, TimeSpan duration, Func<int, Task> call, CancellationToken cancellationToken)
+    public static async Task<double> RateAsync(int callers, TimeSpan duration, Func<int, Task> call, CancellationToken cancellationToken) =>
+        (await MeasureAsync(callers, duration, call, cancellationToken)).PerSecond;
+
+    /// <summary>
+    /// Calls per second over <paramref name="duration"/> with <paramref name="callers"/> callers in flight, and the CPU
+    /// time this process (the bench client) spent per call meanwhile, in milliseconds.
+    /// </summary>
+    public static async Task<(double PerSecond, double ClientCpuMsPerCall)> MeasureAsync(int callers, TimeSpan duration, Func<int, Task> call, CancellationToken cancellationToken)
     {
         long done = 0;
+        using var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, callers).Select(async worker =>
         {
@@ -46,7 +69,10 @@ public static class ApiBench
             }
         });
         await Task.WhenAll(workers);
-        return done / clock.Elapsed.TotalSeconds;
+        var elapsed = clock.Elapsed;
+        process.Refresh();
+        var used = process.TotalProcessorTime - cpu;
+        return (done / elapsed.TotalSeconds, done == 0 ? double.NaN : used.TotalMilliseconds / done);
     }
 
     /// <summary>Latencies in milliseconds of <paramref name="count"/> calls one at a time, sorted.</summary>

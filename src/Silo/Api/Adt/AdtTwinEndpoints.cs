@@ -24,14 +24,14 @@ public static class AdtTwinEndpoints
     private static async Task<AdtJsonResult> Get(string id, AdtTwinService twins)
     {
         var twin = await twins.GetAsync(id);
-        return new AdtJsonResult(AdtJson.Twin(twin), AdtJson.ETag(twin.ETag));
+        return AdtJsonResult.Twin(twin);
     }
 
     private static async Task<AdtJsonResult> Put(string id, HttpRequest request, AdtTwinService twins, ApiOptions options, CancellationToken ct)
     {
         var body = (JsonObject)await AdtRequest.ReadJsonAsync(request, options.MaxBodyBytes, JsonValueKind.Object, ct);
         var twin = await twins.PutAsync(id, body, AdtRequest.IfNoneMatchAny(request));
-        return new AdtJsonResult(AdtJson.Twin(twin), AdtJson.ETag(twin.ETag));
+        return AdtJsonResult.Twin(twin);
     }
 
     private static async Task<NoContent> Patch(string id, HttpRequest request, AdtTwinService twins, ApiOptions options, CancellationToken ct)

@@ -36,12 +36,18 @@ public static class ApiPrincipal
             claims.Add(new Claim(TokenIdClaim, tokenId));
         }
 
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme, ClaimTypes.Name, ClaimTypes.Role));
+        return new ClaimsPrincipal(new TwinIdentity(principal, claims, scheme));
     }
 
     /// <summary>The principal the claims describe; null when nobody is signed in.</summary>
     public static Principal? Of(ClaimsPrincipal? user)
     {
+        if (user?.Identity is TwinIdentity { Principal: var made, IsAuthenticated: true } && user.Identities.Count() == 1)
+        {
+            // Made by ToClaims in this request (a token or a JWT sign-in): the principal the claims were written from.
+            return made;
+        }
+
         if (user?.Identity is not { IsAuthenticated: true } || user.FindFirst(AuthenticationClaim) is not { } how)
         {
             return null;
@@ -60,4 +66,14 @@ public static class ApiPrincipal
 
     /// <summary>The lower-case name of a role as tokens, claims and the CLI spell it.</summary>
     public static string RoleName(SecurityRole role) => role.ToString().ToLowerInvariant();
+
+    /// <summary>
+    /// The identity <see cref="ToClaims"/> writes, keeping the principal it was written from, so reading it back in the
+    /// same request costs no claim parsing. An identity read back from the cookie is a plain one and is parsed.
+    /// </summary>
+    private sealed class TwinIdentity(Principal principal, IEnumerable<Claim> claims, string scheme)
+        : ClaimsIdentity(claims, scheme, ClaimTypes.Name, ClaimTypes.Role)
+    {
+        public Principal Principal { get; } = principal;
+    }
 }

@@ -28,8 +28,13 @@ public sealed class TwinAccessFilter(SecurityOperation operation, string? routeV
             return ApiAuthResponses.Result(http, StatusCodes.Status403Forbidden, "Forbidden", message);
         }
 
-        // Travels with the grain calls of this request, so the twins' history says who changed them.
-        Orleans.Runtime.RequestContext.Set(HistoryPrincipal.RequestContextKey, principal.Name);
+        // Travels with the grain calls of this request, so the twins' history says who changed them; a read changes
+        // nothing, and its grain calls carry no request context.
+        if (operation != SecurityOperation.Read)
+        {
+            Orleans.Runtime.RequestContext.Set(HistoryPrincipal.RequestContextKey, principal.Name);
+        }
+
         if (auditOperation is null)
         {
             return await next(context);
