@@ -83,18 +83,7 @@ internal sealed class SiloProcess : IAsyncDisposable
         }
 
         int siloPort = FreeTcpPort.Next(), gatewayPort = FreeTcpPort.Next(), httpPort = FreeTcpPort.Next(), mqttPort = FreeTcpPort.Next(), httpsPort = FreeTcpPort.Next();
-        var start = new ProcessStartInfo(launcher is { Count: > 0 } ? launcher[0] : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in launcher?.Skip(1) ?? [])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        if (launcher is { Count: > 0 })
-        {
-            start.ArgumentList.Add("dotnet");
-        }
-
-        start.ArgumentList.Add(dll);
+        var start = DotnetCommand(dll, launcher);
         if (connectionString is not null)
         {
             start.Environment["ConnectionStrings__TwinCluster"] = connectionString;
@@ -130,6 +119,27 @@ internal sealed class SiloProcess : IAsyncDisposable
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the silo process");
         return new SiloProcess(process, siloPort, gatewayPort, httpPort, mqttPort, httpsPort) { SecurityDirectory = start.Environment["TwinCluster__Security__Directory"]! };
+    }
+
+    /// <summary>
+    /// <c>dotnet DLL</c> with its output redirected, run through <paramref name="launcher"/> (a command and its arguments,
+    /// e.g. <c>setpriv</c> as another user) when one is given.
+    /// </summary>
+    public static ProcessStartInfo DotnetCommand(string dll, IReadOnlyList<string>? launcher = null)
+    {
+        var start = new ProcessStartInfo(launcher is { Count: > 0 } ? launcher[0] : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in launcher?.Skip(1) ?? [])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        if (launcher is { Count: > 0 })
+        {
+            start.ArgumentList.Add("dotnet");
+        }
+
+        start.ArgumentList.Add(dll);
+        return start;
     }
 
     /// <summary>Polls /readyz until the silo sees <paramref name="activeSilos"/> active silos, or fails with its log.</summary>

@@ -97,18 +97,7 @@ public sealed class PublishedHostsTests
 
             // twin-ingress from its own publish output, on the silo's built-in broker and gateway.
             var ingressHttp = FreeTcpPort.Next();
-            var start = new ProcessStartInfo(launcher is null ? "dotnet" : launcher[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var argument in launcher?.Skip(1) ?? [])
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            if (launcher is not null)
-            {
-                start.ArgumentList.Add("dotnet");
-            }
-
-            start.ArgumentList.Add(Path.Combine(ingressDir, "twin-ingress.dll"));
+            var start = SiloProcess.DotnetCommand(Path.Combine(ingressDir, "twin-ingress.dll"), launcher);
             start.Environment["HOME"] = state;
             start.Environment["DOTNET_CLI_HOME"] = state;
             start.Environment["TwinCluster__ClusterId"] = clusterId;
