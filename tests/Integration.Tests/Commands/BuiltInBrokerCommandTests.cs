@@ -369,11 +369,7 @@ public sealed class BuiltInBrokerCommandTests(CommandSiloFixture fixture) : ICla
     [Fact]
     public async Task The_simulator_as_the_device_spins_down_on_stop_honours_a_curtailment_and_acknowledges_a_desired_cap()
     {
-        var ct = TestContext.Current.CancellationToken;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var simulate = Cli.CliProcess.RunUntilAsync(["-g", $"127.0.0.1:{fixture.Silo.GatewayPort}", "--cluster-id", "cmds", "simulate", "--root", "wt-02",
-            "--broker", $"127.0.0.1:{Port}", "--rate", "4", "--block", "256", "--duration", "180", "--seed", "5"], stop.Token);
-        try
+        await WithSimulatorAsync("wt-02", 5, async ct =>
         {
             var turbine = Grains.GetTwin(new TwinId("wt-02"));
             double Reading(TelemetryStatus s, string channel) => s.Latest.TryGetValue(channel, out var r) ? r.Value : double.NaN;
@@ -401,28 +397,13 @@ public sealed class BuiltInBrokerCommandTests(CommandSiloFixture fixture) : ICla
             var cap = desired.Properties.Single(p => p.Name == "maxPowerKW");
             Assert.Equal(DesiredAckState.Accepted, cap.State);
             Assert.Equal("power capped", cap.AckDescription);
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            try
-            {
-                await simulate;
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
+        });
     }
 
     [Fact]
     public async Task The_simulator_as_the_device_resamples_a_bearing_on_a_desired_sample_rate_and_refuses_a_rate_outside_the_range()
     {
-        var ct = TestContext.Current.CancellationToken;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var simulate = Cli.CliProcess.RunUntilAsync(["-g", $"127.0.0.1:{fixture.Silo.GatewayPort}", "--cluster-id", "cmds", "simulate", "--root", "wt-01",
-            "--broker", $"127.0.0.1:{Port}", "--rate", "4", "--block", "256", "--duration", "180", "--seed", "9"], stop.Token);
-        try
+        await WithSimulatorAsync("wt-01", 9, async ct =>
         {
             // A generator bearing of the example farm, sampled at its vibrationSampleRateHz (12,800 Hz) to begin with.
             var bearing = Grains.GetTwin(new TwinId("wt-01-gen-de"));
@@ -450,6 +431,20 @@ public sealed class BuiltInBrokerCommandTests(CommandSiloFixture fixture) : ICla
             var seen = (await bearing.GetTelemetry()).LastSeq;
             var still = await PollAsync(() => bearing.GetTelemetry(), s => s.LastSeq >= seen + 8, ct);
             Assert.Equal(6400, Rate(still));
+        });
+    }
+
+    // The fleet simulator as the devices of the subtree under root (4 records a second, 256-sample blocks), for as long
+    // as the body runs; stopped when it ends.
+    private async Task WithSimulatorAsync(string root, int seed, Func<CancellationToken, Task> body)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var simulate = Cli.CliProcess.RunUntilAsync(["-g", $"127.0.0.1:{fixture.Silo.GatewayPort}", "--cluster-id", "cmds", "simulate", "--root", root,
+            "--broker", $"127.0.0.1:{Port}", "--rate", "4", "--block", "256", "--duration", "180", "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture)], stop.Token);
+        try
+        {
+            await body(ct);
         }
         finally
         {
