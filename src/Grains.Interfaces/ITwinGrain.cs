@@ -130,6 +130,18 @@ public interface ITwinGrain : IGrainWithStringKey, ITwinCommands
     [Alias("GetConditionView"), Orleans.Concurrency.AlwaysInterleave]
     Task<ConditionView?> GetConditionView();
 
+    /// <summary>
+    /// Tells <paramref name="watcher"/> whenever this component analyses new windows, for the returned lease; calling
+    /// again within it renews it (an activation that ended takes its watchers with it, so a watcher renews at half the
+    /// lease). Refused with <see cref="TwinErrorCode.NotFound"/> when the twin does not exist.
+    /// </summary>
+    [Alias("WatchCondition"), Orleans.Concurrency.AlwaysInterleave]
+    Task<TimeSpan> WatchCondition(IConditionWatcher watcher);
+
+    /// <summary>Stops telling <paramref name="watcher"/> (nothing happens when it was not watching).</summary>
+    [Alias("UnwatchCondition"), Orleans.Concurrency.AlwaysInterleave]
+    Task UnwatchCondition(IConditionWatcher watcher);
+
     /// <summary>This component's open alert (first, if any) and its recently cleared ones, newest first.</summary>
     [Alias("GetAlerts"), Orleans.Concurrency.AlwaysInterleave]
     Task<ImmutableArray<TwinAlert>> GetAlerts();

@@ -200,6 +200,102 @@ public sealed class TelemetryTests(ClusterFixture fixture)
         Assert.Contains("outer-race", after.Condition, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_condition_watcher_hears_of_each_analysed_window_until_it_unwatches()
+    {
+        var id = Ids.New("mb");
+        var twin = Client.GetTwin(new TwinId(id));
+        await twin.Create(TestModels.MainBearing, Condition.ConditionFeed.Properties());
+        var leaving = new RecordingWatcher();
+        var staying = new RecordingWatcher();
+        var leavingRef = Client.CreateObjectReference<IConditionWatcher>(leaving);
+        var stayingRef = Client.CreateObjectReference<IConditionWatcher>(staying);
+        Assert.Equal(TwinGrain.ConditionWatchLease, await twin.WatchCondition(leavingRef));
+        Assert.Equal(TwinGrain.ConditionWatchLease, await twin.WatchCondition(stayingRef));
+        Assert.Equal(TwinGrain.ConditionWatchLease, await twin.WatchCondition(stayingRef));   // a renewal, not a second subscription
+
+        var feed = new Condition.ConditionFeed(severity: 0.6);
+        var first = feed.Records(0, 4);
+        await PublishInTens(id, first);
+        await WaitFor(id, s => s.LastSeq == first.Count && s.Condition is not null);
+        var view = await twin.GetConditionView();
+        Assert.NotNull(view);
+
+        // Both hear of the latest window; each count once, rising (a renewal did not double the notifications).
+        await Eventually.WaitFor(() => Task.FromResult(staying.Counts), c => c.Count > 0 && c[^1] == view.WindowsAnalysed, Patience,
+            c => $"the watcher heard {string.Join(",", c)}, the twin analysed {view.WindowsAnalysed}");
+        await Eventually.WaitFor(() => Task.FromResult(leaving.Counts), c => c.Count > 0 && c[^1] == view.WindowsAnalysed, Patience,
+            c => $"the watcher heard {string.Join(",", c)}, the twin analysed {view.WindowsAnalysed}");
+        Assert.True(staying.Counts.Zip(staying.Counts.Skip(1)).All(p => p.Second > p.First), string.Join(",", staying.Counts));
+        Assert.All(staying.Twins, heard => Assert.Equal(id, heard));
+
+        // One unwatches: when the other hears of the next windows, it has heard nothing more.
+        await twin.UnwatchCondition(leavingRef);
+        var heardBefore = leaving.Counts.Count;
+        var second = feed.Records(4, 4);
+        await PublishInTens(id, second);
+        await WaitFor(id, s => s.LastSeq == first.Count + second.Count);
+        var later = (await twin.GetConditionView())!;
+        Assert.True(later.WindowsAnalysed > view.WindowsAnalysed);
+        await Eventually.WaitFor(() => Task.FromResult(staying.Counts), c => c[^1] == later.WindowsAnalysed, Patience,
+            c => $"the watcher heard {string.Join(",", c)}, the twin analysed {later.WindowsAnalysed}");
+        Assert.Equal(heardBefore, leaving.Counts.Count);
+
+        // A twin that does not exist refuses a watch.
+        var missing = await Assert.ThrowsAsync<TwinOperationException>(() => Client.GetTwin(new TwinId(Ids.New("none"))).WatchCondition(stayingRef));
+        Assert.Equal(TwinErrorCode.NotFound, missing.Code);
+        Client.DeleteObjectReference<IConditionWatcher>(leavingRef);
+        Client.DeleteObjectReference<IConditionWatcher>(stayingRef);
+    }
+
+    private sealed class RecordingWatcher : IConditionWatcher
+    {
+        private readonly Lock _lock = new();
+        private readonly List<long> _counts = [];
+        private readonly List<string> _ids = [];
+
+        public List<long> Counts
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return [.. _counts];
+                }
+            }
+        }
+
+        public List<string> Twins
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return [.. _ids];
+                }
+            }
+        }
+
+        public Task Analysed(string twinId, long windowsAnalysed)
+        {
+            lock (_lock)
+            {
+                _counts.Add(windowsAnalysed);
+                _ids.Add(twinId);
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
+    private async Task PublishInTens(string id, IReadOnlyList<TelemetryRecord> records)
+    {
+        for (var i = 0; i < records.Count; i += 10)
+        {
+            await PublishRecords(id, [.. records.Skip(i).Take(10)]);
+        }
+    }
+
     private Task PublishRecords(string id, params TelemetryRecord[] records) =>
         Client.GetStreamProvider(TelemetryStreams.Provider)
             .GetStream<TelemetryBatch>(StreamId.Create(TelemetryStreams.Namespace, id))

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
+using Orleans.Utilities;
 using Orleans.Streams.Core;
 using TwinCluster.Grains.Interfaces;
 using TwinCluster.Grains.Telemetry;
@@ -16,8 +17,13 @@ namespace TwinCluster.Grains.Twins;
 [ImplicitStreamSubscription(TelemetryStreams.Namespace)]
 public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObserver<TelemetryBatch>
 {
+    /// <summary>How long a condition watcher stays subscribed without renewing.</summary>
+    public static readonly TimeSpan ConditionWatchLease = TimeSpan.FromMinutes(2);
+
     private IGrainTimer? _telemetryTimer;
     private MonitorLoader? _monitors;
+    private ObserverManager<IConditionWatcher>? _watchers;
+    private long _watchersTold = -1;
 
     private MonitorLoader Monitors => _monitors ??= new MonitorLoader(Id, Intake,
         (modelId, properties) => MonitorFactory.CreateAsync(services.Models, services.Condition, modelId, properties), services.HistorySink, logger);
@@ -45,7 +51,7 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
         _telemetryTimer ??= this.RegisterGrainTimer(OnTelemetryTimer, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         await EnsureMonitor();
         await Intake.ReceiveAsync(item, now, CancellationToken.None);
-        await HealthAfterAnalysis();
+        await AfterAnalysis();
     }
 
     /// <inheritdoc />
@@ -68,7 +74,7 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
         {
             // While live records flow, the timer and the gap logic do this.
             await Intake.CatchUpFromLogAsync(CancellationToken.None);
-            await HealthAfterAnalysis();
+            await AfterAnalysis();
         }
 
         return Intake.Status();
@@ -82,6 +88,34 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
         return Intake.Monitor?.View(Id);
     }
 
+    /// <inheritdoc />
+    public async Task<TimeSpan> WatchCondition(IConditionWatcher watcher)
+    {
+        ArgumentNullException.ThrowIfNull(watcher);
+        await Require(null);
+        (_watchers ??= new ObserverManager<IConditionWatcher>(ConditionWatchLease, logger)).Subscribe(watcher, watcher);
+        return ConditionWatchLease;
+    }
+
+    /// <inheritdoc />
+    public Task UnwatchCondition(IConditionWatcher watcher)
+    {
+        ArgumentNullException.ThrowIfNull(watcher);
+        _watchers?.Unsubscribe(watcher);
+        return Task.CompletedTask;
+    }
+
+    private async Task AfterAnalysis()
+    {
+        await HealthAfterAnalysis();
+        // Watchers hear of each new analysed window once (one-way: a gone watcher expires with its lease).
+        if (_watchers is { Count: > 0 } watchers && Intake.Monitor is { } monitor && monitor.WindowsAnalysed != _watchersTold)
+        {
+            var windows = _watchersTold = monitor.WindowsAnalysed;
+            await watchers.Notify(w => w.Analysed(Id, windows));
+        }
+    }
+
     private async Task OnTelemetryTimer(CancellationToken cancellationToken)
     {
         await Intake.TickAsync(cancellationToken);
@@ -90,7 +124,7 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
             await WriteCheckpoint();
         }
 
-        await HealthAfterAnalysis();
+        await AfterAnalysis();
     }
 
     private async Task WriteCheckpoint()

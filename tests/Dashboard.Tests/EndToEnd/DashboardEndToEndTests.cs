@@ -66,6 +66,13 @@ public sealed class DashboardEndToEndTests(DemoSilo silo)
         await Assertions.Expect(page.GetByTestId("diagnosis")).ToContainTextAsync("outer-race");
         await Browser.ShotAsync(page, "condition");
 
+        // Updated as windows are analysed (the twin tells the page; it does not poll): the window moves on, no reload.
+        var navigationsHere = navigations;
+        var updated = page.GetByTestId("condition-updated");
+        var windowText = await updated.InnerTextAsync();
+        await Assertions.Expect(updated).Not.ToHaveTextAsync(windowText, new() { Timeout = 30_000 });
+        Assert.Equal(navigationsHere, navigations);
+
         // Acknowledge with a note.
         await page.GetByRole(AriaRole.Link, new() { Name = "Alerts", Exact = true }).ClickAsync();
         var button = page.GetByTestId("acknowledge-" + Bearing);
