@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using Plotly.Blazor;
 using Plotly.Blazor.LayoutLib;
@@ -121,14 +122,15 @@ public static class ConditionPlots
         return (data, layout);
     }
 
-    /// <summary>Velocity RMS per window against the zone bands A–D.</summary>
-    public static (IList<ITrace> Data, Layout Layout) Velocity(ConditionView view)
+    /// <summary>Velocity RMS (history, then per window) against the zone bands A–D.</summary>
+    public static (IList<ITrace> Data, Layout Layout) Velocity(ConditionView view, ConditionTrendSet trends)
     {
         ArgumentNullException.ThrowIfNull(view);
+        ArgumentNullException.ThrowIfNull(trends);
         var layout = Base("Velocity RMS vs ISO 10816-21 zones", "", "mm/s", 280);
         layout.ShowLegend = false;
         var z = view.Zones;
-        var top = Math.Max(z.CD * 1.5, view.Trend.IsEmpty ? 0 : view.Trend.Max(p => p.VelocityRms) * 1.1);
+        var top = Math.Max(z.CD * 1.5, trends.VelocityRms.IsEmpty ? 0 : trends.VelocityRms.Max(p => p.Value) * 1.1);
         layout.YAxis[0].Range = [0, top];
         layout.Shapes = [];
         layout.Annotations = [];
@@ -145,35 +147,36 @@ public static class ConditionPlots
 
         IList<ITrace> data =
         [
-            TrendLine(view, "velocity RMS", p => p.VelocityRms, "#0d47a1"),
+            TrendLine(trends.VelocityRms, "velocity RMS", "#0d47a1"),
         ];
         return (data, layout);
     }
 
-    /// <summary>One per-window value of the trend as a solid line.</summary>
-    private static Scatter TrendLine(ConditionView view, string name, Func<ConditionTrendPoint, double> value, string colour) => new()
+    /// <summary>A trend (history bucket means, then one value per window) as a solid line.</summary>
+    private static Scatter TrendLine(ImmutableArray<TrendPoint> points, string name, string colour) => new()
     {
-        Name = name, X = Objects(view.Trend.Select(p => p.At)), Y = Objects(view.Trend.Select(value)),
+        Name = name, X = Objects(points.Select(p => p.At)), Y = Objects(points.Select(p => p.Value)),
         Mode = Plotly.Blazor.Traces.ScatterLib.ModeFlag.Lines, Line = new Plotly.Blazor.Traces.ScatterLib.Line { Color = colour, Width = 2 },
     };
 
-    /// <summary>Kurtosis per window (3 for Gaussian noise).</summary>
-    public static (IList<ITrace> Data, Layout Layout) Kurtosis(ConditionView view)
+    /// <summary>Kurtosis (history, then per window; 3 for Gaussian noise).</summary>
+    public static (IList<ITrace> Data, Layout Layout) Kurtosis(ConditionTrendSet trends)
     {
-        ArgumentNullException.ThrowIfNull(view);
+        ArgumentNullException.ThrowIfNull(trends);
         var layout = Base("Kurtosis", "", "", 240);
         layout.ShowLegend = false;
         IList<ITrace> data =
         [
-            TrendLine(view, "kurtosis", p => p.Kurtosis, "#6a1b9a"),
+            TrendLine(trends.Kurtosis, "kurtosis", "#6a1b9a"),
         ];
         return (data, layout);
     }
 
-    /// <summary>Health index per window with the warning and alarm levels.</summary>
-    public static (IList<ITrace> Data, Layout Layout) Health(ConditionView view)
+    /// <summary>Health index (history, then per window) with the warning and alarm levels.</summary>
+    public static (IList<ITrace> Data, Layout Layout) Health(ConditionView view, ConditionTrendSet trends)
     {
         ArgumentNullException.ThrowIfNull(view);
+        ArgumentNullException.ThrowIfNull(trends);
         var layout = Base("Health index", "", "", 260);
         layout.YAxis[0].Range = [0, 1.05];
         layout.Shapes = [];
@@ -188,7 +191,7 @@ public static class ConditionPlots
 
         IList<ITrace> data =
         [
-            TrendLine(view, "health", p => p.Health, "#2e7d32"),
+            TrendLine(trends.Health, "health", "#2e7d32"),
             new Scatter { Name = "warning", X = Objects(Array.Empty<object>()), Y = Objects(Array.Empty<object>()), Mode = Plotly.Blazor.Traces.ScatterLib.ModeFlag.Lines, Line = new Plotly.Blazor.Traces.ScatterLib.Line { Color = "#ef6c00", Dash = "dash" } },
             new Scatter { Name = "alarm", X = Objects(Array.Empty<object>()), Y = Objects(Array.Empty<object>()), Mode = Plotly.Blazor.Traces.ScatterLib.ModeFlag.Lines, Line = new Plotly.Blazor.Traces.ScatterLib.Line { Color = "#c62828", Dash = "dash" } },
         ];

@@ -73,6 +73,15 @@ public sealed class DashboardEndToEndTests(DemoSilo silo)
         await Assertions.Expect(updated).Not.ToHaveTextAsync(windowText, new() { Timeout = 30_000 });
         Assert.Equal(navigationsHere, navigations);
 
+        // The trends read the component's history (the embedded default's in-memory tier) and continue with the live
+        // windows; another range reads it again.
+        var source = page.GetByTestId("trend-source");
+        await Assertions.Expect(source).ToContainTextAsync("history 1 h in");
+        await Assertions.Expect(source).ToContainTextAsync("memory");
+        await page.GetByTestId("trend-range-24h").ClickAsync();
+        await Assertions.Expect(source).ToContainTextAsync("history 24 h in");
+        Assert.Equal(navigationsHere, navigations);
+
         // Acknowledge with a note.
         await page.GetByRole(AriaRole.Link, new() { Name = "Alerts", Exact = true }).ClickAsync();
         var button = page.GetByTestId("acknowledge-" + Bearing);

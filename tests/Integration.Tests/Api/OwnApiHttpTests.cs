@@ -153,6 +153,19 @@ public sealed class OwnApiHttpTests(ApiSilo api) : IAsyncLifetime
         Assert.Equal(400, status);
         Assert.Contains("asOf 'yesterday'", (string?)body!["detail"], StringComparison.Ordinal);
 
+        // ADT's GET with an as-of time: its document as it was then, and without one as it is now.
+        (status, body, _) = await api.SendAsync(HttpMethod.Get, $"/digitaltwins/{id}?{ApiVersion}&asOf={Uri.EscapeDataString(created)}");
+        Assert.True(status == 200, $"{status} {body}");
+        Assert.Equal((id, "before", Turbine), ((string?)body!["$dtId"], (string?)body["name"], (string?)body["$metadata"]!["$model"]));
+        (status, body, _) = await api.SendAsync(HttpMethod.Get, $"/digitaltwins/{id}?{ApiVersion}");
+        Assert.Equal((200, "after"), (status, (string?)body!["name"]));
+        var beforeCreate = DateTimeOffset.Parse(created, System.Globalization.CultureInfo.InvariantCulture).AddMinutes(-1).ToString("O");
+        (status, body, _) = await api.SendAsync(HttpMethod.Get, $"/digitaltwins/{id}?{ApiVersion}&asOf={Uri.EscapeDataString(beforeCreate)}");
+        Assert.Equal((404, "DigitalTwinNotFound"), (status, (string?)body!["error"]!["code"]));
+        (status, body, _) = await api.SendAsync(HttpMethod.Get, $"/digitaltwins/{id}?{ApiVersion}&asOf=yesterday");
+        Assert.Equal((400, "InvalidArgument"), (status, (string?)body!["error"]!["code"]));
+        Assert.Contains("asOf 'yesterday'", (string?)body["error"]!["message"], StringComparison.Ordinal);
+
         var trend = new JsonObject { ["twinId"] = id, ["names"] = new JsonArray("health"), ["from"] = from, ["to"] = to };
         (status, body, _) = await api.SendAsync(HttpMethod.Post, "/api/v1/history/trend", trend.ToJsonString());
         Assert.True(status == 200, $"{status} {body}");

@@ -12,7 +12,7 @@ public static class AdtTwinEndpoints
 {
     public static RouteGroupBuilder MapAdtTwinEndpoints(this RouteGroupBuilder group)
     {
-        group.MapGet("/{id}", Get).RequireTwinRead().Produces<JsonObject>().WithSummary("A twin with $dtId, $etag and $metadata.").ProducesAdtErrors(404);
+        group.MapGet("/{id}", Get).RequireTwinRead().Produces<JsonObject>().WithSummary("A twin with $dtId, $etag and $metadata; asOf=ISO time (TwinCluster's addition) shows it as it was then, from its change history.").ProducesAdtErrors(404);
         group.MapPut("/{id}", Put).RequireTwinWrite("twin.put").Accepts<JsonObject>("application/json").Produces<JsonObject>()
             .WithSummary("Creates a twin ($metadata.$model required) or replaces its properties; If-None-Match: * creates only.").ProducesAdtErrors(400, 412);
         group.MapPatch("/{id}", Patch).RequireTwinWrite("twin.patch").Accepts<JsonArray>("application/json-patch+json", "application/json")
@@ -21,9 +21,10 @@ public static class AdtTwinEndpoints
         return group;
     }
 
-    private static async Task<AdtJsonResult> Get(string id, AdtTwinService twins)
+    // asOf (TwinCluster's own addition to ADT's GET): the twin as it was then, from its change history.
+    private static async Task<AdtJsonResult> Get(string id, string? asOf, AdtTwinService twins)
     {
-        var twin = await twins.GetAsync(id);
+        var twin = asOf is null ? await twins.GetAsync(id) : await twins.GetAsOfAsync(id, asOf);
         return AdtJsonResult.Twin(twin);
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using TwinCluster.Grains.Adt;
@@ -18,6 +19,27 @@ public sealed class AdtTwinService(IGrainFactory grains)
 
     public async Task<TwinSnapshot> GetAsync(string id) =>
         await Twin(id).Get() ?? throw AdtException.TwinNotFound(id);
+
+    /// <summary>
+    /// The twin as it was at <paramref name="asOf"/> (an ISO 8601 time; without an offset, UTC), from its change
+    /// history: 404 when it did not exist then or no history of it is kept, 400 naming <c>asOf</c> when the time is bad.
+    /// </summary>
+    public async Task<TwinSnapshot> GetAsOfAsync(string id, string asOf)
+    {
+        if (TwinId.Check(id) is { } problem)
+        {
+            throw AdtException.BadRequest(problem);
+        }
+
+        if (!DateTimeOffset.TryParse(asOf, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+        {
+            throw AdtException.BadRequest($"asOf '{asOf}' is not an ISO 8601 time (e.g. 2026-12-01T10:00:00Z).");
+        }
+
+        return await grains.GetGrain<IHistoryGrain>(0).AsOf(id, at)
+            ?? throw new AdtException(StatusCodes.Status404NotFound, "DigitalTwinNotFound",
+                $"There is no digital twin instance with the ID {id} at {at.UtcDateTime:O} (it did not exist then, or no history of it is kept).");
+    }
 
     /// <summary>Creates the twin or replaces its properties; <paramref name="createOnly"/> is <c>If-None-Match: *</c>.</summary>
     public async Task<TwinSnapshot> PutAsync(string id, JsonObject body, bool createOnly)
