@@ -112,7 +112,8 @@ public sealed partial class TwinGrain : IStreamSubscriptionObserver, IAsyncObser
         if (_watchers is { Count: > 0 } watchers && Intake.Monitor is { } monitor && monitor.WindowsAnalysed != _watchersTold)
         {
             var windows = _watchersTold = monitor.WindowsAnalysed;
-            await watchers.Notify(w => w.Analysed(Id, windows));
+            // Synchronous: one-way calls return at once, and no interleaved (un)watch can change the set mid-loop.
+            watchers.Notify(w => { _ = w.Analysed(Id, windows); });
         }
     }
 
