@@ -31,8 +31,27 @@ public sealed class JwtOptions
     /// <summary>Refuse an authority over plain HTTP (default true; false only for a local test issuer).</summary>
     public bool RequireHttpsMetadata { get; set; } = true;
 
+    /// <summary>
+    /// The dashboard's client id at the issuer: when set, browsers can sign in there (OpenID Connect authorization
+    /// code flow with PKCE, callback <c>/signin-oidc</c>); the ID token's claims are read as a JWT's are.
+    /// </summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>The dashboard client's secret, for an issuer that gives it one (a public client with PKCE needs none).</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>The name the sign-in page shows for the issuer (default: its host).</summary>
+    public string? DisplayName { get; set; }
+
     /// <summary>True when JWT sign-in is configured.</summary>
     public bool IsEnabled => !string.IsNullOrWhiteSpace(Authority);
+
+    /// <summary>True when browsers may sign in at the issuer (<see cref="ClientId"/> set too).</summary>
+    public bool IsBrowserSignInEnabled => IsEnabled && !string.IsNullOrWhiteSpace(ClientId);
+
+    /// <summary>What the sign-in page calls the issuer.</summary>
+    public string IssuerName => DisplayName is { Length: > 0 } name ? name
+        : Uri.TryCreate(Authority, UriKind.Absolute, out var uri) ? uri.Authority : Authority ?? "";
 
     /// <summary>What is wrong with the settings, each naming its key; empty when they are fine.</summary>
     public IReadOnlyList<string> Problems()
@@ -40,6 +59,11 @@ public sealed class JwtOptions
         var problems = new List<string>();
         if (!IsEnabled)
         {
+            if (!string.IsNullOrWhiteSpace(ClientId))
+            {
+                problems.Add($"{Section}:ClientId needs {Section}:Authority (the issuer browsers sign in at)");
+            }
+
             return problems;
         }
 

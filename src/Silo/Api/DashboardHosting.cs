@@ -2,6 +2,7 @@ using System.Runtime;
 using TwinCluster.Dashboard;
 using TwinCluster.Dashboard.Components;
 using TwinCluster.Dashboard.Services;
+using TwinCluster.Grains.Security;
 using TwinCluster.Silo.Api.Auth;
 
 namespace TwinCluster.Silo.Api;
@@ -28,6 +29,8 @@ public static class DashboardHosting
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         // Signed in with the browser cookie of ApiAuthentication; the same principal as the API's.
         builder.Services.AddTwinDashboardServices(user => ApiPrincipal.Of(user));
+        var jwt = builder.Configuration.GetSection(JwtOptions.Section).Get<JwtOptions>() ?? new JwtOptions();
+        builder.Services.AddSingleton(new DashboardSignIn(jwt.IsBrowserSignInEnabled ? jwt.IssuerName : null, ApiAuthentication.OidcSignInPath));
         builder.Services.AddHostedService<DashboardLink>();
         return builder;
     }

@@ -22,6 +22,18 @@ public sealed class SignInPageTests : BunitContext
         Assert.Equal("/condition/wt-01-gen-de", page.Find("input[name=returnUrl]").GetAttribute("value"));
         Assert.Equal("password", page.Find("input[name=token]").GetAttribute("type"));
         Assert.Empty(page.FindAll("[data-testid=signin-error]"));
+        Assert.Empty(page.FindAll("[data-testid=signin-issuer]"));   // no issuer configured
+    }
+
+    [Fact]
+    public void With_an_issuer_configured_the_page_offers_it_keeping_the_return_path()
+    {
+        Services.AddSingleton(new TwinCluster.Dashboard.Services.DashboardSignIn("Plant IdP", "/auth/oidc"));
+        Services.GetRequiredService<NavigationManager>().NavigateTo("/signin?returnUrl=%2Falerts");
+        var link = Render<SignIn>().Find("[data-testid=signin-issuer]");
+
+        Assert.Equal("/auth/oidc?returnUrl=%2Falerts", link.GetAttribute("href"));
+        Assert.Equal("Sign in with Plant IdP", link.TextContent);
     }
 
     [Theory]

@@ -18,6 +18,7 @@ public sealed class HttpSecurityTests : IAsyncLifetime
 {
     private const string V = "api-version=2023-10-31";
     private const string Audience = "twincluster-api";
+    private const string DashboardClient = "twincluster-dashboard";
     private const string WindFarm = "dtmi:twincluster:windfarm:WindFarm;1";
     private const string Turbine = "dtmi:twincluster:windfarm:Turbine;1";
     private const string Bearing = "dtmi:twincluster:windfarm:Bearing;1";
@@ -52,6 +53,9 @@ public sealed class HttpSecurityTests : IAsyncLifetime
             ["TwinCluster__Auth__Jwt__Authority"] = _issuer.Authority,
             ["TwinCluster__Auth__Jwt__Audience"] = Audience,
             ["TwinCluster__Auth__Jwt__RequireHttpsMetadata"] = "false",
+            // Browsers sign in at the same issuer (the dashboard's client).
+            ["TwinCluster__Auth__Jwt__ClientId"] = DashboardClient,
+            ["TwinCluster__Auth__Jwt__DisplayName"] = "Test IdP",
             // The matrix makes many failed sign-ins from loopback on purpose; the limit itself is tested below.
             ["TwinCluster__Api__FailedSignInsPerMinute"] = "1000",
         });
@@ -108,6 +112,70 @@ public sealed class HttpSecurityTests : IAsyncLifetime
         }
 
         _issuer?.Dispose();
+    }
+
+    [Fact]
+    public async Task A_browser_signs_in_at_the_issuer_with_the_roles_of_its_id_token_and_a_refusal_there_is_explained()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var silo = new Uri($"https://127.0.0.1:{Silo.HttpsPort}");
+        var cookies = new CookieContainer();
+        using var browser = ApiSilo.CreateClient(silo, handler: h =>
+        {
+            h.AllowAutoRedirect = false;   // the hops go between https (the silo) and http (the issuer): followed here
+            h.CookieContainer = cookies;
+        });
+        using var toIssuer = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false });
+
+        // The sign-in page offers the issuer next to the token form.
+        var signIn = await browser.GetStringAsync("/signin?returnUrl=%2Falerts", ct);
+        Assert.Contains("data-testid=\"signin-issuer\"", signIn, StringComparison.Ordinal);
+        Assert.Contains("Sign in with Test IdP", signIn, StringComparison.Ordinal);
+
+        // Silo → issuer (authorization code with PKCE) → silo's callback → the page asked for, with the cookie.
+        _issuer!.BrowserUser = ("ops-alice", ["operator"], ["farm-a"]);
+        var redeemed = _issuer.CodesRedeemed;
+        using var challenge = await browser.GetAsync("/auth/oidc?returnUrl=%2Falerts", ct);
+        Assert.Equal(HttpStatusCode.Redirect, challenge.StatusCode);
+        var authorize = challenge.Headers.Location!;
+        Assert.StartsWith(_issuer.Authority + "/authorize?", authorize.ToString(), StringComparison.Ordinal);
+        Assert.Contains("code_challenge_method=S256", authorize.Query, StringComparison.Ordinal);
+        using var issued = await toIssuer.GetAsync(authorize, ct);
+        var callback = issued.Headers.Location!;
+        Assert.StartsWith($"{silo}signin-oidc?code=", callback.ToString(), StringComparison.Ordinal);
+        using var back = await browser.GetAsync(callback, ct);
+        Assert.True(back.StatusCode == HttpStatusCode.Redirect, $"{back.StatusCode}: {await back.Content.ReadAsStringAsync(ct)}");
+        Assert.Equal("/alerts", back.Headers.Location!.OriginalString);
+        Assert.Equal(redeemed + 1, _issuer.CodesRedeemed);
+
+        // The dashboard opens as that principal: its name and role from the ID token, its scope kept.
+        using var page = await browser.GetAsync("/alerts", ct);
+        var html = await page.Content.ReadAsStringAsync(ct);
+        Assert.True(page.StatusCode == HttpStatusCode.OK, $"{page.StatusCode} {page.Headers.Location}");
+        Assert.Contains("jwt:ops-alice (operator of farm-a)", html, StringComparison.Ordinal);
+        // The cookie never opens the API.
+        using var api = await browser.GetAsync($"/digitaltwins/farm-a?{V}", ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+
+        // The issuer refuses (the user cancelled, or is not allowed): back to the sign-in page, which says so; no cookie.
+        var refused = new CookieContainer();
+        using var stranger = ApiSilo.CreateClient(silo, handler: h =>
+        {
+            h.AllowAutoRedirect = false;
+            h.CookieContainer = refused;
+        });
+        _issuer.BrowserUser = null;
+        using var second = await stranger.GetAsync("/auth/oidc?returnUrl=%2F", ct);
+        using var denied = await toIssuer.GetAsync(second.Headers.Location!, ct);
+        Assert.Contains("error=access_denied", denied.Headers.Location!.Query, StringComparison.Ordinal);
+        using var failed = await stranger.GetAsync(denied.Headers.Location!, ct);
+        Assert.Equal(HttpStatusCode.Redirect, failed.StatusCode);
+        Assert.Equal("/signin?error=issuer", failed.Headers.Location!.OriginalString);
+        var explained = await stranger.GetStringAsync("/signin?error=issuer", ct);
+        Assert.Contains("did not complete", explained, StringComparison.Ordinal);
+        using var stillOut = await stranger.GetAsync("/alerts", ct);
+        Assert.Equal(HttpStatusCode.Redirect, stillOut.StatusCode);
+        Assert.Contains("/signin", stillOut.Headers.Location!.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -9,6 +9,9 @@ namespace TwinCluster.Integration.Tests.Security;
 /// <summary>
 /// An OpenID Connect issuer the test controls, on loopback: it serves the discovery document and its signing key (a
 /// JWKS), and signs JWTs with that key, so the silo's JWT bearer handler runs against a real issuer without a network.
+/// For browser sign-in it runs the authorization code flow with PKCE: <c>/authorize</c> signs in
+/// <see cref="BrowserUser"/> at once (no login form) and redirects back with a code; <c>/token</c> exchanges the code,
+/// checking the redirect URI, the client and the PKCE verifier, for an ID token carrying the request's nonce.
 /// </summary>
 internal sealed class LocalOidcIssuer : IDisposable
 {
@@ -18,6 +21,7 @@ internal sealed class LocalOidcIssuer : IDisposable
     private readonly RSA _key = RSA.Create(2048);
     private readonly RSA _stranger = RSA.Create(2048);
     private readonly Task _serving;
+    private readonly Dictionary<string, (string ClientId, string RedirectUri, string Nonce, string Challenge)> _codes = [];
 
     public LocalOidcIssuer()
     {
@@ -34,12 +38,18 @@ internal sealed class LocalOidcIssuer : IDisposable
     /// <summary>How many times the silo fetched the key set (it must have, for a JWT to pass).</summary>
     public int KeyFetches { get; private set; }
 
+    /// <summary>Who <c>/authorize</c> signs in, with their roles and scopes; null refuses (access_denied).</summary>
+    public (string Subject, string[] Roles, string[]? Scopes)? BrowserUser { get; set; }
+
+    /// <summary>Codes exchanged at <c>/token</c> (each at most once).</summary>
+    public int CodesRedeemed { get; private set; }
+
     /// <summary>
     /// A signed JWT. <paramref name="foreignKey"/> signs with a key the JWKS does not hold (same key id), so the
     /// signature fails; the other parameters make the usual refusals.
     /// </summary>
     public string Token(string subject, string audience, string[]? roles = null, string[]? scopes = null, TimeSpan? lifetime = null,
-        string? issuer = null, bool foreignKey = false)
+        string? issuer = null, bool foreignKey = false, string? nonce = null)
     {
         var now = DateTimeOffset.UtcNow;
         var expires = now + (lifetime ?? TimeSpan.FromMinutes(10));
@@ -56,6 +66,11 @@ internal sealed class LocalOidcIssuer : IDisposable
         if (roles is not null)
         {
             claims["roles"] = roles;
+        }
+
+        if (nonce is not null)
+        {
+            claims["nonce"] = nonce;
         }
 
         if (scopes is not null)
@@ -93,6 +108,16 @@ internal sealed class LocalOidcIssuer : IDisposable
                 return;
             }
 
+            switch (context.Request.Url?.AbsolutePath)
+            {
+                case "/authorize":
+                    Authorize(context);
+                    continue;
+                case "/token":
+                    await TokenAsync(context);
+                    continue;
+            }
+
             object? body = context.Request.Url?.AbsolutePath switch
             {
                 "/.well-known/openid-configuration" => new Dictionary<string, object>
@@ -117,6 +142,74 @@ internal sealed class LocalOidcIssuer : IDisposable
 
             context.Response.Close();
         }
+    }
+
+    private void Authorize(HttpListenerContext context)
+    {
+        var q = context.Request.QueryString;
+        var redirect = q["redirect_uri"] ?? "";
+        var state = Uri.EscapeDataString(q["state"] ?? "");
+        string location;
+        if (BrowserUser is null)
+        {
+            location = $"{redirect}?error=access_denied&state={state}";
+        }
+        else if (q["response_type"] != "code" || q["code_challenge_method"] != "S256" || string.IsNullOrEmpty(q["code_challenge"]) || string.IsNullOrEmpty(q["nonce"]))
+        {
+            location = $"{redirect}?error=invalid_request&state={state}";
+        }
+        else
+        {
+            var code = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+            lock (_codes)
+            {
+                _codes[code] = (q["client_id"] ?? "", redirect, q["nonce"]!, q["code_challenge"]!);
+            }
+
+            location = $"{redirect}?code={code}&state={state}";
+        }
+
+        context.Response.StatusCode = 302;
+        context.Response.RedirectLocation = location;
+        context.Response.Close();
+    }
+
+    private async Task TokenAsync(HttpListenerContext context)
+    {
+        using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
+        var form = System.Web.HttpUtility.ParseQueryString(await reader.ReadToEndAsync());
+        (string ClientId, string RedirectUri, string Nonce, string Challenge) grant;
+        bool known;
+        lock (_codes)
+        {
+            known = _codes.Remove(form["code"] ?? "", out grant);
+        }
+
+        var verifier = form["code_verifier"] ?? "";
+        var pkce = Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
+        object body;
+        if (!known || form["grant_type"] != "authorization_code" || form["redirect_uri"] != grant.RedirectUri || form["client_id"] != grant.ClientId
+            || pkce != grant.Challenge || BrowserUser is not { } user)
+        {
+            context.Response.StatusCode = 400;
+            body = new Dictionary<string, string> { ["error"] = "invalid_grant" };
+        }
+        else
+        {
+            CodesRedeemed++;
+            context.Response.StatusCode = 200;
+            body = new Dictionary<string, object>
+            {
+                ["id_token"] = Token(user.Subject, grant.ClientId, user.Roles, user.Scopes, nonce: grant.Nonce),
+                ["access_token"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)),
+                ["token_type"] = "Bearer",
+                ["expires_in"] = 600,
+            };
+        }
+
+        context.Response.ContentType = "application/json";
+        await context.Response.OutputStream.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(body));
+        context.Response.Close();
     }
 
     private object Jwks()

@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.IdentityModel.Tokens;
@@ -31,11 +32,20 @@ public static class ApiAuthentication
     /// <summary>The browser's sign-in cookie (the dashboard).</summary>
     public const string CookieScheme = "TwinCluster.Cookie";
 
+    /// <summary>Browser sign-in at the configured OpenID Connect issuer (when it has a client id), ending in the cookie.</summary>
+    public const string OidcScheme = "TwinCluster.Oidc";
+
+    /// <summary>Where the browser starts a sign-in at the issuer (<c>?returnUrl=</c> a local path).</summary>
+    public const string OidcSignInPath = "/auth/oidc";
+
     /// <summary>The policy of what only an unscoped admin may reach (the Orleans dashboard).</summary>
     public const string AdminPolicy = "TwinCluster.Admin";
 
     /// <summary>Where the cookie keeps the token it was made from, so a revoked token signs the browser out.</summary>
     private const string TokenProperty = "tc.token";
+
+    /// <summary>Marks a cookie made by a sign-in at the issuer (it holds no API token; it ends with the ID token).</summary>
+    private const string IssuerProperty = "tc.issuer";
 
     /// <summary>Registers the schemes, the policies and the rate limiter.</summary>
     public static WebApplicationBuilder AddTwinAuthentication(this WebApplicationBuilder builder, ApiOptions options)
@@ -91,6 +101,11 @@ public static class ApiAuthentication
                     OnForbidden = context => ApiAuthResponses.Forbidden(context.HttpContext, "the principal may not do this"),
                 };
             });
+        }
+
+        if (jwt.IsBrowserSignInEnabled)
+        {
+            authentication.AddOpenIdConnect(OidcScheme, jwt.IssuerName, o => ConfigureBrowserSignIn(o, jwt));
         }
 
         builder.Services.AddAuthorizationBuilder()
@@ -172,6 +187,13 @@ public static class ApiAuthentication
             var form = await context.Request.ReadFormAsync(context.RequestAborted);
             await SignInBrowser(context, form["token"].ToString(), form["returnUrl"].ToString());
         }).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
+        if ((app.Configuration.GetSection(JwtOptions.Section).Get<JwtOptions>() ?? new JwtOptions()).IsBrowserSignInEnabled)
+        {
+            app.MapGet(OidcSignInPath, (string? returnUrl) =>
+                Results.Challenge(new AuthenticationProperties { RedirectUri = LocalPath(returnUrl) }, [OidcScheme]))
+                .AllowAnonymous().ExcludeFromDescription();
+        }
+
         app.MapGet("/auth/signout", async (HttpContext context) =>
         {
             await context.SignOutAsync(CookieScheme);
@@ -204,9 +226,59 @@ public static class ApiAuthentication
         return ApiAuthResponses.IsApiPath(context.Request.Path) ? ApiTokenScheme : CookieScheme;
     }
 
+    // Only a local path: never send the browser to another site after sign-in.
+    private static string LocalPath(string? returnUrl) =>
+        returnUrl is { } r && r.StartsWith('/') && !r.StartsWith("//", StringComparison.Ordinal) && !r.StartsWith("/\\", StringComparison.Ordinal) ? r : "/";
+
+    /// <summary>
+    /// The authorization code flow with PKCE at the issuer; its ID token's claims become the principal as a JWT's do
+    /// (<see cref="ClaimsPrincipals.FromClaims"/>), kept in the browser cookie until the ID token expires.
+    /// </summary>
+    private static void ConfigureBrowserSignIn(OpenIdConnectOptions o, JwtOptions jwt)
+    {
+        o.Authority = jwt.Authority;
+        o.ClientId = jwt.ClientId;
+        o.ClientSecret = string.IsNullOrWhiteSpace(jwt.ClientSecret) ? null : jwt.ClientSecret;
+        o.RequireHttpsMetadata = jwt.RequireHttpsMetadata;
+        o.ResponseType = "code";
+        o.ResponseMode = "query";
+        o.UsePkce = true;
+        o.SignInScheme = CookieScheme;
+        o.CallbackPath = "/signin-oidc";
+        o.MapInboundClaims = false;
+        o.SaveTokens = false;
+        o.GetClaimsFromUserInfoEndpoint = false;
+        o.Scope.Clear();
+        o.Scope.Add("openid");
+        o.Scope.Add("profile");
+        o.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(30);
+        o.Events = new OpenIdConnectEvents
+        {
+            OnTokenValidated = context =>
+            {
+                var principal = ClaimsPrincipals.FromClaims(context.Principal!.Claims, jwt);
+                context.Principal = ApiPrincipal.ToClaims(principal, CookieScheme);
+                var properties = context.Properties!;
+                properties.Items[IssuerProperty] = jwt.IssuerName;
+                properties.IsPersistent = false;
+                properties.AllowRefresh = false;
+                properties.ExpiresUtc = context.SecurityToken.ValidTo is var end && end > DateTime.UtcNow ? new DateTimeOffset(end, TimeSpan.Zero) : null;
+                return Task.CompletedTask;
+            },
+            OnRemoteFailure = context =>
+            {
+                // A refused or abandoned sign-in at the issuer: back to the sign-in page, saying so.
+                context.HandleResponse();
+                context.HttpContext.RequestServices.GetRequiredService<SignInThrottle>().Failed(context.HttpContext.Connection.RemoteIpAddress);
+                context.Response.Redirect("/signin?error=issuer");
+                return Task.CompletedTask;
+            },
+        };
+    }
+
     private static async Task SignInBrowser(HttpContext context, string token, string returnUrl)
     {
-        var local = returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal) ? returnUrl : "/";
+        var local = LocalPath(returnUrl);
         var validation = await context.RequestServices.GetRequiredService<ApiTokenService>().ValidateAsync(token.Trim());
         if (validation.Status != TokenStatus.Valid)
         {
@@ -230,6 +302,12 @@ public static class ApiAuthentication
 
     private static async Task RevalidateCookie(CookieValidatePrincipalContext context)
     {
+        if (context.Properties.Items.ContainsKey(IssuerProperty))
+        {
+            // Signed in at the issuer: valid until the ID token's expiry (the cookie's own), no API token to check.
+            return;
+        }
+
         var token = context.Properties.Items.TryGetValue(TokenProperty, out var t) ? t : null;
         var validation = await context.HttpContext.RequestServices.GetRequiredService<ApiTokenService>().ValidateAsync(token);
         if (validation.Status != TokenStatus.Valid)
