@@ -116,6 +116,15 @@ public sealed class RulesTests
         Assert.Contains(problems, p => p.Contains("TwinCluster:Auth:Jwt:RolesClaim", StringComparison.Ordinal));
         Assert.Empty(new JwtOptions { Authority = "http://127.0.0.1:5000", Audience = "a", RequireHttpsMetadata = false }.Problems());
         Assert.Single(new JwtOptions { Authority = "not a url", Audience = "a" }.Problems());
+
+        // Browser sign-in: a client id needs the issuer; the page names the issuer by its host unless told.
+        Assert.Contains(new JwtOptions { ClientId = "dashboard" }.Problems(), p => p.Contains("TwinCluster:Auth:Jwt:ClientId needs TwinCluster:Auth:Jwt:Authority", StringComparison.Ordinal));
+        var browser = new JwtOptions { Authority = "https://login.example:8443/realms/plant", Audience = "a", ClientId = "dashboard" };
+        Assert.Empty(browser.Problems());
+        Assert.True(browser.IsBrowserSignInEnabled);
+        Assert.Equal("login.example:8443", browser.IssuerName);
+        Assert.Equal("Plant IdP", new JwtOptions { Authority = "https://login.example", DisplayName = "Plant IdP" }.IssuerName);
+        Assert.False(new JwtOptions { Authority = "https://login.example", Audience = "a" }.IsBrowserSignInEnabled);
     }
 
     [Theory]
