@@ -814,6 +814,7 @@ public sealed class VibrationAnalyzer
             _measuredSpeed, _measuredSpeedPenalty);
 
     private double _measuredSpeed = 1;
+    private double[] _speedDb = [];
     private double _measuredSpeedPenalty;
 
     /// <summary>
@@ -864,13 +865,47 @@ public sealed class VibrationAnalyzer
         var step = 0.25 * _df / (harmonics * shaftHz);
         var best = 1.0;
         var bestSum = double.NegativeInfinity;
+        // The sweep visits each bin of a harmonic's range many times (a step is a fraction of a bin): each bin's
+        // prominence is computed once, on first use (NaN marks not yet), with the same expression as before.
+        Span<int> first = stackalloc int[ShaftHarmonics];
+        var width = 0;
+        for (var h = 1; h <= harmonics; h++)
+        {
+            first[h - 1] = (int)Math.Round(h * shaftHz * (1 - tol) / _df);
+            width = Math.Max(width, (int)Math.Round(h * shaftHz * (1 + tol + 1e-12) / _df) - first[h - 1] + 2);
+        }
+
+        if (_speedDb.Length < harmonics * width)
+        {
+            _speedDb = new double[harmonics * width];
+        }
+
+        var cache = _speedDb.AsSpan(0, harmonics * width);
+        cache.Fill(double.NaN);
         for (var s = 1 - tol; s <= 1 + tol + 1e-12; s += step)
         {
             double sum = 0;
             for (var h = 1; h <= harmonics; h++)
             {
                 var k = (int)Math.Round(h * shaftHz * s / _df);
-                sum += 10 * Math.Log10(Math.Max(_power[k], 1e-300) / floor[h - 1]);
+                var slot = k - first[h - 1];
+                double db;
+                if ((uint)slot < (uint)width)
+                {
+                    ref var cached = ref cache[(h - 1) * width + slot];
+                    if (double.IsNaN(cached))
+                    {
+                        cached = 10 * Math.Log10(Math.Max(_power[k], 1e-300) / floor[h - 1]);
+                    }
+
+                    db = cached;
+                }
+                else
+                {
+                    db = 10 * Math.Log10(Math.Max(_power[k], 1e-300) / floor[h - 1]);
+                }
+
+                sum += db;
             }
 
             if (sum > bestSum)
