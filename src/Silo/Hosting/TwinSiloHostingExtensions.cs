@@ -188,6 +188,15 @@ public static class TwinSiloHostingExtensions
     private static void AddTwinTelemetry(this WebApplicationBuilder builder, TwinSiloOptions options)
     {
         var otlp = options.OtlpEndpoint ?? builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        const string hostingDiagnostics = "Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics";
+        if (string.IsNullOrEmpty(otlp) && !options.ConsoleTelemetry && builder.Configuration[hostingDiagnostics] is null)
+        {
+            // With no trace exporter, the request log's category (its messages are below the Warning that
+            // Microsoft.AspNetCore logs at) only makes the host open a log scope and an Activity per request that nobody
+            // reads: about 2% of the silo's CPU per HTTPS read (perf). Setting the category explicitly keeps its logs.
+            builder.Configuration[hostingDiagnostics] = "None";
+        }
+
         if (string.IsNullOrEmpty(otlp) && !options.ConsoleTelemetry && !options.PrometheusMetrics)
         {
             return;
