@@ -20,8 +20,6 @@ public sealed class ConditionWatch : IConditionWatcher, IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private IConditionWatcher? _reference;
     private Task? _renewal;
-    private long _notifications;
-    private long _renewals;
 
     private ConditionWatch(IGrainFactory grains, string twinId, Func<long, Task> analysed, TimeProvider time, ILogger logger)
     {
@@ -35,12 +33,6 @@ public sealed class ConditionWatch : IConditionWatcher, IAsyncDisposable
 
     /// <summary>The watched twin.</summary>
     public string TwinId { get; }
-
-    /// <summary>Notifications received (for tests).</summary>
-    public long Notifications => Interlocked.Read(ref _notifications);
-
-    /// <summary>Lease renewals done (for tests).</summary>
-    public long Renewals => Interlocked.Read(ref _renewals);
 
     /// <summary>
     /// Subscribes to <paramref name="twinId"/>; <paramref name="analysed"/> gets the twin's count of analysed windows
@@ -73,7 +65,6 @@ public sealed class ConditionWatch : IConditionWatcher, IAsyncDisposable
             return Task.CompletedTask;
         }
 
-        Interlocked.Increment(ref _notifications);
         return _analysed(windowsAnalysed);
     }
 
@@ -88,7 +79,6 @@ public sealed class ConditionWatch : IConditionWatcher, IAsyncDisposable
                 try
                 {
                     await _twin.WatchCondition(_reference!).WaitAsync(_stop.Token);
-                    Interlocked.Increment(ref _renewals);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

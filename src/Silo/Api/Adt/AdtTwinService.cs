@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using TwinCluster.Grains.Adt;
@@ -38,9 +37,9 @@ public sealed class AdtTwinService(IGrainFactory grains)
             throw AdtException.BadRequest(problem);
         }
 
-        if (!DateTimeOffset.TryParse(asOf, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+        if (!Own.OwnHistoryEndpoints.TryParseTime(asOf, out var at))
         {
-            throw AdtException.BadRequest($"asOf '{asOf}' is not an ISO 8601 time (e.g. 2026-12-01T10:00:00Z).");
+            throw AdtException.BadRequest(Own.OwnHistoryEndpoints.TimeProblem(asOf, "asOf") + ".");
         }
 
         return await grains.GetGrain<IHistoryGrain>(0).AsOf(id, at)

@@ -29,9 +29,14 @@ public static class OwnHistoryEndpoints
 
     /// <summary>An ISO 8601 time (UTC unless it carries an offset), or a refusal naming the parameter.</summary>
     public static DateTimeOffset ParseTime(string text, string parameter) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
-            ? at
-            : throw new TwinOperationException(TwinErrorCode.Invalid, $"{parameter} '{text}' is not an ISO 8601 time (e.g. 2026-12-01T10:00:00Z)");
+        TryParseTime(text, out var at) ? at : throw new TwinOperationException(TwinErrorCode.Invalid, TimeProblem(text, parameter));
+
+    /// <summary>An ISO 8601 time (without an offset: UTC), as every time parameter of the API takes it.</summary>
+    public static bool TryParseTime(string text, out DateTimeOffset at) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out at);
+
+    /// <summary>What is wrong with a time parameter that <see cref="TryParseTime"/> refused.</summary>
+    public static string TimeProblem(string text, string parameter) => $"{parameter} '{text}' is not an ISO 8601 time (e.g. 2026-12-01T10:00:00Z)";
 
     private static async Task<JsonHttpResult<HistoryTrend>> Trend(HistoryTrendQuery query, HttpContext http, IGrainFactory grains, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
     {
