@@ -17,6 +17,8 @@ internal sealed class EmbeddedBroker : IAsyncDisposable
     private readonly Lock _gate = new();
     private MqttServer? _server;
     private int _count;
+    private int _holdFrom = int.MaxValue;
+    private TaskCompletionSource _release = NewRelease();
 
     private EmbeddedBroker(int port) => Port = port;
 
@@ -67,18 +69,31 @@ internal sealed class EmbeddedBroker : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Holds every telemetry message after the first <paramref name="count"/> (no PUBACK, so the publisher stalls at its
+    /// in-flight limit) until the broker stops, so a test can stop it at a known point however fast the publisher runs.
+    /// </summary>
+    public void HoldFrom(int count) => Volatile.Write(ref _holdFrom, count);
+
     public async Task StopAsync()
     {
         if (_server is { } server)
         {
             _server = null;
-            await server.StopAsync();
+            var stopping = server.StopAsync();
+            _release.TrySetResult();
+            await stopping;
             server.Dispose();
         }
     }
 
-    /// <summary>Starts a fresh server (no sessions kept) on the same port.</summary>
-    public Task RestartAsync() => StartServerAsync();
+    /// <summary>Starts a fresh server (no sessions kept) on the same port, accepting everything again.</summary>
+    public Task RestartAsync()
+    {
+        Volatile.Write(ref _holdFrom, int.MaxValue);
+        _release = NewRelease();
+        return StartServerAsync();
+    }
 
     public async ValueTask DisposeAsync() => await StopAsync();
 
@@ -96,20 +111,29 @@ internal sealed class EmbeddedBroker : IAsyncDisposable
         _server = server;
     }
 
-    private Task Record(InterceptingPublishEventArgs args)
+    private static TaskCompletionSource NewRelease() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private async Task Record(InterceptingPublishEventArgs args)
     {
         var message = args.ApplicationMessage;
         if (!TelemetryTopic.TryParse(message.Topic, out var topic))
         {
             Problems.Add($"unexpected topic '{message.Topic}'");
-            return Task.CompletedTask;
+            return;
         }
 
         var decoded = PayloadDecoder.Decode(topic.TwinId, message.Payload, message.ContentType, IngressLimits.Default, DateTimeOffset.UtcNow);
         if (!decoded.IsSuccess)
         {
             Problems.Add($"{message.Topic}: {decoded.Rejection}");
-            return Task.CompletedTask;
+            return;
+        }
+
+        if (Volatile.Read(ref _count) >= Volatile.Read(ref _holdFrom))
+        {
+            // Recorded once let go: if its PUBACK is lost with the connection, the publisher sends it again, which
+            // shows as a duplicate seq, never as a gap.
+            await _release.Task;
         }
 
         _received.GetOrAdd(topic.TwinId.Value, _ => []).Add(decoded.Message.Seq);
@@ -125,7 +149,5 @@ internal sealed class EmbeddedBroker : IAsyncDisposable
                 }
             }
         }
-
-        return Task.CompletedTask;
     }
 }
