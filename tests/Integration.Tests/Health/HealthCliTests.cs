@@ -65,21 +65,13 @@ public sealed class HealthCliTests : IAsyncLifetime
             // alert is raised on the bearing; its report reaches the turbine and then the farm a moment later (health
             // propagates through each parent's outbox), so a busy machine may show the farm still Normal at first.
             var farmLine = new System.Text.RegularExpressions.Regex($"^farm-1 (Warning|Alarm): .* {Faulty}: outer-race defect .*among 2 monitored components");
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-            string[] lines;
-            while (true)
+            var health = await PollAsync(async () =>
             {
-                var health = await CliProcess.RunAsync(Cli("health", "farm-1"));
-                Assert.Equal(0, health.Exit);
-                lines = health.Out.Split('\n');
-                if (farmLine.IsMatch(lines[0]) || DateTime.UtcNow > deadline)
-                {
-                    break;
-                }
-
-                await Task.Delay(200, TestContext.Current.CancellationToken);
-            }
-
+                var run = await CliProcess.RunAsync(Cli("health", "farm-1"));
+                Assert.Equal(0, run.Exit);
+                return run.Out;
+            }, output => farmLine.IsMatch(output.Split('\n')[0]), TestContext.Current.CancellationToken);
+            var lines = health.Split('\n');
             Assert.Matches(farmLine, lines[0]);
             Assert.Contains(lines, l => l.Contains($"{Faulty}  ", StringComparison.Ordinal) && l.Contains("[alert 1 ", StringComparison.Ordinal)
                 && l.Contains("not acknowledged]", StringComparison.Ordinal));
