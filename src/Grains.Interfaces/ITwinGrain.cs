@@ -19,6 +19,13 @@ public interface ITwinGrain : IGrainWithStringKey, ITwinCommands
     [Alias("Get")]
     Task<TwinSnapshot?> Get();
 
+    /// <summary>
+    /// The twin in the Azure Digital Twins shape as UTF-8 JSON (what <c>GET /digitaltwins/{id}</c> sends), or null when
+    /// it does not exist; written once per state (ETag) and kept by the twin until it changes.
+    /// </summary>
+    [Alias("GetAdtDocument")]
+    Task<AdtTwinDocument?> GetAdtDocument();
+
     /// <summary>Replaces all properties.</summary>
     [Alias("Replace")]
     Task<TwinSnapshot> Replace(string propertiesJson, string? ifMatch);

@@ -42,6 +42,7 @@ public sealed partial class TwinGrain(
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _deleting;
     private TelemetryIntake? _intake;
+    private AdtTwinDocument? _adtDocument;
     private HealthLedger? _ledger;
 
     private string Id => this.GetPrimaryKeyString();
@@ -90,6 +91,25 @@ public sealed partial class TwinGrain(
     {
         await RefreshIfAbsent();
         return S.Exists ? S.ToSnapshot(Id) : null;
+    }
+
+    public async Task<AdtTwinDocument?> GetAdtDocument()
+    {
+        await RefreshIfAbsent();
+        if (!S.Exists)
+        {
+            return null;
+        }
+
+        // Every change of what the document shows (model, properties, their times, the update time) takes a new ETag
+        // (TwinEdits.Touch), so a document of the current ETag is the current one.
+        if (_adtDocument is not { } document || document.ETag != S.ETag)
+        {
+            document = new AdtTwinDocument(S.ETag, Adt.AdtJson.TwinUtf8(S.ToSnapshot(Id)));
+            _adtDocument = document;
+        }
+
+        return document;
     }
 
     public async Task<TwinSnapshot> Replace(string propertiesJson, string? ifMatch)

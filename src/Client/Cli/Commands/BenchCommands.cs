@@ -131,8 +131,9 @@ public static class BenchCommands
         var callers = new Option<int>("--callers") { Description = "Calls in flight in the read phases.", DefaultValueFactory = _ => 64 };
         var queries = new Option<int>("--queries") { Description = "Queries timed one at a time.", DefaultValueFactory = _ => 500 };
         var http2 = new Option<bool>("--http2") { Description = "Call the API over HTTP/2 (multiplexed) instead of HTTP/1.1 (a connection per call in flight)." };
+        var warmup = new Option<double>("--warmup") { Description = "Seconds of unmeasured reads on each path before its timed phase (JIT tiering, connections, activations).", DefaultValueFactory = _ => 5 };
         var command = new Command("api", "HTTP API figures: reads over HTTPS vs the Orleans client, patches on one twin, query latency over the fleet.")
-            { api, ca, turbines, seconds, callers, queries, http2 };
+            { api, ca, turbines, seconds, callers, queries, http2, warmup };
         command.SetAction(CliContext.Handler(async (ctx, ct) =>
         {
             var caPath = ctx.Value(ca) ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".twincluster", "https", "ca.pem");
@@ -170,11 +171,15 @@ public static class BenchCommands
                 await response.Content.ReadAsByteArrayAsync(ct);
             }
 
-            // A short warm-up of both paths (JIT, connections, activations), not measured.
-            await Client.Bench.ApiBench.RateAsync(ctx.Value(callers), TimeSpan.FromSeconds(2), HttpRead, ct);
+            Task OrleansRead(int i) => grains.GetTwin(new TwinId(turbineIds[Pick(i, 7919, turbineIds.Count)])).Get();
+
+            // Each path is warmed up right before its timed phase (JIT tiering, connections, activations), not measured:
+            // the figures are of the steady state.
+            var warm = TimeSpan.FromSeconds(Math.Max(0, ctx.Value(warmup)));
+            await Client.Bench.ApiBench.RateAsync(ctx.Value(callers), warm, HttpRead, ct);
             var (httpReads, httpCpu) = await Client.Bench.ApiBench.MeasureAsync(ctx.Value(callers), duration, HttpRead, ct);
-            var (orleansReads, orleansCpu) = await Client.Bench.ApiBench.MeasureAsync(ctx.Value(callers), duration,
-                i => grains.GetTwin(new TwinId(turbineIds[Pick(i, 7919, turbineIds.Count)])).Get(), ct);
+            await Client.Bench.ApiBench.RateAsync(ctx.Value(callers), warm, OrleansRead, ct);
+            var (orleansReads, orleansCpu) = await Client.Bench.ApiBench.MeasureAsync(ctx.Value(callers), duration, OrleansRead, ct);
             var version = ctx.Value(http2) ? "HTTP/2" : "HTTP/1.1";
             Console.WriteLine($"point reads, {ctx.Value(callers)} in flight: HTTPS ({version}) {httpReads:N0}/s, Orleans client {orleansReads:N0}/s (reference); HTTPS is {httpReads / orleansReads:0.00}x the client");
             // The bench shares the machine with the silo: what it spends per read is CPU the silo did not get.

@@ -30,6 +30,9 @@ public sealed class AdtJsonResult : IResult
     /// <summary>The twin in ADT's shape, written once as UTF-8, with its ETag.</summary>
     public static AdtJsonResult Twin(TwinSnapshot twin) => new(AdtJson.TwinUtf8(twin), AdtJson.ETag(twin.ETag), StatusCodes.Status200OK);
 
+    /// <summary>The twin's document as the twin keeps it written (sent as is, never changed), with its ETag.</summary>
+    public static AdtJsonResult Twin(AdtTwinDocument twin) => new(twin.Utf8, AdtJson.ETag(twin.ETag), StatusCodes.Status200OK);
+
     public Task ExecuteAsync(HttpContext httpContext)
     {
         var response = httpContext.Response;

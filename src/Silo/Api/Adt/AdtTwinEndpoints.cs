@@ -24,8 +24,7 @@ public static class AdtTwinEndpoints
     // asOf (TwinCluster's own addition to ADT's GET): the twin as it was then, from its change history.
     private static async Task<AdtJsonResult> Get(string id, string? asOf, AdtTwinService twins)
     {
-        var twin = asOf is null ? await twins.GetAsync(id) : await twins.GetAsOfAsync(id, asOf);
-        return AdtJsonResult.Twin(twin);
+        return asOf is null ? AdtJsonResult.Twin(await twins.GetDocumentAsync(id)) : AdtJsonResult.Twin(await twins.GetAsOfAsync(id, asOf));
     }
 
     private static async Task<AdtJsonResult> Put(string id, HttpRequest request, AdtTwinService twins, ApiOptions options, CancellationToken ct)

@@ -26,6 +26,10 @@ public sealed class AdtTwinService(IGrainFactory grains)
     public async Task<TwinSnapshot> GetAsync(string id) =>
         await Twin(id).Get() ?? throw AdtException.TwinNotFound(id);
 
+    /// <summary>The twin as ADT's JSON, as the twin keeps it written (the point read's path: nothing is rebuilt per read).</summary>
+    public async Task<AdtTwinDocument> GetDocumentAsync(string id) =>
+        await Twin(id).GetAdtDocument() ?? throw AdtException.TwinNotFound(id);
+
     /// <summary>
     /// The twin as it was at <paramref name="asOf"/> (an ISO 8601 time; without an offset, UTC), from its change
     /// history: 404 when it did not exist then or no history of it is kept, 400 naming <c>asOf</c> when the time is bad.
