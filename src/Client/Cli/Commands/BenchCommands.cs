@@ -177,13 +177,18 @@ public static class BenchCommands
             // the figures are of the steady state.
             var warm = TimeSpan.FromSeconds(Math.Max(0, ctx.Value(warmup)));
             await Client.Bench.ApiBench.RateAsync(ctx.Value(callers), warm, HttpRead, ct);
-            var (httpReads, httpCpu) = await Client.Bench.ApiBench.MeasureAsync(ctx.Value(callers), duration, HttpRead, ct);
+            var (httpReads, httpCpu, httpSteal) = await Client.Bench.ApiBench.MeasurePhaseAsync(ctx.Value(callers), duration, HttpRead, ct);
             await Client.Bench.ApiBench.RateAsync(ctx.Value(callers), warm, OrleansRead, ct);
-            var (orleansReads, orleansCpu) = await Client.Bench.ApiBench.MeasureAsync(ctx.Value(callers), duration, OrleansRead, ct);
+            var (orleansReads, orleansCpu, orleansSteal) = await Client.Bench.ApiBench.MeasurePhaseAsync(ctx.Value(callers), duration, OrleansRead, ct);
             var version = ctx.Value(http2) ? "HTTP/2" : "HTTP/1.1";
             Console.WriteLine($"point reads, {ctx.Value(callers)} in flight: HTTPS ({version}) {httpReads:N0}/s, Orleans client {orleansReads:N0}/s (reference); HTTPS is {httpReads / orleansReads:0.00}x the client");
             // The bench shares the machine with the silo: what it spends per read is CPU the silo did not get.
             Console.WriteLine($"bench client CPU per read: HTTPS {httpCpu:0.000} ms, Orleans client {orleansCpu:0.000} ms");
+            if (!double.IsNaN(httpSteal) && !double.IsNaN(orleansSteal))
+            {
+                // On a shared host the hypervisor's steal moves the figures by tens of percent between runs.
+                Console.WriteLine($"CPU stolen by the hypervisor during the read phases: HTTPS {httpSteal:P0}, Orleans client {orleansSteal:P0}");
+            }
 
             var one = turbineIds[0];
             var patches = await Client.Bench.ApiBench.RateAsync(16, duration, async i =>
@@ -214,6 +219,7 @@ public static class BenchCommands
             {
                 CliContext.WriteJson(new { twins = twinCount, httpVersion = version, httpReadsPerSecond = httpReads, orleansReadsPerSecond = orleansReads, ratio = httpReads / orleansReads,
                     clientCpuMsPerHttpRead = httpCpu, clientCpuMsPerOrleansRead = orleansCpu,
+                    stealShareHttp = double.IsNaN(httpSteal) ? (double?)null : httpSteal, stealShareOrleans = double.IsNaN(orleansSteal) ? (double?)null : orleansSteal,
                     patchesPerSecond = patches, queryP50Ms = p50, queryP99Ms = p99 });
             }
 

@@ -54,7 +54,18 @@ public static class ApiBench
     /// </summary>
     public static async Task<(double PerSecond, double ClientCpuMsPerCall)> MeasureAsync(int callers, TimeSpan duration, Func<int, Task> call, CancellationToken cancellationToken)
     {
+        var (perSecond, cpuPerCall, _) = await MeasurePhaseAsync(callers, duration, call, cancellationToken);
+        return (perSecond, cpuPerCall);
+    }
+
+    /// <summary>
+    /// As <see cref="MeasureAsync"/>, and the share of the machine's CPU time the hypervisor gave to other guests
+    /// meanwhile (steal, from /proc/stat; NaN where there is none): a phase with a large share measured a busy host.
+    /// </summary>
+    public static async Task<(double PerSecond, double ClientCpuMsPerCall, double StealShare)> MeasurePhaseAsync(int callers, TimeSpan duration, Func<int, Task> call, CancellationToken cancellationToken)
+    {
         long done = 0;
+        var steal = CpuTimes.Read();
         using var process = Process.GetCurrentProcess();
         var cpu = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
@@ -72,7 +83,7 @@ public static class ApiBench
         var elapsed = clock.Elapsed;
         process.Refresh();
         var used = process.TotalProcessorTime - cpu;
-        return (done / elapsed.TotalSeconds, done == 0 ? double.NaN : used.TotalMilliseconds / done);
+        return (done / elapsed.TotalSeconds, done == 0 ? double.NaN : used.TotalMilliseconds / done, CpuTimes.StealShare(steal, CpuTimes.Read()));
     }
 
     /// <summary>Latencies in milliseconds of <paramref name="count"/> calls one at a time, sorted.</summary>
@@ -92,4 +103,57 @@ public static class ApiBench
 
     /// <summary>The <paramref name="q"/> quantile of sorted values.</summary>
     public static double Quantile(double[] sorted, double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
+}
+
+/// <summary>The machine's CPU time counters (the <c>cpu</c> line of /proc/stat), for the share stolen by the hypervisor.</summary>
+public readonly record struct CpuTimes(long Total, long Steal)
+{
+    /// <summary>This machine's counters now; null where /proc/stat is missing or unreadable (not Linux).</summary>
+    public static CpuTimes? Read()
+    {
+        try
+        {
+            using var reader = new StreamReader("/proc/stat");
+            return Parse(reader.ReadLine());
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The counters of a /proc/stat <c>cpu</c> line (user nice system idle iowait irq softirq steal …, in clock
+    /// ticks); null for any other line, or one too short to carry steal.
+    /// </summary>
+    public static CpuTimes? Parse(string? line)
+    {
+        var fields = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (fields is null || fields.Length < 9 || fields[0] != "cpu")
+        {
+            return null;
+        }
+
+        long total = 0;
+        // guest and guest_nice (fields 9 and 10) are already counted in user and nice.
+        for (var i = 1; i <= 8; i++)
+        {
+            if (!long.TryParse(fields[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks))
+            {
+                return null;
+            }
+
+            total += ticks;
+        }
+
+        return new CpuTimes(total, long.Parse(fields[8], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Stolen share of the time between two readings; NaN when either is missing or no time passed.</summary>
+    public static double StealShare(CpuTimes? before, CpuTimes? after) =>
+        before is { } b && after is { } a && a.Total > b.Total ? (double)(a.Steal - b.Steal) / (a.Total - b.Total) : double.NaN;
 }
