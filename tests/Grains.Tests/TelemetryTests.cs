@@ -221,25 +221,25 @@ public sealed class TelemetryTests(ClusterFixture fixture)
         var view = await twin.GetConditionView();
         Assert.NotNull(view);
 
-        // Both hear of the latest window; each count once, rising (a renewal did not double the notifications).
-        await Eventually.WaitFor(() => Task.FromResult(staying.Counts), c => c.Count > 0 && c[^1] == view.WindowsAnalysed, Patience,
+        // Both hear of the latest window, and each count once (a renewal did not double the notifications). One-way
+        // calls may arrive out of order (CI saw 0,3,2,5,7), so "latest" is the largest count heard, as the interface says.
+        await Eventually.WaitFor(() => Task.FromResult(staying.Counts), c => c.Count > 0 && c.Max() == view.WindowsAnalysed, Patience,
             c => $"the watcher heard {string.Join(",", c)}, the twin analysed {view.WindowsAnalysed}");
-        await Eventually.WaitFor(() => Task.FromResult(leaving.Counts), c => c.Count > 0 && c[^1] == view.WindowsAnalysed, Patience,
+        await Eventually.WaitFor(() => Task.FromResult(leaving.Counts), c => c.Count > 0 && c.Max() == view.WindowsAnalysed, Patience,
             c => $"the watcher heard {string.Join(",", c)}, the twin analysed {view.WindowsAnalysed}");
-        Assert.True(staying.Counts.Zip(staying.Counts.Skip(1)).All(p => p.Second > p.First), string.Join(",", staying.Counts));
+        Assert.Equal(staying.Counts.Count, staying.Counts.Distinct().Count());
         Assert.All(staying.Twins, heard => Assert.Equal(id, heard));
 
-        // One unwatches: when the other hears of the next windows, it has heard nothing more.
+        // One unwatches: when the other hears of the next windows, it has heard of none of them.
         await twin.UnwatchCondition(leavingRef);
-        var heardBefore = leaving.Counts.Count;
         var second = feed.Records(4, 4);
         await PublishInTens(id, second);
         await WaitFor(id, s => s.LastSeq == first.Count + second.Count);
         var later = (await twin.GetConditionView())!;
         Assert.True(later.WindowsAnalysed > view.WindowsAnalysed);
-        await Eventually.WaitFor(() => Task.FromResult(staying.Counts), c => c[^1] == later.WindowsAnalysed, Patience,
+        await Eventually.WaitFor(() => Task.FromResult(staying.Counts), c => c.Max() == later.WindowsAnalysed, Patience,
             c => $"the watcher heard {string.Join(",", c)}, the twin analysed {later.WindowsAnalysed}");
-        Assert.Equal(heardBefore, leaving.Counts.Count);
+        Assert.All(leaving.Counts, heard => Assert.InRange(heard, 0, view.WindowsAnalysed));
 
         // A twin that does not exist refuses a watch.
         var missing = await Assert.ThrowsAsync<TwinOperationException>(() => Client.GetTwin(new TwinId(Ids.New("none"))).WatchCondition(stayingRef));
