@@ -177,9 +177,9 @@ public static class BenchCommands
             // the figures are of the steady state.
             var warm = TimeSpan.FromSeconds(Math.Max(0, ctx.Value(warmup)));
             await Client.Bench.ApiBench.RateAsync(ctx.Value(callers), warm, HttpRead, ct);
-            var (httpReads, httpCpu, httpSteal) = await Client.Bench.ApiBench.MeasurePhaseAsync(ctx.Value(callers), duration, HttpRead, ct);
+            var (httpReads, httpCpu, httpSteal) = await Client.Bench.ApiBench.MeasureAsync(ctx.Value(callers), duration, HttpRead, ct);
             await Client.Bench.ApiBench.RateAsync(ctx.Value(callers), warm, OrleansRead, ct);
-            var (orleansReads, orleansCpu, orleansSteal) = await Client.Bench.ApiBench.MeasurePhaseAsync(ctx.Value(callers), duration, OrleansRead, ct);
+            var (orleansReads, orleansCpu, orleansSteal) = await Client.Bench.ApiBench.MeasureAsync(ctx.Value(callers), duration, OrleansRead, ct);
             var version = ctx.Value(http2) ? "HTTP/2" : "HTTP/1.1";
             Console.WriteLine($"point reads, {ctx.Value(callers)} in flight: HTTPS ({version}) {httpReads:N0}/s, Orleans client {orleansReads:N0}/s (reference); HTTPS is {httpReads / orleansReads:0.00}x the client");
             // The bench shares the machine with the silo: what it spends per read is CPU the silo did not get.

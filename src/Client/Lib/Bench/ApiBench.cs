@@ -49,20 +49,12 @@ public static class ApiBench
         (await MeasureAsync(callers, duration, call, cancellationToken)).PerSecond;
 
     /// <summary>
-    /// Calls per second over <paramref name="duration"/> with <paramref name="callers"/> callers in flight, and the CPU
-    /// time this process (the bench client) spent per call meanwhile, in milliseconds.
+    /// Calls per second over <paramref name="duration"/> with <paramref name="callers"/> callers in flight; the CPU
+    /// time this process (the bench client) spent per call meanwhile, in milliseconds; and the share of the machine's
+    /// CPU time the hypervisor gave to other guests meanwhile (steal, from /proc/stat; NaN where there is none): a
+    /// phase with a large share measured a busy host.
     /// </summary>
-    public static async Task<(double PerSecond, double ClientCpuMsPerCall)> MeasureAsync(int callers, TimeSpan duration, Func<int, Task> call, CancellationToken cancellationToken)
-    {
-        var (perSecond, cpuPerCall, _) = await MeasurePhaseAsync(callers, duration, call, cancellationToken);
-        return (perSecond, cpuPerCall);
-    }
-
-    /// <summary>
-    /// As <see cref="MeasureAsync"/>, and the share of the machine's CPU time the hypervisor gave to other guests
-    /// meanwhile (steal, from /proc/stat; NaN where there is none): a phase with a large share measured a busy host.
-    /// </summary>
-    public static async Task<(double PerSecond, double ClientCpuMsPerCall, double StealShare)> MeasurePhaseAsync(int callers, TimeSpan duration, Func<int, Task> call, CancellationToken cancellationToken)
+    public static async Task<(double PerSecond, double ClientCpuMsPerCall, double StealShare)> MeasureAsync(int callers, TimeSpan duration, Func<int, Task> call, CancellationToken cancellationToken)
     {
         long done = 0;
         var steal = CpuTimes.Read();
@@ -138,11 +130,11 @@ public readonly record struct CpuTimes(long Total, long Steal)
             return null;
         }
 
-        long total = 0;
-        // guest and guest_nice (fields 9 and 10) are already counted in user and nice.
+        long total = 0, ticks = 0;
+        // guest and guest_nice (fields 9 and 10) are already counted in user and nice; steal is field 8, the last summed.
         for (var i = 1; i <= 8; i++)
         {
-            if (!long.TryParse(fields[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks))
+            if (!long.TryParse(fields[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ticks))
             {
                 return null;
             }
@@ -150,7 +142,7 @@ public readonly record struct CpuTimes(long Total, long Steal)
             total += ticks;
         }
 
-        return new CpuTimes(total, long.Parse(fields[8], System.Globalization.CultureInfo.InvariantCulture));
+        return new CpuTimes(total, ticks);
     }
 
     /// <summary>Stolen share of the time between two readings; NaN when either is missing or no time passed.</summary>
