@@ -191,6 +191,9 @@ public sealed class HttpSecurityTests : IAsyncLifetime
             ("no token, read", HttpMethod.Get, $"/digitaltwins/wt-a1?{V}", null, null, 401, "no token was sent"),
             ("no token, write", HttpMethod.Patch, $"/digitaltwins/wt-a1?{V}", null, patchA, 401, "no token was sent"),
             ("no token, own resources", HttpMethod.Get, "/api/v1/alerts", null, null, 401, "no token was sent"),
+            ("no token, models", HttpMethod.Get, $"/models?{V}", null, null, 401, "no token was sent"),
+            ("no token, an API path no endpoint serves", HttpMethod.Get, "/api/v1/no-such-resource", null, null, 401, "no token was sent"),
+            ("no token, a query", HttpMethod.Post, $"/query?{V}", null, """{"query":"SELECT * FROM DIGITALTWINS"}""", 401, "no token was sent"),
             ("malformed API token", HttpMethod.Get, $"/digitaltwins/wt-a1?{V}", "raw:tct_zz", null, 401, "malformed"),
             ("API token with a wrong secret", HttpMethod.Patch, $"/digitaltwins/wt-a1?{V}", "raw:" + WrongSecret(_tokens["admin"]), patchA, 401, "not known"),
             ("revoked API token", HttpMethod.Patch, $"/digitaltwins/wt-a1?{V}", "revoked", patchA, 401, "was revoked"),
@@ -345,6 +348,37 @@ public sealed class HttpSecurityTests : IAsyncLifetime
         (_, audit) = await Send(HttpMethod.Get, "/api/v1/audit?by=token:embedded-admin&limit=1000", "admin");
         Assert.Contains(audit!.AsArray(), e => ((string?)e!["operation"])?.StartsWith("device.", StringComparison.Ordinal) == true);
         _ = ct;
+    }
+
+    [Fact]
+    public async Task Only_the_endpoints_that_allow_anonymous_callers_answer_without_a_sign_in()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var stranger = ApiSilo.CreateClient(new Uri($"https://127.0.0.1:{Silo.HttpsPort}"), handler: h => h.AllowAutoRedirect = false);
+
+        // Public: the probes, the API's description and its reference page, the sign-in page.
+        foreach (var path in new[] { "/healthz", "/readyz", "/openapi/v1.json", "/reference/", "/signin" })
+        {
+            using var open = await stranger.GetAsync(path, ct);
+            Assert.True(open.StatusCode == HttpStatusCode.OK, $"{path} answered {(int)open.StatusCode} without a sign-in");
+        }
+
+        // Everything else is refused: API paths, served or not, with the bearer challenge and nothing of the twin.
+        foreach (var path in new[] { $"/digitaltwins/wt-a1?{V}", "/api/v1/health/farm-a", "/api/v1/nothing-here", $"/jobs/imports?{V}" })
+        {
+            using var refused = await stranger.GetAsync(path, ct);
+            Assert.True(refused.StatusCode == HttpStatusCode.Unauthorized, $"{path} answered {(int)refused.StatusCode} without a sign-in");
+            Assert.Contains("Bearer", refused.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("$dtId", await refused.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+        }
+
+        // Pages, served or not, send the browser to sign in.
+        foreach (var path in new[] { "/", "/alerts", "/no-such-page" })
+        {
+            using var page = await stranger.GetAsync(path, ct);
+            Assert.True(page.StatusCode == HttpStatusCode.Redirect, $"{path} answered {(int)page.StatusCode} without a sign-in");
+            Assert.StartsWith("/signin?returnUrl=", page.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
