@@ -113,15 +113,14 @@ public static class BenchCommands
         return bench;
     }
 
-    /// <summary>farms of up to 100 turbines; each turbine contains 9 components.</summary>
-    /// <summary>
-    /// <c>twin bench api</c>: in one run against one silo, point reads over HTTPS and through the Orleans client (the
-    /// reference), JSON-Patch writes on one single twin over HTTPS, and a model + property query over the fleet.
-    /// </summary>
     /// <summary>The <paramref name="i"/>-th call's index in a list of <paramref name="count"/>, spread by a prime stride; in
     /// 64-bit arithmetic, since a fast phase makes more than int.MaxValue / stride calls.</summary>
     private static int Pick(int i, int stride, int count) => (int)((long)i * stride % count);
 
+    /// <summary>
+    /// <c>twin bench api</c>: in one run against one silo, point reads over HTTPS (HTTP/1.1 and HTTP/2) and through the
+    /// Orleans client (the reference), JSON-Patch writes on one twin over HTTPS, and a model + property query over the fleet.
+    /// </summary>
     private static Command Api()
     {
         var api = new Option<string>("--api") { Description = "The silo's HTTPS API.", DefaultValueFactory = _ => "https://127.0.0.1:8443" };
@@ -130,17 +129,39 @@ public static class BenchCommands
         var seconds = new Option<double>("--seconds") { Description = "Length of each timed phase.", DefaultValueFactory = _ => 10 };
         var callers = new Option<int>("--callers") { Description = "Calls in flight in the read phases.", DefaultValueFactory = _ => 64 };
         var queries = new Option<int>("--queries") { Description = "Queries timed one at a time.", DefaultValueFactory = _ => 500 };
-        var http2 = new Option<bool>("--http2") { Description = "Call the API over HTTP/2 (multiplexed) instead of HTTP/1.1 (a connection per call in flight)." };
+        var protocol = new Option<string>("--protocol")
+        {
+            Description = "HTTP versions of the read phases: 1.1 (a connection per call in flight), 2 (calls multiplexed on few connections) or both.",
+            DefaultValueFactory = _ => "both",
+        };
+        protocol.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is var value && value is not ("1.1" or "2" or "both"))
+            {
+                result.AddError($"--protocol must be 1.1, 2 or both, not '{value}'.");
+            }
+        });
         var warmup = new Option<double>("--warmup") { Description = "Seconds of unmeasured reads on each path before its timed phase (JIT tiering, connections, activations).", DefaultValueFactory = _ => 5 };
         var command = new Command("api", "HTTP API figures: reads over HTTPS vs the Orleans client, patches on one twin, query latency over the fleet.")
-            { api, ca, turbines, seconds, callers, queries, http2, warmup };
+            { api, ca, turbines, seconds, callers, queries, protocol, warmup };
         command.SetAction(CliContext.Handler(async (ctx, ct) =>
         {
             var caPath = ctx.Value(ca) ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".twincluster", "https", "ca.pem");
             // The global --token (then TWIN_TOKEN, then the embedded default's token file); none against a silo run
             // with TwinCluster:Api:Authentication=Off.
             var signIn = ctx.ApiSettings().Token;
-            using var http = Client.Bench.ApiBench.CreateClient(new Uri(ctx.Value(api)), File.Exists(caPath) ? caPath : null, signIn is { Length: > 0 } ? signIn : null, ctx.Value(http2));
+            var endpoint = new Uri(ctx.Value(api));
+            var trust = File.Exists(caPath) ? caPath : null;
+            var token = signIn is { Length: > 0 } ? signIn : null;
+            // Patches and queries go over HTTP/1.1, as the Azure SDKs send them; reads over each version asked for.
+            using var http = Client.Bench.ApiBench.CreateClient(endpoint, trust, token);
+            using var http2 = Client.Bench.ApiBench.CreateClient(endpoint, trust, token, http2: true);
+            var versions = ctx.Value(protocol) switch
+            {
+                "1.1" => new[] { ("HTTP/1.1", http) },
+                "2" => [("HTTP/2", http2)],
+                _ => [("HTTP/1.1", http), ("HTTP/2", http2)],
+            };
             await using var connection = await ctx.ConnectAsync(ct);
             var grains = connection.Client;
             if (await grains.GetModelRepository().Get(FarmModel) is null)
@@ -164,30 +185,39 @@ public static class BenchCommands
             Console.WriteLine($"run {run}: {twinCount:N0} twins imported in {summary.Elapsed.TotalSeconds:0.0} s");
             var duration = TimeSpan.FromSeconds(ctx.Value(seconds));
             const string V = "api-version=2023-10-31";
-            async Task HttpRead(int i)
+            // The addresses are made once: the bench shares the machine with the silo, and what it spends per read is CPU
+            // the silo does not get.
+            var readUris = turbineIds.Select(t => new Uri(endpoint, $"/digitaltwins/{Uri.EscapeDataString(t)}?{V}")).ToArray();
+            Func<int, Task> HttpRead(HttpClient client) => async i =>
             {
-                using var response = await http.GetAsync($"/digitaltwins/{Uri.EscapeDataString(turbineIds[Pick(i, 7919, turbineIds.Count)])}?{V}", ct);
+                using var response = await client.GetAsync(readUris[Pick(i, 7919, readUris.Length)], ct);
                 response.EnsureSuccessStatusCode();
                 await response.Content.ReadAsByteArrayAsync(ct);
-            }
+            };
 
             Task OrleansRead(int i) => grains.GetTwin(new TwinId(turbineIds[Pick(i, 7919, turbineIds.Count)])).Get();
 
             // Each path is warmed up right before its timed phase (JIT tiering, connections, activations), not measured:
             // the figures are of the steady state.
             var warm = TimeSpan.FromSeconds(Math.Max(0, ctx.Value(warmup)));
-            await Client.Bench.ApiBench.RateAsync(ctx.Value(callers), warm, HttpRead, ct);
-            var (httpReads, httpCpu, httpSteal) = await Client.Bench.ApiBench.MeasureAsync(ctx.Value(callers), duration, HttpRead, ct);
+            var reads = new List<(string Version, double PerSecond, double ClientCpu, double Steal)>();
+            foreach (var (version, client) in versions)
+            {
+                await Client.Bench.ApiBench.RateAsync(ctx.Value(callers), warm, HttpRead(client), ct);
+                var (perSecond, cpu, stolen) = await Client.Bench.ApiBench.MeasureAsync(ctx.Value(callers), duration, HttpRead(client), ct);
+                reads.Add((version, perSecond, cpu, stolen));
+            }
+
             await Client.Bench.ApiBench.RateAsync(ctx.Value(callers), warm, OrleansRead, ct);
             var (orleansReads, orleansCpu, orleansSteal) = await Client.Bench.ApiBench.MeasureAsync(ctx.Value(callers), duration, OrleansRead, ct);
-            var version = ctx.Value(http2) ? "HTTP/2" : "HTTP/1.1";
-            Console.WriteLine($"point reads, {ctx.Value(callers)} in flight: HTTPS ({version}) {httpReads:N0}/s, Orleans client {orleansReads:N0}/s (reference); HTTPS is {httpReads / orleansReads:0.00}x the client");
+            var over = string.Join(", ", reads.Select(r => string.Create(CultureInfo.InvariantCulture, $"HTTPS ({r.Version}) {r.PerSecond:N0}/s = {r.PerSecond / orleansReads:0.00}x")));
+            Console.WriteLine($"point reads, {ctx.Value(callers)} in flight: {over} the Orleans client's {orleansReads:N0}/s (reference)");
             // The bench shares the machine with the silo: what it spends per read is CPU the silo did not get.
-            Console.WriteLine($"bench client CPU per read: HTTPS {httpCpu:0.000} ms, Orleans client {orleansCpu:0.000} ms");
-            if (!double.IsNaN(httpSteal) && !double.IsNaN(orleansSteal))
+            Console.WriteLine($"bench client CPU per read: {string.Join(", ", reads.Select(r => string.Create(CultureInfo.InvariantCulture, $"HTTPS ({r.Version}) {r.ClientCpu:0.000} ms")))}, Orleans client {orleansCpu:0.000} ms");
+            if (!double.IsNaN(orleansSteal) && reads.All(r => !double.IsNaN(r.Steal)))
             {
                 // On a shared host the hypervisor's steal moves the figures by tens of percent between runs.
-                Console.WriteLine($"CPU stolen by the hypervisor during the read phases: HTTPS {httpSteal:P0}, Orleans client {orleansSteal:P0}");
+                Console.WriteLine($"CPU stolen by the hypervisor during the read phases: {string.Join(", ", reads.Select(r => $"HTTPS ({r.Version}) {r.Steal:P0}"))}, Orleans client {orleansSteal:P0}");
             }
 
             var one = turbineIds[0];
@@ -217,10 +247,18 @@ public static class BenchCommands
             Console.WriteLine($"model + property query over {twinCount:N0} twins ({ctx.Value(queries)} one at a time, over HTTPS): p50 {p50:0.0} ms, p99 {p99:0.0} ms");
             if (ctx.Json)
             {
-                CliContext.WriteJson(new { twins = twinCount, httpVersion = version, httpReadsPerSecond = httpReads, orleansReadsPerSecond = orleansReads, ratio = httpReads / orleansReads,
-                    clientCpuMsPerHttpRead = httpCpu, clientCpuMsPerOrleansRead = orleansCpu,
-                    stealShareHttp = double.IsNaN(httpSteal) ? (double?)null : httpSteal, stealShareOrleans = double.IsNaN(orleansSteal) ? (double?)null : orleansSteal,
-                    patchesPerSecond = patches, queryP50Ms = p50, queryP99Ms = p99 });
+                CliContext.WriteJson(new
+                {
+                    twins = twinCount,
+                    httpReads = reads.Select(r => new
+                    {
+                        httpVersion = r.Version, perSecond = r.PerSecond, ratio = r.PerSecond / orleansReads, clientCpuMsPerRead = r.ClientCpu,
+                        stealShare = double.IsNaN(r.Steal) ? (double?)null : r.Steal,
+                    }),
+                    orleansReadsPerSecond = orleansReads, clientCpuMsPerOrleansRead = orleansCpu,
+                    stealShareOrleans = double.IsNaN(orleansSteal) ? (double?)null : orleansSteal,
+                    patchesPerSecond = patches, queryP50Ms = p50, queryP99Ms = p99,
+                });
             }
 
             return ExitCodes.Ok;
