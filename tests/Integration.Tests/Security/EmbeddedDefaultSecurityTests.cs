@@ -57,6 +57,22 @@ public sealed class EmbeddedDefaultSecurityTests : IAsyncLifetime
     private string[] Cli(params string[] args) => [.. CliProcess.Http(Silo), .. args];
 
     [Fact]
+    public async Task At_start_up_the_silo_says_the_api_requires_a_sign_in_and_it_does()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // What start-up says about the API's sign-in is what the API does (it once said "not enforced yet" while it was).
+        Assert.Contains("The HTTP API requires a sign-in", Silo.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("not enforced", Silo.Output, StringComparison.OrdinalIgnoreCase);
+
+        using var stranger = Api.ApiSilo.CreateClient(new Uri($"https://127.0.0.1:{Silo.HttpsPort}"));
+        using var refused = await stranger.GetAsync("/digitaltwins/wt-01?api-version=2023-10-31", ct);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+        using var admin = Api.ApiSilo.CreateClient(new Uri($"https://127.0.0.1:{Silo.HttpsPort}"), Silo.AdminToken);
+        using var read = await admin.GetAsync("/digitaltwins/wt-01?api-version=2023-10-31", ct);
+        Assert.Equal(System.Net.HttpStatusCode.OK, read.StatusCode);
+    }
+
+    [Fact]
     public async Task The_embedded_default_accepts_anonymous_devices_on_loopback_says_so_and_still_checks_credentials()
     {
         SecureSilo.SkipUnlessMosquittoClients();
