@@ -1,10 +1,12 @@
+using Microsoft.Extensions.Options;
+using TwinCluster.Grains.Security;
 using TwinCluster.Silo.Hosting;
 
 namespace TwinCluster.Silo.Api;
 
 /// <summary>Says where the API listens, which certificate a client must trust, and how a client signs in.</summary>
 public sealed class ApiStartupReport(
-    SiloDescription silo, HttpsCertificate certificate, ApiOptions options, IConfiguration configuration, IHostApplicationLifetime lifetime, ILogger<ApiStartupReport> logger)
+    SiloDescription silo, HttpsCertificate certificate, ApiOptions options, IOptions<JwtOptions> jwtOptions, IHostApplicationLifetime lifetime, ILogger<ApiStartupReport> logger)
     : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
@@ -27,10 +29,10 @@ public sealed class ApiStartupReport(
             // Off is warned about where the middleware is set up (UseTwinAuthentication).
             if (options.Authentication == ApiAuthenticationMode.Required)
             {
-                var jwt = configuration.GetSection(TwinCluster.Grains.Security.JwtOptions.Section).Get<TwinCluster.Grains.Security.JwtOptions>();
+                var jwt = jwtOptions.Value;
                 logger.LogInformation(
                     "The HTTP API requires a sign-in on every path but the probes, the API description and the sign-in page: 'Authorization: Bearer' with a TwinCluster API token (twin auth token create){Jwt}",
-                    jwt is { IsEnabled: true } ? $", or a JWT of {jwt.Authority} for audience {jwt.Audience}" : "");
+                    jwt.IsEnabled ? $", or a JWT of {jwt.Authority} for audience {jwt.Audience}" : "");
             }
         });
         return Task.CompletedTask;
