@@ -186,6 +186,12 @@ public sealed class EmbeddedMqttBrokerTests : IAsyncLifetime
         await device.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(CommandTopics.CommandFilter(Pump), MqttQualityOfServiceLevel.AtLeastOnce).Build(), Ct);
         using var relay = await Connect("relay");
         Assert.Equal(MqttClientPublishReasonCode.Success, (await relay.PublishAsync(Request("c0", queue: false, Samples.Now.AddMinutes(1)), Ct)).ReasonCode);
+        var delivered = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!received.Contains("c0"))
+        {
+            Assert.True(DateTime.UtcNow < delivered, "the request to the connected device never arrived");
+            await Task.Delay(20, Ct);
+        }
 
         await device.DisconnectAsync(cancellationToken: Ct);
         // Once the broker has seen the device go, a request that may not be queued finds no session to take it.
@@ -212,7 +218,13 @@ public sealed class EmbeddedMqttBrokerTests : IAsyncLifetime
         }
 
         // The queued one arrived, in order; the plain one was never kept, the expired one was dropped undelivered.
-        Assert.Equal(["c0", "c2", "c4"], received.Where(id => id.StartsWith('c')));
+        // c0 may arrive twice: when its PUBACK had not reached the broker as the device went, the resumed session
+        // sends it again (QoS 1 is at least once; CI saw c0, c0, c2, c4). Nothing else is repeated.
+        var requests = received.Where(id => id.StartsWith('c')).ToList();
+        Assert.Equal(["c0", "c2", "c4"], requests.Distinct());
+        Assert.InRange(requests.Count(id => id == "c0"), 1, 2);
+        Assert.Single(requests, "c2");
+        Assert.Single(requests, "c4");
         Assert.Equal(1, _broker.RequestsExpired);
     }
 
